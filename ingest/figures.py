@@ -1,0 +1,178 @@
+"""Figures the report states in sentences, each with the sentence it came from.
+
+Narrative figures answer questions for pre-2019 reports, which have no standard tables, and
+let answers show where the text and a table disagree (东山县人民政府办公室 2020: the text counts
+3 applications to the county government and its office together, T3 counts the office's 2).
+Each pattern maps a sentence shape to a canonical prose metric, and to the table cell that
+measures the same thing where there is one (``compare_to``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ingest.model import Figure, Section
+
+_SENTENCE = re.compile(r"[^。！？;；\n]+[。！？;；]?")
+_NUM = r"(?P<num>\d+(?:\.\d+)?)\s*(?P<qual>余|多)?\s*"
+_STOP = r"[^，,。；;:：\d]"  # text inside one clause, with no figure in it
+
+CHANNELS = {
+    "当面": "in_person",
+    "现场": "in_person",
+    "邮寄": "mail",
+    "信函": "mail",
+    "电子邮件": "email",
+    "邮箱": "email",
+    "网上": "online",
+    "网站": "online",
+    "在线": "online",
+    "网络": "online",
+    "传真": "fax",
+    "电话": "phone",
+}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    metric: str
+    regex: re.Pattern[str]
+    unit: str | None
+    compare_to: str | None = None
+    label: str = ""
+
+
+def _p(metric: str, rx: str, unit: str | None, compare_to: str | None = None, label: str = "") -> Pattern:
+    return Pattern(metric, re.compile(rx), unit, compare_to, label)
+
+
+PATTERNS: list[Pattern] = [
+    _p(
+        "text.applications_received",
+        rf"(?P<verb>收到|受理|接收|新收|接到)(?P<scope>{_STOP}{{0,30}}?)(?:政府信息公开|信息公开|公开)?申请{_STOP}{{0,10}}?{_NUM}(?P<unit>件|宗|起|个|份)",
+        "件",
+        "t3.new_received:total",
+    ),
+    _p(
+        "text.applications_received",
+        r"(?P<zero>未|没有)(?:收到|受理|接到)(?P<scope>[^，,。；;\d]{0,12}?)(?:依申请公开|申请)",
+        "件",
+        "t3.new_received:total",
+    ),
+    _p(
+        "text.proactive_items",
+        rf"主动公开(?P<scope>{_STOP}{{0,40}}?)(?:政府)?信息(?:数)?(?:共计|共|合计)?{_NUM}(?P<unit>条|件|项)",
+        "条",
+    ),
+    _p(
+        "text.reviews_and_lawsuits",
+        rf"行政复议、(?:提起)?行政诉讼(?:案件)?{_NUM}(?P<unit>件|宗|起)",
+        "件",
+    ),
+    _p(
+        "text.reviews_and_lawsuits",
+        r"(?:(?P<zero>没有)发生一起[^。]{0,12}行政复议、行政诉讼|行政复议、行政诉讼案件(?P<zero2>为零))",
+        "件",
+    ),
+    _p("text.reviews", rf"行政复议(?:申请|案件)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.review:total"),
+    _p("text.lawsuits", rf"行政诉讼(?:案件)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.litigation:total"),
+    _p("text.training_sessions", rf"(?:开展|参加|举办|组织)[^，,。；;\d]{{0,8}}培训(?:会)?{_NUM}(?P<unit>次|场|期)", "次"),
+    _p("text.training_attendees", rf"共?{_NUM}(?P<unit>人|人次)接受培训", "人"),
+    _p("text.staff", rf"(?:从事|负责)[^，,。；;\d]{{0,12}}(?:工作)?的?人员{_NUM}(?P<unit>名|人)", "人"),
+    _p("text.budget", rf"(?:工作)?经费(?:支出)?(?:为|共|合计)?(?:人民币)?{_NUM}(?P<unit>万元|元)", None),
+    _p("text.fees", r"(?P<zero>未)(?:发生|收取)[^。；;]{0,14}收费", "元"),
+]
+_CHANNEL = re.compile(r"(?P<label>[\u4e00-\u9fff]{1,8}?)申请" + _NUM + r"(?P<unit>件|宗|起|个)")
+_DATE_GLUE = re.compile(r"^\d*(?:19|20)\d{2}年")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+def _section_path(sections: list[Section], offset: int) -> str:
+    best = None
+    for s in sections:
+        if s.start <= offset < s.end and (best is None or s.level >= best.level):
+            best = s
+    return best.path if best else ""
+
+
+def _value_ok(sentence: str, m: re.Match[str]) -> bool:
+    """Refuse a number glued to a following year ("行政职权29802018年"): characters were lost there."""
+    num = m.group("num")
+    after = sentence[m.end("num") : m.end("num") + 6]
+    return not (_DATE_GLUE.match(num + after) and len(num) >= 4)
+
+
+def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
+    figures: list[Figure] = []
+    for s_start, s_end in sentences(text):
+        sentence = text[s_start:s_end]
+        taken: list[tuple[int, int]] = []
+        for p in PATTERNS:
+            for m in p.regex.finditer(sentence):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                groups = m.groupdict()
+                if p.metric == "text.applications_received" and "公开" not in m.group(0):
+                    continue  # 民事全程代办申请 and the like are not disclosure requests
+                zero = groups.get("zero") or groups.get("zero2")
+                if zero:
+                    value, vstart, vend = Decimal(0), m.start(), m.end()
+                elif groups.get("num") is not None:
+                    if not _value_ok(sentence, m):
+                        continue
+                    value, vstart, vend = Decimal(groups["num"]), m.start("num"), m.end("num")
+                else:
+                    continue
+                scope = (groups.get("scope") or "").strip()
+                figures.append(
+                    Figure(
+                        metric=p.metric,
+                        label=m.group(0).strip(),
+                        value=value,
+                        unit=groups.get("unit") or p.unit,
+                        quote=sentence.strip(),
+                        start=s_start,
+                        end=s_end,
+                        value_start=s_start + vstart,
+                        value_end=s_start + vend,
+                        qualifier=groups.get("qual") or "",
+                        section=_section_path(sections, s_start),
+                        compare_to=p.compare_to,
+                        scope=scope,
+                    )
+                )
+                taken.append((m.start(), m.end()))
+                if p.metric == "text.applications_received" and not zero:
+                    figures.extend(_channels(text, sentence, s_start, s_end, m.end(), sections))
+    return figures
+
+
+def _channels(text: str, sentence: str, s_start: int, s_end: int, after: int, sections: list[Section]) -> list[Figure]:
+    """The "其中当面申请1件，邮寄申请1件…" breakdown that follows a received-applications figure."""
+    rest = sentence[after:]
+    if "其中" not in rest[:6]:
+        return []
+    out = []
+    for m in _CHANNEL.finditer(rest):
+        label = m.group("label").removeprefix("其中").lstrip("，,")
+        channel = next((v for k, v in CHANNELS.items() if k in label), "other")
+        out.append(
+            Figure(
+                metric=f"text.applications_received.{channel}",
+                label=f"{label}申请",
+                value=Decimal(m.group("num")),
+                unit=m.group("unit"),
+                quote=sentence.strip(),
+                start=s_start,
+                end=s_end,
+                value_start=s_start + after + m.start("num"),
+                value_end=s_start + after + m.end("num"),
+                section=_section_path(sections, s_start),
+            )
+        )
+    return out

@@ -1,0 +1,127 @@
+"""Plain data passed between the ingest stages and into the index.
+
+Every offset (``start``/``end``) points into :attr:`ParsedReport.text`, the cleaned report
+text that is stored with the report, so a citation can always be opened at its passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Cell statuses (§8): a printed number, an empty cell, a null marker, a value whose position
+# was lost in the source, or a value with several readings.
+NUMBER, BLANK, DASH, MISSING, AMBIGUOUS = "number", "blank", "dash", "missing", "ambiguous"
+
+# Table statuses (issue "every form", part 3).
+VERIFIED = "verified"  # every cell read and every checking relation holds
+REPAIRED = "repaired"  # positions or splits recovered by the checking relations
+AMBIGUOUS_TABLE = "ambiguous"  # some cells have several readings
+INCONSISTENT = "inconsistent"  # a checking relation fails, or cells could not be placed
+UNCHECKED = "unchecked"  # read completely, but the table has no checking relation (T2)
+
+
+@dataclass
+class Cell:
+    table: str  # t2 | t3 | t4
+    row_id: str
+    col_id: str
+    value: Decimal | None
+    status: str
+    raw: str = ""
+    unit: str | None = None
+    method: str = "text_row"  # text_row | placed | segmented | derived | html_grid | pdf_row ...
+    start: int | None = None
+    end: int | None = None
+    candidates: list[Decimal] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.row_id}:{self.col_id}"
+
+
+@dataclass
+class Table:
+    table: str
+    generation: str
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    start: int | None = None
+    end: int | None = None
+
+    def cell(self, cell_id: str) -> Cell | None:
+        for c in self.cells:
+            if c.id == cell_id:
+                return c
+        return None
+
+
+@dataclass
+class Figure:
+    """A figure stated in a sentence of the report."""
+
+    metric: str  # canonical prose metric, e.g. "text.applications_received"
+    label: str  # the report's own words for what is counted
+    value: Decimal
+    unit: str | None
+    quote: str  # the whole sentence
+    start: int  # sentence offsets
+    end: int
+    value_start: int
+    value_end: int
+    qualifier: str = ""  # "余", "近", "多" ... when the report gives an approximate figure
+    section: str = ""
+    compare_to: str | None = None  # the table cell that measures the same thing, if any
+    scope: str = ""  # the report's own statement of whose applications are counted
+
+
+@dataclass
+class Section:
+    sid: str  # canonical s1..s6 where the title matches, else "" (pre-2019 parts, sub-sections)
+    level: int  # 0 preamble, 1 一、, 2 (一), 3 1.
+    title: str
+    path: str  # "三、收到和处理… > (一)…"
+    start: int
+    end: int
+
+
+@dataclass
+class ReportMeta:
+    title: str
+    issuer: str
+    report_year: int | None
+    regions: dict[str, str] = field(default_factory=dict)  # province/city/county/town -> name
+    published: date | None = None
+    signature_date: date | None = None
+    stat_start: date | None = None
+    stat_end: date | None = None
+    generation: str = "pre-2019"
+    compiled_by: str = ""
+    content_hash: str = ""
+    source_path: str = ""
+    source_format: str = "txt"
+
+
+@dataclass
+class ParsedReport:
+    meta: ReportMeta
+    text: str
+    sections: list[Section]
+    tables: list[Table]
+    figures: list[Figure]
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.meta.content_hash[:16]
+
+    def section_at(self, offset: int) -> Section | None:
+        """The deepest section containing ``offset``."""
+        best = None
+        for s in self.sections:
+            if s.start <= offset < s.end and (best is None or s.level >= best.level):
+                best = s
+        return best

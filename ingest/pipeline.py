@@ -1,0 +1,67 @@
+"""From raw report text to a :class:`ParsedReport`: the one entry point of the ingest stage.
+
+Pure: text in, data out. Reading files (and their encodings and formats) is
+:mod:`ingest.loaders`' job, so every step here can be tested on strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ingest.clean import clean
+from ingest.figures import extract_figures
+from ingest.metadata import (
+    detect_generation,
+    parse_period,
+    parse_published,
+    parse_signature_date,
+    parse_title,
+    regions_of,
+    COMPILED_BY,
+)
+from ingest.model import ParsedReport, ReportMeta
+from ingest.sections import split_sections
+from ingest.tables import read_tables
+from ingest.derive import add_derived
+
+
+class NotAReportError(ValueError):
+    """The text does not read as a government information disclosure annual report."""
+
+
+def parse_report(raw: str, source_path: str = "", source_format: str = "txt", content: bytes | None = None) -> ParsedReport:
+    cleaned = clean(raw)
+    text = cleaned.text
+    title, issuer, year = parse_title(cleaned.header + "\n" + text)
+    if not title:
+        raise NotAReportError("no report title of the form '<issuer><year>年…信息公开…报告' found")
+    stat_start, stat_end = parse_period(text)
+    if year is None and stat_start is not None:
+        year = stat_start.year
+    generation = detect_generation(text, year)
+    m = COMPILED_BY.search(cleaned.header)
+    meta = ReportMeta(
+        title=title,
+        issuer=issuer,
+        report_year=year,
+        regions=regions_of(issuer, raw),
+        published=parse_published(cleaned.header, text),
+        signature_date=parse_signature_date(text),
+        stat_start=stat_start,
+        stat_end=stat_end,
+        generation=generation,
+        compiled_by=m.group(1) if m else "",
+        content_hash=hashlib.sha256(content if content is not None else raw.encode("utf-8")).hexdigest(),
+        source_path=source_path,
+        source_format=source_format,
+    )
+    sections = split_sections(text, generation)
+    tables = [add_derived(t) for t in read_tables(text, sections, generation)]
+    figures = extract_figures(text, sections)
+    flags = []
+    if year is not None and stat_start is not None and stat_start.year != year:
+        flags.append(f"title year {year} differs from statistics period {stat_start.isoformat()}")
+    for t in tables:
+        if t.status not in ("verified", "unchecked"):
+            flags.append(f"{t.table}: {t.status}")
+    return ParsedReport(meta, text, sections, tables, figures, flags)

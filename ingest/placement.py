@@ -1,0 +1,314 @@
+"""Put each number of a flattened table row into its cell, using the checking relations (§9, §10.3).
+
+Flattening loses cell boundaries in two ways: blanks dropped from space-separated rows (fewer
+numbers than cells) and digits glued into runs ("801000081"). For each row we enumerate every
+reading of its tokens — every order-preserving placement onto the cells, every split of a digit
+run — keep those that satisfy the row relations (T3 row sums, T4 block sums), then those that
+satisfy the column relations of T3 jointly. A cell whose value is the same in every surviving
+reading is known; otherwise it is *ambiguous* and keeps its candidates. Nothing is guessed:
+where no reading survives, the row's cells are *missing* and its raw tokens are kept.
+
+Blanks are read as 0 when relations are checked (the "blank means 0" convention of §9).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest.model import (
+    AMBIGUOUS,
+    AMBIGUOUS_TABLE,
+    BLANK,
+    DASH,
+    INCONSISTENT,
+    MISSING,
+    NUMBER,
+    REPAIRED,
+    UNCHECKED,
+    VERIFIED,
+    Cell,
+    Table,
+)
+from ingest.schema import DECIMAL_COLUMNS, SIGNED_COLUMNS, T3_OUTCOME_ROWS
+
+JOINT_LIMIT = 200_000  # readings combinations tried across rows before giving up on joint solving
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Token:
+    raw: str
+    value: Decimal | None
+    unit: str | None
+    kind: str  # number | dash
+    start: int
+    end: int
+
+
+@dataclass
+class RowRead:
+    row_id: str
+    columns: list[str]
+    tokens: list[Token]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    cells: tuple[Token | None, ...]
+    method: str
+
+    def values(self) -> tuple[Decimal, ...]:
+        return tuple(t.value if t is not None and t.value is not None else ZERO for t in self.cells)
+
+
+@dataclass
+class RowSolution:
+    row: RowRead
+    readings: list[Reading]
+    problems: list[str] = field(default_factory=list)
+
+
+def _segments(token: Token, parts: int) -> list[tuple[Token, ...]]:
+    """Every split of a digit run into ``parts`` numbers without leading zeros."""
+    digits = token.raw
+    if parts == 1:
+        return [(token,)]
+    if not digits.isdigit() or len(digits) < parts:
+        return []
+    out = []
+    for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
+        bounds = (0, *cuts, len(digits))
+        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        if any(len(p) > 1 and p.startswith("0") for p in pieces):
+            continue
+        out.append(
+            tuple(
+                Token(p, Decimal(p), None, "number", token.start + a, token.start + b)
+                for p, a, b in zip(pieces, bounds, bounds[1:])
+            )
+        )
+    return out
+
+
+def row_readings(row: RowRead) -> list[Reading]:
+    n, tokens = len(row.columns), row.tokens
+    k = len(tokens)
+    if k == n:
+        return [Reading(tuple(tokens), "text_row")]
+    if k > n or k == 0:
+        return []
+    readings: list[Reading] = []
+    # dropped blanks: keep the tokens, choose the cells they stand in
+    for positions in itertools.combinations(range(n), k):
+        cells: list[Token | None] = [None] * n
+        for pos, tok in zip(positions, tokens):
+            cells[pos] = tok
+        readings.append(Reading(tuple(cells), "placed"))
+    # glued digits: split runs until there is one number per cell
+    extra = n - k
+    splittable = [i for i, t in enumerate(tokens) if t.kind == "number" and t.raw.isdigit() and len(t.raw) > 1]
+    if splittable:
+        for alloc in _allocations(extra, [len(tokens[i].raw) - 1 for i in splittable]):
+            per_token = dict(zip(splittable, alloc))
+            options = [_segments(t, per_token.get(i, 0) + 1) for i, t in enumerate(tokens)]
+            if any(not o for o in options):
+                continue
+            for combo in itertools.product(*options):
+                flat = tuple(t for part in combo for t in part)
+                readings.append(Reading(flat, "segmented"))
+    return readings
+
+
+def _allocations(total: int, caps: list[int]) -> list[tuple[int, ...]]:
+    if not caps:
+        return [()] if total == 0 else []
+    out = []
+    for first in range(min(total, caps[0]) + 1):
+        for rest in _allocations(total - first, caps[1:]):
+            out.append((first, *rest))
+    return out
+
+
+def _row_ok(table: str, values: tuple[Decimal, ...]) -> bool:
+    if table == "t3":
+        return sum(values[:6]) == values[6]
+    if table == "t4":
+        return all(sum(values[b * 5 : b * 5 + 4]) == values[b * 5 + 4] for b in range(3))
+    return True
+
+
+def _column_ok(generation: str, vectors: dict[str, tuple[Decimal, ...]]) -> list[str]:
+    """Failed T3 column relations (1 and 2 of §9) for fully known rows."""
+    failures = []
+    need1 = ("t3.new_received", "t3.carried_over", "t3.total_processed", "t3.carried_forward")
+    outcomes = T3_OUTCOME_ROWS[generation]
+    for c in range(7):
+        if all(r in vectors for r in need1):
+            left = vectors["t3.new_received"][c] + vectors["t3.carried_over"][c]
+            right = vectors["t3.total_processed"][c] + vectors["t3.carried_forward"][c]
+            if left != right:
+                failures.append(f"rel1 col {c}: 一+二={left} ≠ （七）+四={right}")
+        if "t3.total_processed" in vectors and all(r in vectors for r in outcomes):
+            total = sum(vectors[r][c] for r in outcomes)
+            if total != vectors["t3.total_processed"][c]:
+                failures.append(f"rel2 col {c}: Σ办理结果={total} ≠ （七）={vectors['t3.total_processed'][c]}")
+    return failures
+
+
+def _unique_by_values(readings: list[Reading]) -> dict[tuple[Decimal, ...], list[Reading]]:
+    groups: dict[tuple[Decimal, ...], list[Reading]] = {}
+    for r in readings:
+        groups.setdefault(r.values(), []).append(r)
+    return groups
+
+
+def solve_table(
+    table: str, generation: str, rows: list[RowRead], problems: list[str], region: tuple[int, int]
+) -> Table:
+    reasons = list(problems)
+    # 1. per-row readings, filtered by the row relations
+    groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]] = {}
+    unplaced: list[RowRead] = []
+    exact_failures: list[str] = []
+    for row in rows:
+        readings = row_readings(row)
+        if not readings:
+            unplaced.append(row)
+            reasons.append(
+                f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place"
+            )
+            continue
+        ok = [r for r in readings if _row_ok(table, r.values())]
+        if len(readings) == 1 and not ok:
+            exact_failures.append(f"{row.row_id}: row does not add up ({' '.join(t.raw for t in row.tokens)})")
+            ok = readings
+        if not ok:
+            unplaced.append(row)
+            reasons.append(
+                f"{row.row_id}: no placement of {len(row.tokens)} numbers on {len(row.columns)} cells satisfies the sums"
+            )
+            continue
+        groups[row.row_id] = _unique_by_values(ok)
+
+    # 2. T3 column relations, jointly over the rows that still have several readings
+    joint_failures: list[str] = []
+    if table == "t3" and groups:
+        multi = [rid for rid, g in groups.items() if len(g) > 1]
+        fixed = {rid: next(iter(g)) for rid, g in groups.items() if len(g) == 1}
+        combos = 1
+        for rid in multi:
+            combos *= len(groups[rid])
+        if multi and combos <= JOINT_LIMIT:
+            keep: dict[str, set[tuple[Decimal, ...]]] = {rid: set() for rid in multi}
+            for choice in itertools.product(*(list(groups[rid]) for rid in multi)):
+                vectors = dict(fixed)
+                vectors.update(zip(multi, choice))
+                if not _column_ok(generation, vectors):
+                    for rid, vec in zip(multi, choice):
+                        keep[rid].add(vec)
+            if all(keep.values()):
+                for rid in multi:
+                    groups[rid] = {v: rs for v, rs in groups[rid].items() if v in keep[rid]}
+            else:
+                joint_failures.append("no placement satisfies 一+二=（七）+四 and （七）=Σ办理结果 together")
+        elif multi:
+            reasons.append(f"too many readings to check jointly ({combos})")
+
+    # 3. cells
+    cells: list[Cell] = []
+    methods: set[str] = set()
+    for row in rows:
+        if row in unplaced:
+            raw = " ".join(t.raw for t in row.tokens)
+            for col in row.columns:
+                rid, cid = _ids(row.row_id, col)
+                cells.append(Cell(table, rid, cid, None, MISSING, raw, None, "text_row", row.start, row.end,
+                                  note="position lost in the source"))
+            continue
+        g = groups[row.row_id]
+        all_readings = [r for rs in g.values() for r in rs]
+        for ci, col in enumerate(row.columns):
+            rid, cid = _ids(row.row_id, col)
+            values = {vec[ci] for vec in g}
+            toks = {r.cells[ci] for r in all_readings}
+            method = _method(all_readings)
+            methods.add(method)
+            if len(values) > 1:
+                cells.append(Cell(table, rid, cid, None, AMBIGUOUS, " ".join(t.raw for t in row.tokens), None,
+                                  method, row.start, row.end, sorted(values),
+                                  note="several placements satisfy the checking relations"))
+                continue
+            value = values.pop()
+            if toks == {None}:
+                cells.append(Cell(table, rid, cid, None, BLANK, "", None, method, row.start, row.end))
+            elif None in toks or len(toks) > 1:
+                tok_units = {t.unit for t in toks if t is not None}
+                cells.append(Cell(table, rid, cid, value, NUMBER, "", tok_units.pop() if len(tok_units) == 1 else None,
+                                  method, row.start, row.end,
+                                  note="position recovered by the checking relations; may be a blank read as 0"))
+            else:
+                tok = toks.pop()
+                assert tok is not None
+                if tok.kind == "dash":
+                    cells.append(Cell(table, rid, cid, None, DASH, tok.raw, None, method, tok.start, tok.end))
+                else:
+                    if tok.value is not None and tok.value < 0 and cid not in SIGNED_COLUMNS:
+                        exact_failures.append(f"{rid}:{cid}: negative value {tok.raw}")
+                    if tok.value is not None and tok.value != tok.value.to_integral() and cid not in DECIMAL_COLUMNS:
+                        exact_failures.append(f"{rid}:{cid}: decimal value {tok.raw} in a count column")
+                    cells.append(Cell(table, rid, cid, value, NUMBER, tok.raw, tok.unit, method, tok.start, tok.end))
+
+    # 4. validation of what is known
+    known = _known_vectors(table, cells)
+    failures = exact_failures + joint_failures
+    if table == "t3":
+        failures += [f for f in _column_ok(generation, known)]
+    status = _status(table, cells, methods, failures, unplaced, problems)
+    reasons = failures + reasons
+    if methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE):
+        reasons.insert(0, "cell boundaries lost in the source; positions recovered with the checking relations (blanks read as 0)")
+    return Table(table, generation, status, reasons, cells, region[0], region[1])
+
+
+def _ids(row_id: str, col: str) -> tuple[str, str]:
+    if ":" in col:
+        rid, cid = col.split(":", 1)
+        return rid, cid
+    return row_id, col
+
+
+def _method(readings: list[Reading]) -> str:
+    methods = {r.method for r in readings}
+    if methods == {"text_row"}:
+        return "text_row"
+    return "segmented" if "segmented" in methods else "placed"
+
+
+def _known_vectors(table: str, cells: list[Cell]) -> dict[str, tuple[Decimal, ...]]:
+    if table != "t3":
+        return {}
+    by_row: dict[str, list[Cell]] = {}
+    for c in cells:
+        by_row.setdefault(c.row_id, []).append(c)
+    out = {}
+    for rid, cs in by_row.items():
+        if all(c.status in (NUMBER, BLANK, DASH) for c in cs):
+            out[rid] = tuple(c.value if c.value is not None else ZERO for c in cs)
+    return out
+
+
+def _status(table, cells, methods, failures, unplaced, problems) -> str:
+    if failures or unplaced or any("not found" in p for p in problems):
+        return INCONSISTENT
+    if any(c.status == AMBIGUOUS for c in cells):
+        return AMBIGUOUS_TABLE
+    if table == "t2":
+        return UNCHECKED if methods <= {"text_row"} else REPAIRED
+    if methods & {"placed", "segmented"}:
+        return REPAIRED
+    return VERIFIED
+

@@ -1,0 +1,157 @@
+"""Read the standard tables (T2, T3, T4) out of report text, row by row.
+
+Rows are found by their label anchors in order (never by counting numbers from the top of a
+section, which a stray "1." or page footer would shift), and each row takes the number tokens
+between its label and the next anchor. This covers one-value-per-line text, space-separated
+rows with dropped cells and glued digit runs alike; :mod:`ingest.placement` then decides where
+each token belongs, using the checking relations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import Section, Table
+from ingest.normalize import compact, parse_number
+from ingest.placement import RowRead, Token, solve_table
+from ingest.schema import (
+    T2_ROWS,
+    T3_COLUMNS,
+    T4_BLOCKS,
+    T4_COLUMNS,
+    T4_HEADER_END,
+    t2_columns,
+    t3_rows,
+)
+
+_ORDINAL = r"(?:\d\.|\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)?"  # one digit: "0 1\n2." compacts to "012."
+_TOKEN = re.compile(r"(?<![\d.])([-−]?\d+(?:\.\d+)?)(万元|元)?|(?:(?<=\s)|^)([-—–/－])(?=\s|$)")
+
+
+def tokenize(text: str, start: int, end: int) -> list[Token]:
+    """Number and null-marker tokens of ``text[start:end]`` with their offsets."""
+    tokens: list[Token] = []
+    for m in _TOKEN.finditer(text, start, end):
+        if m.group(3):
+            tokens.append(Token(m.group(3), None, None, "dash", m.start(), m.end()))
+            continue
+        parsed = parse_number(m.group(1))
+        if parsed is None:
+            continue
+        value, _ = parsed
+        tokens.append(Token(m.group(0), value, m.group(2), "number", m.start(), m.end()))
+    return tokens
+
+
+@dataclass
+class Anchor:
+    row_id: str
+    pattern: str
+    cells: int
+    columns: list[str]
+
+
+def _find_anchors(text: str, start: int, end: int, anchors: list[Anchor]) -> list[tuple[Anchor, int, int]]:
+    """Match anchors in order; returns (anchor, label start, label end) in source offsets."""
+    comp = compact(text[start:end])
+    found: list[tuple[Anchor, int, int]] = []
+    pos = 0
+    compiled = [re.compile(_ORDINAL + a.pattern) for a in anchors]
+    for i, (anchor, rx) in enumerate(zip(anchors, compiled)):
+        m = rx.search(comp.text, pos)
+        if not m:
+            continue
+        if not anchor.cells:
+            # a group label or caption: accept only before the next data row's label
+            nxt = next(
+                (compiled[j].search(comp.text, pos) for j in range(i + 1, len(anchors)) if anchors[j].cells),
+                None,
+            )
+            if nxt is not None and nxt.start() < m.start():
+                continue
+        found.append((anchor, start + comp.start(m.start()), start + comp.end(m.end())))
+        pos = m.end()
+    return found
+
+
+def read_rows(text: str, start: int, end: int, anchors: list[Anchor]) -> tuple[list[RowRead], list[str]]:
+    """Rows in anchor order, each with the tokens up to the next anchor; plus problems seen."""
+    found = _find_anchors(text, start, end, anchors)
+    rows: list[RowRead] = []
+    problems: list[str] = []
+    seen = {a.row_id for a, _, _ in found}
+    for a in anchors:
+        if a.cells and a.row_id not in seen:
+            problems.append(f"row {a.row_id} not found")
+    for i, (anchor, lstart, lend) in enumerate(found):
+        gap_end = found[i + 1][1] if i + 1 < len(found) else end
+        tokens = tokenize(text, lend, gap_end)
+        if not anchor.cells:
+            if tokens:
+                problems.append(f"numbers after group label {anchor.row_id}: {' '.join(t.raw for t in tokens)}")
+            continue
+        rows.append(RowRead(anchor.row_id, anchor.columns, tokens, lstart, gap_end))
+    return rows, problems
+
+
+def _region(sections: list[Section], sid: str, text: str) -> tuple[int, int] | None:
+    for s in sections:
+        if s.level == 1 and s.sid == sid:
+            return s.start, s.end
+    return None
+
+
+def read_t3(text: str, sections: list[Section], generation: str) -> Table | None:
+    region = _region(sections, "s3", text) or (0, len(text))
+    cols = [c for c, _ in T3_COLUMNS]
+    anchors = [Anchor(r.id, r.key, r.cells, cols if r.cells else []) for r in t3_rows(generation)]
+    rows, problems = read_rows(text, *region, anchors)
+    if not rows:
+        return None
+    return solve_table("t3", generation, rows, problems, region)
+
+
+def read_t4(text: str, sections: list[Section], generation: str) -> Table | None:
+    region = _region(sections, "s4", text)
+    if region is None:
+        return None
+    start, end = region
+    comp = compact(text[start:end])
+    m = re.search(T4_HEADER_END, comp.text)
+    if not m:
+        return None
+    data_start = start + comp.end(m.end())
+    tokens = tokenize(text, data_start, end)
+    columns = [f"{b}:{c}" for b, _ in T4_BLOCKS for c, _ in T4_COLUMNS]
+    row = RowRead("t4", columns, tokens, start + comp.start(m.start()), end)
+    return solve_table("t4", generation, [row], [], region)
+
+
+def read_t2(text: str, sections: list[Section], generation: str) -> Table | None:
+    region = _region(sections, "s2", text)
+    if region is None:
+        return None
+    anchors = []
+    for r in T2_ROWS:
+        if generation not in r.generations:
+            continue
+        cols = [c for c, _ in t2_columns(generation, r.kind)] if r.kind != "caption" else []
+        anchors.append(Anchor(r.id, r.key, len(cols), cols))
+    rows, problems = read_rows(text, *region, anchors)
+    if not rows:
+        return None
+    return solve_table("t2", generation, rows, problems, region)
+
+
+def read_tables(text: str, sections: list[Section], generation: str) -> list[Table]:
+    """All standard tables of a 2019/2021-format report; none for pre-2019 reports (§7)."""
+    if generation not in ("2019", "2021"):
+        return []
+    tables = []
+    for reader in (read_t2, read_t3, read_t4):
+        table = reader(text, sections, generation)
+        if table is not None:
+            tables.append(table)
+    return tables
+

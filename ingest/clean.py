@@ -27,8 +27,6 @@ _CHROME_LINE = re.compile(
 _FOOTER_MARKER = re.compile(
     r"^(?:扫一扫在手机打开当前页|TOP打印本页|打印本页|关闭窗口|【打印】|相关链接|分享到|上一篇|下一篇)"
 )
-_HEADING_START = re.compile(r"^\s*[一二三四五六七八九十]+、")
-_BODY_LINE_MIN = 40  # an introduction paragraph is longer than any title or chrome line
 _FOOTER_LINE_MAX = 30
 
 
@@ -44,15 +42,38 @@ def _is_chrome(line: str) -> bool:
     return bool(_CHROME_LINE.match(compact_str(line)))
 
 
-def _body_start(lines: list[str]) -> int:
+_META_LINE = re.compile(r"^(?:发布时间|发布日期|公开日期|成文日期|日期|时间|来源|资料来源|发布机构|索引号|文号|分类|名称|主题分类)")
+
+
+def find_title(lines: list[str]) -> tuple[str, int, int]:
+    """The report title and the lines it spans: one line, or two when a PDF wraps it."""
+    head = lines[:60]
+    for i, line in enumerate(head):
+        if TITLE_RE.match(compact_str(line)):
+            return " ".join(line.split()), i, i + 1
+    for i, line in enumerate(head):
+        c = compact_str(line)
+        if not c or len(c) > 30 or _is_chrome(line):
+            continue
+        nxt = next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()), None)
+        if nxt is not None:
+            joined = c + compact_str(lines[nxt])
+            m = TITLE_RE.match(joined)
+            if m and m.end() == len(joined):
+                return line.strip() + lines[nxt].strip(), i, nxt + 1
+    return "", -1, -1
+
+
+def _body_start(lines: list[str], title: str) -> int:
+    """First line that is not page header: chrome, metadata, the title or a piece of it."""
+    ctitle = compact_str(title)
     for i, line in enumerate(lines):
         c = compact_str(line)
-        if not c:
+        if not c or _is_chrome(line) or _META_LINE.match(c):
             continue
-        if _HEADING_START.match(line):
-            return i
-        if len(c) >= _BODY_LINE_MIN and not TITLE_RE.match(c) and not _is_chrome(line):
-            return i
+        if ctitle and (c in ctitle or TITLE_RE.match(c)) and len(c) <= len(ctitle) + 4:
+            continue
+        return i
     return 0
 
 
@@ -72,14 +93,10 @@ def _tidy(line: str) -> str:
 def clean(raw: str) -> Cleaned:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     lines = text.split("\n")
-    start = _body_start(lines)
+    title, _, _ = find_title(lines)
+    start = _body_start(lines, title)
     end = _footer_start(lines, start)
     header_lines = lines[:start]
-    title = ""
-    for line in header_lines:
-        if TITLE_RE.match(compact_str(line)):
-            title = " ".join(line.split())
-            break
     body: list[str] = [title, ""] if title else []
     dropped = 0
     blank_run = 0

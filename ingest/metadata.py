@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.clean import TITLE_RE
+from ingest.clean import TITLE_RE, find_title
 from ingest.normalize import compact_str, nfkc
 from ingest.schema import GEN_2019, GEN_2021, GEN_PRE2019, GENERATION_MARKERS
 
@@ -64,13 +64,12 @@ def split_date_run(run: str) -> list[date]:
 
 
 def parse_title(text: str) -> tuple[str, str, int | None]:
-    """(title, issuer, year) from the first title-shaped line."""
-    for line in text.splitlines()[:40]:
-        c = compact_str(line)
-        m = TITLE_RE.match(c)
-        if m:
-            return " ".join(line.split()), m.group("issuer"), int(m.group("year"))
-    return "", "", None
+    """(title, issuer, year) from the first title-shaped line (or pair of lines)."""
+    title, _, _ = find_title(text.splitlines())
+    m = TITLE_RE.match(compact_str(title))
+    if not m:
+        return "", "", None
+    return title, m.group("issuer"), int(m.group("year"))
 
 
 def parse_period(text: str) -> tuple[date | None, date | None]:

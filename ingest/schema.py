@@ -187,8 +187,6 @@ T4_COLUMNS: list[tuple[str, str]] = [
     ("pending", "尚未审结"),
     ("total", "总计"),
 ]
-# The T4 header ends with the after-review column labels; the 15 numbers follow it.
-T4_HEADER_END = r"复议后起诉(?:结果维持|结果纠正|其他结果|尚未审结|总计)+"
 
 # ---------------------------------------------------------------------------
 # Table 2 (§4.1, §5, §8.1)

@@ -20,7 +20,6 @@ from ingest.schema import (
     T3_COLUMNS,
     T4_BLOCKS,
     T4_COLUMNS,
-    T4_HEADER_END,
     t2_columns,
     t3_rows,
 )
@@ -112,19 +111,26 @@ def read_t3(text: str, sections: list[Section], generation: str) -> Table | None
     return solve_table("t3", generation, rows, problems, region)
 
 
+_NUMERIC_LINE = re.compile(r"^[\s\d.\-—–/－]+$")
+
+
 def read_t4(text: str, sections: list[Section], generation: str) -> Table | None:
+    """T4 is one row of 15 numbers under a two-level header that PDFs scramble beyond matching;
+    its numbers are the lines of the section that hold nothing but numbers."""
     region = _region(sections, "s4", text)
     if region is None:
         return None
     start, end = region
-    comp = compact(text[start:end])
-    m = re.search(T4_HEADER_END, comp.text)
-    if not m:
+    tokens: list[Token] = []
+    pos = start
+    for line in text[start:end].splitlines(keepends=True):
+        if line.strip() and _NUMERIC_LINE.match(line):
+            tokens.extend(tokenize(text, pos, pos + len(line)))
+        pos += len(line)
+    if not tokens:
         return None
-    data_start = start + comp.end(m.end())
-    tokens = tokenize(text, data_start, end)
     columns = [f"{b}:{c}" for b, _ in T4_BLOCKS for c, _ in T4_COLUMNS]
-    row = RowRead("t4", columns, tokens, start + comp.start(m.start()), end)
+    row = RowRead("t4", columns, tokens, tokens[0].start, tokens[-1].end)
     return solve_table("t4", generation, [row], [], region)
 
 

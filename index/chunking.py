@@ -1,0 +1,78 @@
+"""Section chunks for the vector index: a chunk never crosses a section, long ones split at sentence ends.
+
+Each chunk's embedded text starts with the issuer, year and section path, so that a passage
+about "依申请公开" in 东山县 2020 carries those words even when its sentences do not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import ParsedReport
+
+MAX_CHARS = 400
+_SENT_END = re.compile(r"[。！？；;]\s*|\n\s*\n")
+
+
+@dataclass
+class Chunk:
+    id: str
+    report_id: str
+    text: str  # the passage as it stands in the report
+    embed_text: str  # what is embedded: context header + passage
+    start: int
+    end: int
+    section_path: str
+    sid: str
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split [start, end) at sentence ends into pieces of at most MAX_CHARS (one long sentence stays whole)."""
+    pieces: list[tuple[int, int]] = []
+    cur = start
+    last_cut = start
+    for m in _SENT_END.finditer(text, start, end):
+        if m.end() - cur > MAX_CHARS and last_cut > cur:
+            pieces.append((cur, last_cut))
+            cur = last_cut
+        last_cut = m.end()
+    if end - cur > MAX_CHARS and cur < last_cut < end:
+        pieces.append((cur, last_cut))
+        cur = last_cut
+    pieces.append((cur, end))
+    return [(a, b) for a, b in pieces if text[a:b].strip()]
+
+
+def chunk_report(report: ParsedReport) -> list[Chunk]:
+    text = report.text
+    spans: list[tuple[int, int, str, str]] = []
+    secs = sorted(report.sections, key=lambda s: (s.start, s.level))
+    for i, sec in enumerate(secs):
+        children = [s for s in secs if s.level > sec.level and sec.start <= s.start < sec.end]
+        own_end = min([c.start for c in children], default=sec.end)
+        if own_end > sec.start:
+            spans.append((sec.start, own_end, sec.path, sec.sid))
+    if not spans:
+        spans = [(0, len(text), "", "")]
+    m = report.meta
+    header_base = f"{m.issuer} {m.report_year or ''}年 政府信息公开工作年度报告"
+    chunks: list[Chunk] = []
+    for start, end, path, sid in spans:
+        for a, b in _split(text, start, end):
+            passage = text[a:b].strip()
+            if not passage:
+                continue
+            chunks.append(
+                Chunk(
+                    id=f"{report.id}:{len(chunks)}",
+                    report_id=report.id,
+                    text=passage,
+                    embed_text=f"{header_base} | {path}\n{passage}",
+                    start=a,
+                    end=b,
+                    section_path=path,
+                    sid=sid,
+                )
+            )
+    return chunks

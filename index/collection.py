@@ -1,0 +1,113 @@
+"""The collection: one object over the facts store and the vector index, used by every front end.
+
+Ingestion is per file and all-or-nothing: a report's catalog row, sections, cells, figures and
+chunks are committed together or not at all, and a file that fails is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.chunking import chunk_report
+from index.facts import FactStore, ReportRow
+from index.settings import Settings
+from index.vectors import Hit, VectorIndex
+from ingest.loaders import SUPPORTED, LoadError, load
+from ingest.pipeline import NotAReportError, parse_report
+
+
+@dataclass
+class IngestResult:
+    path: str
+    status: str  # added | unchanged | failed
+    report_id: str = ""
+    issuer: str = ""
+    year: int | None = None
+    generation: str = ""
+    tables: dict[str, str] = field(default_factory=dict)  # t3 -> status
+    cells: int = 0
+    figures: int = 0
+    chunks: int = 0
+    error: str = ""
+    seconds: float = 0.0
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the supported files inside folders named, in a stable order."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+        else:
+            yield p
+
+
+class Collection:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.facts = FactStore(self.settings.database_url)
+        self._vectors: VectorIndex | None = None
+
+    @property
+    def vectors(self) -> VectorIndex:
+        if self._vectors is None:
+            self._vectors = VectorIndex(self.settings)
+        return self._vectors
+
+    # ---- writes --------------------------------------------------------------
+    def ingest_file(self, path: str | Path) -> IngestResult:
+        t0 = time.perf_counter()
+        result = IngestResult(str(path), "failed")
+        try:
+            loaded = load(path)
+            report = parse_report(loaded.text, str(path), loaded.format, loaded.content)
+        except (LoadError, NotAReportError) as exc:
+            result.error = str(exc)
+            result.seconds = time.perf_counter() - t0
+            return result
+        m = report.meta
+        result.report_id, result.issuer, result.year, result.generation = report.id, m.issuer, m.report_year, m.generation
+        result.tables = {t.table: t.status for t in report.tables}
+        result.cells = sum(len(t.cells) for t in report.tables)
+        result.figures = len(report.figures)
+        if self.facts.find_by_hash(m.content_hash) is not None:
+            result.status = "unchanged"
+            result.seconds = time.perf_counter() - t0
+            return result
+        chunks = chunk_report(report)
+        result.chunks = len(chunks)
+        meta = {"report_id": report.id, "issuer": m.issuer, "year": m.report_year or 0, "generation": m.generation}
+        with self.facts.Session() as session:
+            try:
+                self.facts.add(session, report)
+                session.flush()
+                self.vectors.add(chunks, meta)
+                session.commit()
+            except Exception as exc:
+                session.rollback()
+                try:
+                    self.vectors.delete_report(report.id)
+                except Exception:  # noqa: BLE001 - best effort; the facts row was never committed
+                    pass
+                result.error = f"could not store the report: {type(exc).__name__}: {exc}"
+                result.seconds = time.perf_counter() - t0
+                return result
+        result.status = "added"
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    def ingest(self, paths: Iterable[str | Path]) -> Iterator[IngestResult]:
+        for p in expand_paths(paths):
+            yield self.ingest_file(p)
+
+    # ---- reads ---------------------------------------------------------------
+    def reports(self) -> list[ReportRow]:
+        return self.facts.reports()
+
+    def search(self, question: str, report_ids: list[str] | None = None, k: int = 5) -> list[Hit]:
+        if self.vectors.count() == 0:
+            return []
+        return self.vectors.query(question, report_ids, k)

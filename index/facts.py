@@ -1,0 +1,248 @@
+"""The facts store: reports, sections, table cells and prose figures, through SQLAlchemy.
+
+Exact answers come from here, never from the vector index. SQLite under ``GONGKAI_HOME`` by
+default; any SQLAlchemy URL (PostgreSQL) through ``GONGKAI_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from ingest.model import ParsedReport
+from ingest.normalize import format_value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(String(200), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    generation: Mapped[str] = mapped_column(String(16))
+    province: Mapped[str] = mapped_column(String(64), default="")
+    city: Mapped[str] = mapped_column(String(64), default="")
+    county: Mapped[str] = mapped_column(String(64), default="")
+    town: Mapped[str] = mapped_column(String(64), default="")
+    published: Mapped[date | None] = mapped_column(Date)
+    signature_date: Mapped[date | None] = mapped_column(Date)
+    stat_start: Mapped[date | None] = mapped_column(Date)
+    stat_end: Mapped[date | None] = mapped_column(Date)
+    compiled_by: Mapped[str] = mapped_column(String(200), default="")
+    source_path: Mapped[str] = mapped_column(Text, default="")
+    source_format: Mapped[str] = mapped_column(String(16), default="txt")
+    text: Mapped[str] = mapped_column(Text)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def regions(self) -> dict[str, str]:
+        levels = {"province": self.province, "city": self.city, "county": self.county, "town": self.town}
+        return {k: v for k, v in levels.items() if v}
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    sid: Mapped[str] = mapped_column(String(8))
+    level: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
+class TableRow(Base):
+    __tablename__ = "report_tables"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    table: Mapped[str] = mapped_column(String(4))
+    generation: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+
+
+class CellRow(Base):
+    __tablename__ = "cells"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    table: Mapped[str] = mapped_column(String(4))
+    row_id: Mapped[str] = mapped_column(String(64), index=True)
+    col_id: Mapped[str] = mapped_column(String(32))
+    value_text: Mapped[str] = mapped_column(String(40), default="")  # exact decimal as printed
+    value: Mapped[float | None] = mapped_column(Float)  # for sorting and sums
+    raw: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    candidates: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def cell_id(self) -> str:
+        return f"{self.row_id}:{self.col_id}"
+
+
+class FigureRow(Base):
+    __tablename__ = "figures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    metric: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(Text)
+    value_text: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(16))
+    qualifier: Mapped[str] = mapped_column(String(8), default="")
+    quote: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    value_start: Mapped[int] = mapped_column(Integer)
+    value_end: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(Text, default="")
+    compare_to: Mapped[str | None] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(Text, default="")
+
+
+def _decimal_text(value: Decimal | None) -> str:
+    return format_value(value) if value is not None else ""
+
+
+class FactStore:
+    def __init__(self, url: str) -> None:
+        kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
+        self.engine: Engine = create_engine(url, **kwargs)
+        Base.metadata.create_all(self.engine)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def find_by_hash(self, content_hash: str) -> ReportRow | None:
+        with self.Session() as s:
+            return s.scalar(select(ReportRow).where(ReportRow.content_hash == content_hash))
+
+    def add(self, session: Session, report: ParsedReport) -> None:
+        """Stage a parsed report in ``session``; the caller commits (together with the chunks)."""
+        m = report.meta
+        rid = report.id
+        session.add(
+            ReportRow(
+                id=rid,
+                content_hash=m.content_hash,
+                title=m.title,
+                issuer=m.issuer,
+                year=m.report_year,
+                generation=m.generation,
+                province=m.regions.get("province", ""),
+                city=m.regions.get("city", ""),
+                county=m.regions.get("county", ""),
+                town=m.regions.get("town", ""),
+                published=m.published,
+                signature_date=m.signature_date,
+                stat_start=m.stat_start,
+                stat_end=m.stat_end,
+                compiled_by=m.compiled_by,
+                source_path=m.source_path,
+                source_format=m.source_format,
+                text=report.text,
+                flags=report.flags,
+                ingested_at=datetime.now(timezone.utc),
+            )
+        )
+        session.flush()
+        for i, sec in enumerate(report.sections):
+            session.add(SectionRow(report_id=rid, idx=i, sid=sec.sid, level=sec.level, title=sec.title,
+                                   path=sec.path, start=sec.start, end=sec.end))
+        for t in report.tables:
+            session.add(TableRow(report_id=rid, table=t.table, generation=t.generation, status=t.status,
+                                 reasons=t.reasons, start=t.start, end=t.end))
+            for c in t.cells:
+                session.add(CellRow(
+                    report_id=rid, table=c.table, row_id=c.row_id, col_id=c.col_id,
+                    value_text=_decimal_text(c.value), value=float(c.value) if c.value is not None else None,
+                    raw=c.raw, status=c.status, unit=c.unit, method=c.method, start=c.start, end=c.end,
+                    candidates=[format_value(v) for v in c.candidates], note=c.note,
+                ))
+        for f in report.figures:
+            session.add(FigureRow(
+                report_id=rid, metric=f.metric, label=f.label, value_text=format_value(f.value),
+                value=float(f.value), unit=f.unit, qualifier=f.qualifier, quote=f.quote, start=f.start,
+                end=f.end, value_start=f.value_start, value_end=f.value_end, section=f.section,
+                compare_to=f.compare_to, scope=f.scope,
+            ))
+
+    def remove(self, session: Session, report_id: str) -> None:
+        for model in (CellRow, FigureRow, TableRow, SectionRow):
+            session.execute(delete(model).where(model.report_id == report_id))
+        session.execute(delete(ReportRow).where(ReportRow.id == report_id))
+
+    # ---- reads -------------------------------------------------------------
+    def reports(self) -> list[ReportRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(ReportRow).order_by(ReportRow.issuer, ReportRow.year)))
+
+    def report(self, report_id: str) -> ReportRow | None:
+        with self.Session() as s:
+            return s.get(ReportRow, report_id)
+
+    def sections(self, report_id: str) -> list[SectionRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(SectionRow).where(SectionRow.report_id == report_id).order_by(SectionRow.idx)))
+
+    def tables(self, report_id: str) -> list[TableRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(TableRow).where(TableRow.report_id == report_id)))
+
+    def cells(self, report_ids: list[str], row_id: str | None = None, col_id: str | None = None) -> list[CellRow]:
+        with self.Session() as s:
+            q = select(CellRow).where(CellRow.report_id.in_(report_ids))
+            if row_id:
+                q = q.where(CellRow.row_id == row_id)
+            if col_id:
+                q = q.where(CellRow.col_id == col_id)
+            return list(s.scalars(q.order_by(CellRow.id)))
+
+    def figures(self, report_ids: list[str], metric: str | None = None) -> list[FigureRow]:
+        with self.Session() as s:
+            q = select(FigureRow).where(FigureRow.report_id.in_(report_ids))
+            if metric:
+                q = q.where(FigureRow.metric == metric)
+            return list(s.scalars(q.order_by(FigureRow.start)))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Cells and figures per report, for the catalog."""
+        from sqlalchemy import func
+
+        out: dict[str, dict[str, int]] = {}
+        with self.Session() as s:
+            for rid, n in s.execute(select(CellRow.report_id, func.count()).group_by(CellRow.report_id)):
+                out.setdefault(rid, {})["cells"] = n
+            for rid, n in s.execute(select(FigureRow.report_id, func.count()).group_by(FigureRow.report_id)):
+                out.setdefault(rid, {})["figures"] = n
+            for rid, n in s.execute(select(SectionRow.report_id, func.count()).group_by(SectionRow.report_id)):
+                out.setdefault(rid, {})["sections"] = n
+        return out

@@ -1,0 +1,67 @@
+"""The vector index of section chunks, in Chroma (embedded persistent client, or a server by URL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from index.chunking import Chunk
+from index.embeddings import ChromaEmbedding
+from index.settings import Settings
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    report_id: str
+    text: str
+    score: float
+    metadata: dict[str, Any]
+
+
+class VectorIndex:
+    def __init__(self, settings: Settings) -> None:
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.chroma_url:
+            u = urlparse(settings.chroma_url)
+            self.client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
+                                              ssl=u.scheme == "https", settings=chroma_settings)
+        else:
+            settings.chroma_path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+        self.embedding = ChromaEmbedding(settings.embedding_model)
+        self.collection = self.client.get_or_create_collection(
+            settings.collection_name,
+            embedding_function=self.embedding,  # type: ignore[arg-type]
+            metadata={"hnsw:space": "cosine"},
+        )
+
+    def add(self, chunks: list[Chunk], report_meta: dict[str, Any]) -> None:
+        if not chunks:
+            return
+        metas = [
+            {**report_meta, "section": c.section_path, "sid": c.sid, "start": c.start, "end": c.end, "text": c.text}
+            for c in chunks
+        ]
+        self.collection.add(ids=[c.id for c in chunks], documents=[c.embed_text for c in chunks], metadatas=metas)
+
+    def delete_report(self, report_id: str) -> None:
+        self.collection.delete(where={"report_id": report_id})
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def query(self, text: str, report_ids: list[str] | None = None, k: int = 5) -> list[Hit]:
+        where: dict[str, Any] | None = None
+        if report_ids:
+            where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}
+        res = self.collection.query(query_texts=[text], n_results=k, where=where)
+        hits = []
+        for cid, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0]):
+            meta = dict(meta or {})
+            hits.append(Hit(cid, str(meta.get("report_id")), str(meta.get("text", "")), 1.0 - float(dist), meta))
+        return hits

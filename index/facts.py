@@ -6,7 +6,7 @@ default; any SQLAlchemy URL (PostgreSQL) through ``GONGKAI_DATABASE_URL``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -170,7 +170,7 @@ class FactStore:
                 source_format=m.source_format,
                 text=report.text,
                 flags=report.flags,
-                ingested_at=datetime.now(timezone.utc),
+                ingested_at=datetime.now(UTC),
             )
         )
         session.flush()

@@ -9,20 +9,20 @@ from __future__ import annotations
 import hashlib
 
 from ingest.clean import clean
+from ingest.derive import add_derived
 from ingest.figures import extract_figures
 from ingest.metadata import (
+    COMPILED_BY,
     detect_generation,
     parse_period,
     parse_published,
     parse_signature_date,
     parse_title,
     regions_of,
-    COMPILED_BY,
 )
 from ingest.model import ParsedReport, ReportMeta
 from ingest.sections import split_sections
 from ingest.tables import read_tables
-from ingest.derive import add_derived
 
 
 class NotAReportError(ValueError):

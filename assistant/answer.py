@@ -81,8 +81,9 @@ def understand(question: str, collection: Collection, history: list[dict[str, st
     named = match_issuers(question, issuers)
     years = [int(y) for y in _YEAR.findall(question)]
     unknown = [] if named else unknown_places(question, issuers)
-    return Understood(lang, named, years[0] if years else None, find_metric(question, lang),
-                      find_column(question, lang), unknown)
+    return Understood(
+        lang, named, years[0] if years else None, find_metric(question, lang), find_column(question, lang), unknown
+    )
 
 
 def _line_at(text: str, start: int | None, end: int | None) -> str:
@@ -126,12 +127,19 @@ def _catalog_line(reports: list[ReportRow], lang: str) -> str:
 def _quality_note(cell: CellRow, table_status: str, reasons: list[str], lang: str) -> str:
     notes = []
     if cell.method in ("placed", "segmented"):
-        notes.append("原文表格丢失了单元格边界，此值经勾稽关系唯一确定" if lang == "zh"
-                     else "the source lost the table's cell boundaries; this value is fixed by the table's checking relations")
+        notes.append(
+            "原文表格丢失了单元格边界，此值经勾稽关系唯一确定"
+            if lang == "zh"
+            else "the source lost the table's cell boundaries; this value is fixed by the table's checking relations"
+        )
     if cell.method == "derived":
-        notes.append(f"由表中各项相加得出：{cell.note}" if lang == "zh" else f"computed from the printed cells: {cell.note}")
+        notes.append(
+            f"由表中各项相加得出：{cell.note}" if lang == "zh" else f"computed from the printed cells: {cell.note}"
+        )
     if table_status == "inconsistent":
-        notes.append(("表格未通过勾稽校验：" if lang == "zh" else "the table fails its checks: ") + "; ".join(reasons[:2]))
+        notes.append(
+            ("表格未通过勾稽校验：" if lang == "zh" else "the table fails its checks: ") + "; ".join(reasons[:2])
+        )
     return "；".join(notes) if lang == "zh" else "; ".join(notes)
 
 
@@ -154,23 +162,43 @@ def _answer_metric(comp: Composer, coll: Collection, report: ReportRow, metric: 
             quote = _line_at(report.text, cell.start, cell.end)
             if not _CJK.search(quote):  # one value per line, or T4's bare number row
                 quote = f"{rlabel}（{clabel}）：{quote or cell.value_text}"
-            cid = comp.cite(report_id=report.id, issuer=report.issuer, year=report.year,
-                            section=SECTIONS.get({"t2": "s2", "t3": "s3", "t4": "s4"}[cell.table], ""),
-                            quote=quote, table=TABLE_TITLES[cell.table], row=rlabel, column=clabel,
-                            start=cell.start, end=cell.end)
+            cid = comp.cite(
+                report_id=report.id,
+                issuer=report.issuer,
+                year=report.year,
+                section=SECTIONS.get({"t2": "s2", "t3": "s3", "t4": "s4"}[cell.table], ""),
+                quote=quote,
+                table=TABLE_TITLES[cell.table],
+                row=rlabel,
+                column=clabel,
+                start=cell.start,
+                end=cell.end,
+            )
             note = _quality_note(cell, t_status, reasons, lang)
             if cell.status == "number" and cell.value_text:
                 table_value = cell.value_text
                 gloss = ROW_GLOSS_EN.get(row_id, metric.en)
                 comp.say(
                     f"{name}：{TABLE_TITLES[cell.table].split(' ')[0]}“{rlabel}”{clabel}为 {cell.value_text}{metric.unit_zh} [{cid}]"
-                    + (f"（{note}）" if note else "") + "。",
+                    + (f"（{note}）" if note else "")
+                    + "。",
                     f"{name}: {TABLE_TITLES[cell.table].split(' ')[0]} “{rlabel}” ({gloss}), {clabel} ({col_id.replace('_', ' ')}): "
                     f"{cell.value_text} [{cid}]" + (f" ({note})" if note else "") + ".",
                 )
-                comp.facts.append(Fact(report.id, report.issuer, report.year, metric.cell.split(":")[0] + ":" + col_id,
-                                       f"{rlabel} · {clabel}", cell.value_text, metric.unit_zh, cid, "table",
-                                       t_status))
+                comp.facts.append(
+                    Fact(
+                        report.id,
+                        report.issuer,
+                        report.year,
+                        metric.cell.split(":")[0] + ":" + col_id,
+                        f"{rlabel} · {clabel}",
+                        cell.value_text,
+                        metric.unit_zh,
+                        cid,
+                        "table",
+                        t_status,
+                    )
+                )
                 found = True
             else:
                 cands = "、".join(cell.candidates) if cell.candidates else ""
@@ -186,10 +214,18 @@ def _answer_metric(comp: Composer, coll: Collection, report: ReportRow, metric: 
             if key in seen:
                 continue
             seen.add(key)
-            cid = comp.cite(report_id=report.id, issuer=report.issuer, year=report.year, section=f.section,
-                            quote=f.quote, start=f.start, end=f.end)
-            comp.facts.append(Fact(report.id, report.issuer, report.year, f.metric, f.label, f.value_text,
-                                   f.unit or "", cid, "text"))
+            cid = comp.cite(
+                report_id=report.id,
+                issuer=report.issuer,
+                year=report.year,
+                section=f.section,
+                quote=f.quote,
+                start=f.start,
+                end=f.end,
+            )
+            comp.facts.append(
+                Fact(report.id, report.issuer, report.year, f.metric, f.label, f.value_text, f.unit or "", cid, "text")
+            )
             _say_figure(comp, f, cid, name, table_value, found)
             found = True
     return found
@@ -201,11 +237,15 @@ def _say_figure(comp: Composer, f: FigureRow, cid: str, name: str, table_value: 
     scope_en = f" (counting: {f.scope})" if f.scope and len(f.scope) <= 20 else ""
     lead_zh = "报告正文另称" if after_table else f"{name}：报告正文称"
     lead_en = "The report's text says" if after_table else f"{name}: the report's text says"
-    comp.say(f"{lead_zh}“{f.quote}”，即 {value}{f.unit or ''}{scope_zh} [{cid}]。",
-             f"{lead_en} {value} (“{f.quote}”){scope_en} [{cid}].")
+    comp.say(
+        f"{lead_zh}“{f.quote}”，即 {value}{f.unit or ''}{scope_zh} [{cid}]。",
+        f"{lead_en} {value} (“{f.quote}”){scope_en} [{cid}].",
+    )
     if table_value is not None and f.value_text != table_value:
-        comp.say(f"注意：正文数字（{f.value_text}）与表格数字（{table_value}）不一致，两处均已引用。",
-                 f"Note: the text ({f.value_text}) and the table ({table_value}) disagree; both are cited.")
+        comp.say(
+            f"注意：正文数字（{f.value_text}）与表格数字（{table_value}）不一致，两处均已引用。",
+            f"Note: the text ({f.value_text}) and the table ({table_value}) disagree; both are cited.",
+        )
 
 
 def _bigrams(text: str) -> set[str]:
@@ -230,11 +270,20 @@ def _answer_passages(comp: Composer, coll: Collection, question: str, reports: l
         r = by_id.get(h.report_id)
         if r is None:
             continue
-        cid = comp.cite(report_id=r.id, issuer=r.issuer, year=r.year, section=str(h.metadata.get("section", "")),
-                        quote=h.text, start=int(h.metadata.get("start", 0)), end=int(h.metadata.get("end", 0)))
+        cid = comp.cite(
+            report_id=r.id,
+            issuer=r.issuer,
+            year=r.year,
+            section=str(h.metadata.get("section", "")),
+            quote=h.text,
+            start=int(h.metadata.get("start", 0)),
+            end=int(h.metadata.get("end", 0)),
+        )
         excerpt = best_sentences(h.text, question)
-        comp.say(f"{_report_name(r, 'zh')}（{h.metadata.get('section', '')}）：“{excerpt}” [{cid}]",
-                 f"{_report_name(r, 'en')}, section “{h.metadata.get('section', '')}”: “{excerpt}” [{cid}]")
+        comp.say(
+            f"{_report_name(r, 'zh')}（{h.metadata.get('section', '')}）：“{excerpt}” [{cid}]",
+            f"{_report_name(r, 'en')}, section “{h.metadata.get('section', '')}”: “{excerpt}” [{cid}]",
+        )
     return bool(hits)
 
 
@@ -245,14 +294,21 @@ def ask(question: str, history: list[dict[str, str]] | None = None, collection: 
     comp = Composer(u.language)
     all_reports = coll.reports()
     if not question:
-        return Answer("请输入问题。" if u.language == "zh" else "Please ask a question.", NOT_FOUND, language=u.language)
+        return Answer(
+            "请输入问题。" if u.language == "zh" else "Please ask a question.", NOT_FOUND, language=u.language
+        )
     if not all_reports:
-        return Answer("资料库中还没有报告。" if u.language == "zh" else "The collection holds no reports yet.",
-                      NOT_FOUND, language=u.language)
+        return Answer(
+            "资料库中还没有报告。" if u.language == "zh" else "The collection holds no reports yet.",
+            NOT_FOUND,
+            language=u.language,
+        )
     if u.unknown and not u.issuers:
         names = "、".join(u.unknown)
-        comp.say(f"资料库中没有{names}的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
-                 f"The collection has no report for {', '.join(u.unknown)}. It holds: {_catalog_line(all_reports, 'en')}.")
+        comp.say(
+            f"资料库中没有{names}的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
+            f"The collection has no report for {', '.join(u.unknown)}. It holds: {_catalog_line(all_reports, 'en')}.",
+        )
         return Answer(comp.text(), NOT_FOUND, language=u.language)
     reports = [r for r in all_reports if not u.issuers or r.issuer in u.issuers]
     if u.year is not None:
@@ -261,19 +317,25 @@ def ask(question: str, history: list[dict[str, str]] | None = None, collection: 
             held = sorted({r.year for r in reports if r.year})
             if u.issuers:
                 years = "、".join(map(str, held))
-                comp.say(f"资料库中没有{'、'.join(u.issuers)}{u.year}年度的报告；现有年度：{years}。",
-                         f"The collection has no {u.year} report for {', '.join(u.issuers)}; it holds: {', '.join(map(str, held))}.")
+                comp.say(
+                    f"资料库中没有{'、'.join(u.issuers)}{u.year}年度的报告；现有年度：{years}。",
+                    f"The collection has no {u.year} report for {', '.join(u.issuers)}; it holds: {', '.join(map(str, held))}.",
+                )
             else:
-                comp.say(f"资料库中没有{u.year}年度的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
-                         f"The collection has no report for {u.year}. It holds: {_catalog_line(all_reports, 'en')}.")
+                comp.say(
+                    f"资料库中没有{u.year}年度的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
+                    f"The collection has no report for {u.year}. It holds: {_catalog_line(all_reports, 'en')}.",
+                )
             return Answer(comp.text(), NOT_FOUND, language=u.language)
         reports = in_year
     if u.metric is not None and (u.issuers or u.year is not None):
         answered = [_answer_metric(comp, coll, r, u.metric, u.column) for r in reports]
-        for r, ok in zip(reports, answered):
+        for r, ok in zip(reports, answered, strict=False):
             if not ok:
-                comp.say(f"{_report_name(r, 'zh')}中没有关于“{u.metric.zh}”的表格数字或正文数字。",
-                         f"{_report_name(r, 'en')} states no figure for {u.metric.en}.")
+                comp.say(
+                    f"{_report_name(r, 'zh')}中没有关于“{u.metric.zh}”的表格数字或正文数字。",
+                    f"{_report_name(r, 'en')} states no figure for {u.metric.en}.",
+                )
         if any(answered):
             return Answer(comp.text(), ANSWERED if all(answered) else PARTIAL, comp.citations, comp.facts, u.language)
     found = _answer_passages(comp, coll, question, reports if (u.issuers or u.year) else [])

@@ -15,9 +15,20 @@ from ingest.metadata import _unit_at, place_units
 
 BODY_SUFFIXES = ("人民政府办公室", "人民政府办公厅", "政府办公室", "人民政府", "政府办", "办公室", "政府")
 EN_SUFFIX = {
-    "自治区": "Autonomous Region", "自治州": "Autonomous Prefecture", "自治县": "Autonomous County",
-    "省": "Province", "市": "City", "州": "Prefecture", "盟": "League", "县": "County", "旗": "Banner",
-    "区": "District", "镇": "Town", "乡": "Township", "街道": "Subdistrict", "苏木": "Sumu",
+    "自治区": "Autonomous Region",
+    "自治州": "Autonomous Prefecture",
+    "自治县": "Autonomous County",
+    "省": "Province",
+    "市": "City",
+    "州": "Prefecture",
+    "盟": "League",
+    "县": "County",
+    "旗": "Banner",
+    "区": "District",
+    "镇": "Town",
+    "乡": "Township",
+    "街道": "Subdistrict",
+    "苏木": "Sumu",
 }
 
 

@@ -48,7 +48,7 @@ def chunk_report(report: ParsedReport) -> list[Chunk]:
     text = report.text
     spans: list[tuple[int, int, str, str]] = []
     secs = sorted(report.sections, key=lambda s: (s.start, s.level))
-    for i, sec in enumerate(secs):
+    for _i, sec in enumerate(secs):
         children = [s for s in secs if s.level > sec.level and sec.start <= s.start < sec.end]
         own_end = min([c.start for c in children], default=sec.end)
         if own_end > sec.start:

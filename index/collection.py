@@ -69,7 +69,12 @@ class Collection:
             result.seconds = time.perf_counter() - t0
             return result
         m = report.meta
-        result.report_id, result.issuer, result.year, result.generation = report.id, m.issuer, m.report_year, m.generation
+        result.report_id, result.issuer, result.year, result.generation = (
+            report.id,
+            m.issuer,
+            m.report_year,
+            m.generation,
+        )
         result.tables = {t.table: t.status for t in report.tables}
         result.cells = sum(len(t.cells) for t in report.tables)
         result.figures = len(report.figures)

@@ -175,25 +175,69 @@ class FactStore:
         )
         session.flush()
         for i, sec in enumerate(report.sections):
-            session.add(SectionRow(report_id=rid, idx=i, sid=sec.sid, level=sec.level, title=sec.title,
-                                   path=sec.path, start=sec.start, end=sec.end))
+            session.add(
+                SectionRow(
+                    report_id=rid,
+                    idx=i,
+                    sid=sec.sid,
+                    level=sec.level,
+                    title=sec.title,
+                    path=sec.path,
+                    start=sec.start,
+                    end=sec.end,
+                )
+            )
         for t in report.tables:
-            session.add(TableRow(report_id=rid, table=t.table, generation=t.generation, status=t.status,
-                                 reasons=t.reasons, start=t.start, end=t.end))
+            session.add(
+                TableRow(
+                    report_id=rid,
+                    table=t.table,
+                    generation=t.generation,
+                    status=t.status,
+                    reasons=t.reasons,
+                    start=t.start,
+                    end=t.end,
+                )
+            )
             for c in t.cells:
-                session.add(CellRow(
-                    report_id=rid, table=c.table, row_id=c.row_id, col_id=c.col_id,
-                    value_text=_decimal_text(c.value), value=float(c.value) if c.value is not None else None,
-                    raw=c.raw, status=c.status, unit=c.unit, method=c.method, start=c.start, end=c.end,
-                    candidates=[format_value(v) for v in c.candidates], note=c.note,
-                ))
+                session.add(
+                    CellRow(
+                        report_id=rid,
+                        table=c.table,
+                        row_id=c.row_id,
+                        col_id=c.col_id,
+                        value_text=_decimal_text(c.value),
+                        value=float(c.value) if c.value is not None else None,
+                        raw=c.raw,
+                        status=c.status,
+                        unit=c.unit,
+                        method=c.method,
+                        start=c.start,
+                        end=c.end,
+                        candidates=[format_value(v) for v in c.candidates],
+                        note=c.note,
+                    )
+                )
         for f in report.figures:
-            session.add(FigureRow(
-                report_id=rid, metric=f.metric, label=f.label, value_text=format_value(f.value),
-                value=float(f.value), unit=f.unit, qualifier=f.qualifier, quote=f.quote, start=f.start,
-                end=f.end, value_start=f.value_start, value_end=f.value_end, section=f.section,
-                compare_to=f.compare_to, scope=f.scope,
-            ))
+            session.add(
+                FigureRow(
+                    report_id=rid,
+                    metric=f.metric,
+                    label=f.label,
+                    value_text=format_value(f.value),
+                    value=float(f.value),
+                    unit=f.unit,
+                    qualifier=f.qualifier,
+                    quote=f.quote,
+                    start=f.start,
+                    end=f.end,
+                    value_start=f.value_start,
+                    value_end=f.value_end,
+                    section=f.section,
+                    compare_to=f.compare_to,
+                    scope=f.scope,
+                )
+            )
 
     def remove(self, session: Session, report_id: str) -> None:
         for model in (CellRow, FigureRow, TableRow, SectionRow):

@@ -28,8 +28,9 @@ class VectorIndex:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if settings.chroma_url:
             u = urlparse(settings.chroma_url)
-            self.client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
-                                              ssl=u.scheme == "https", settings=chroma_settings)
+            self.client = chromadb.HttpClient(
+                host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https", settings=chroma_settings
+            )
         else:
             settings.chroma_path.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
@@ -61,7 +62,7 @@ class VectorIndex:
             where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}
         res = self.collection.query(query_texts=[text], n_results=k, where=where)
         hits = []
-        for cid, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0]):
+        for cid, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0], strict=False):
             meta = dict(meta or {})
             hits.append(Hit(cid, str(meta.get("report_id")), str(meta.get("text", "")), 1.0 - float(dist), meta))
         return hits

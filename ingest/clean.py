@@ -42,7 +42,9 @@ def _is_chrome(line: str) -> bool:
     return bool(_CHROME_LINE.match(compact_str(line)))
 
 
-_META_LINE = re.compile(r"^(?:发布时间|发布日期|公开日期|成文日期|日期|时间|来源|资料来源|发布机构|索引号|文号|分类|名称|主题分类)")
+_META_LINE = re.compile(
+    r"^(?:发布时间|发布日期|公开日期|成文日期|日期|时间|来源|资料来源|发布机构|索引号|文号|分类|名称|主题分类)"
+)
 
 
 def find_title(lines: list[str]) -> tuple[str, int, int]:

@@ -78,7 +78,11 @@ PATTERNS: list[Pattern] = [
     ),
     _p("text.reviews", rf"行政复议(?:申请|案件)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.review:total"),
     _p("text.lawsuits", rf"行政诉讼(?:案件)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.litigation:total"),
-    _p("text.training_sessions", rf"(?:开展|参加|举办|组织)[^，,。；;\d]{{0,8}}培训(?:会)?{_NUM}(?P<unit>次|场|期)", "次"),
+    _p(
+        "text.training_sessions",
+        rf"(?:开展|参加|举办|组织)[^，,。；;\d]{{0,8}}培训(?:会)?{_NUM}(?P<unit>次|场|期)",
+        "次",
+    ),
     _p("text.training_attendees", rf"共?{_NUM}(?P<unit>人|人次)接受培训", "人"),
     _p("text.staff", rf"(?:从事|负责)[^，,。；;\d]{{0,12}}(?:工作)?的?人员{_NUM}(?P<unit>名|人)", "人"),
     _p("text.budget", rf"(?:工作)?经费(?:支出)?(?:为|共|合计)?(?:人民币)?{_NUM}(?P<unit>万元|元)", None),

@@ -28,11 +28,29 @@ _LOST_DATE_RUN = re.compile(r"(?<!\d)((?:19|20)\d{4,6})(?!\d)")
 
 # Place-name units (§2 admin levels). Longest suffixes first so 自治区 wins over 区.
 _MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "苏木",
-             "省", "市", "州", "盟", "县", "旗", "区", "镇", "乡")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "街道",
+    "苏木",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "旗",
+    "区",
+    "镇",
+    "乡",
+)
 _ONE_CHAR_NAME_OK = ("县", "旗", "镇", "乡")  # 沛县, 泾县: one-character names exist below the city level
 _BODY_WORDS = ("人民", "政府", "办公", "管委会", "委员会", "局", "厅", "中心", "全", "本", "我", "辖")
 _GENERIC_UNITS = {"社区", "城区", "园区", "市区", "郊区", "景区", "小区", "片区", "校区", "山区", "牧区", "地区"}
+
 
 def detect_generation(text: str, year: int | None = None) -> str:
     c = compact_str(text)

@@ -29,7 +29,9 @@ class NotAReportError(ValueError):
     """The text does not read as a government information disclosure annual report."""
 
 
-def parse_report(raw: str, source_path: str = "", source_format: str = "txt", content: bytes | None = None) -> ParsedReport:
+def parse_report(
+    raw: str, source_path: str = "", source_format: str = "txt", content: bytes | None = None
+) -> ParsedReport:
     cleaned = clean(raw)
     text = cleaned.text
     title, issuer, year = parse_title(cleaned.header + "\n" + text)

@@ -82,13 +82,13 @@ def _segments(token: Token, parts: int) -> list[tuple[Token, ...]]:
     out = []
     for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
         bounds = (0, *cuts, len(digits))
-        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
         if any(len(p) > 1 and p.startswith("0") for p in pieces):
             continue
         out.append(
             tuple(
                 Token(p, Decimal(p), None, "number", token.start + a, token.start + b)
-                for p, a, b in zip(pieces, bounds, bounds[1:])
+                for p, a, b in zip(pieces, bounds, bounds[1:], strict=False)
             )
         )
     return out
@@ -105,7 +105,7 @@ def row_readings(row: RowRead) -> list[Reading]:
     # dropped blanks: keep the tokens, choose the cells they stand in
     for positions in itertools.combinations(range(n), k):
         cells: list[Token | None] = [None] * n
-        for pos, tok in zip(positions, tokens):
+        for pos, tok in zip(positions, tokens, strict=False):
             cells[pos] = tok
         readings.append(Reading(tuple(cells), "placed"))
     # glued digits: split runs until there is one number per cell
@@ -113,7 +113,7 @@ def row_readings(row: RowRead) -> list[Reading]:
     splittable = [i for i, t in enumerate(tokens) if t.kind == "number" and t.raw.isdigit() and len(t.raw) > 1]
     if splittable:
         for alloc in _allocations(extra, [len(tokens[i].raw) - 1 for i in splittable]):
-            per_token = dict(zip(splittable, alloc))
+            per_token = dict(zip(splittable, alloc, strict=False))
             options = [_segments(t, per_token.get(i, 0) + 1) for i, t in enumerate(tokens)]
             if any(not o for o in options):
                 continue
@@ -178,9 +178,7 @@ def solve_table(
         readings = row_readings(row)
         if not readings:
             unplaced.append(row)
-            reasons.append(
-                f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place"
-            )
+            reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")
             continue
         ok = [r for r in readings if _row_ok(table, r.values())]
         if len(readings) == 1 and not ok:
@@ -206,9 +204,9 @@ def solve_table(
             keep: dict[str, set[tuple[Decimal, ...]]] = {rid: set() for rid in multi}
             for choice in itertools.product(*(list(groups[rid]) for rid in multi)):
                 vectors = dict(fixed)
-                vectors.update(zip(multi, choice))
+                vectors.update(zip(multi, choice, strict=False))
                 if not _column_ok(generation, vectors):
-                    for rid, vec in zip(multi, choice):
+                    for rid, vec in zip(multi, choice, strict=False):
                         keep[rid].add(vec)
             if all(keep.values()):
                 for rid in multi:
@@ -226,8 +224,21 @@ def solve_table(
             raw = " ".join(t.raw for t in row.tokens)
             for col in row.columns:
                 rid, cid = _ids(row.row_id, col)
-                cells.append(Cell(table, rid, cid, None, MISSING, raw, None, "text_row", row.start, row.end,
-                                  note="position lost in the source"))
+                cells.append(
+                    Cell(
+                        table,
+                        rid,
+                        cid,
+                        None,
+                        MISSING,
+                        raw,
+                        None,
+                        "text_row",
+                        row.start,
+                        row.end,
+                        note="position lost in the source",
+                    )
+                )
             continue
         g = groups[row.row_id]
         all_readings = [r for rs in g.values() for r in rs]
@@ -238,18 +249,43 @@ def solve_table(
             method = _method(all_readings)
             methods.add(method)
             if len(values) > 1:
-                cells.append(Cell(table, rid, cid, None, AMBIGUOUS, " ".join(t.raw for t in row.tokens), None,
-                                  method, row.start, row.end, sorted(values),
-                                  note="several placements satisfy the checking relations"))
+                cells.append(
+                    Cell(
+                        table,
+                        rid,
+                        cid,
+                        None,
+                        AMBIGUOUS,
+                        " ".join(t.raw for t in row.tokens),
+                        None,
+                        method,
+                        row.start,
+                        row.end,
+                        sorted(values),
+                        note="several placements satisfy the checking relations",
+                    )
+                )
                 continue
             value = values.pop()
             if toks == {None}:
                 cells.append(Cell(table, rid, cid, None, BLANK, "", None, method, row.start, row.end))
             elif None in toks or len(toks) > 1:
                 tok_units = {t.unit for t in toks if t is not None}
-                cells.append(Cell(table, rid, cid, value, NUMBER, "", tok_units.pop() if len(tok_units) == 1 else None,
-                                  method, row.start, row.end,
-                                  note="position recovered by the checking relations; may be a blank read as 0"))
+                cells.append(
+                    Cell(
+                        table,
+                        rid,
+                        cid,
+                        value,
+                        NUMBER,
+                        "",
+                        tok_units.pop() if len(tok_units) == 1 else None,
+                        method,
+                        row.start,
+                        row.end,
+                        note="position recovered by the checking relations; may be a blank read as 0",
+                    )
+                )
             else:
                 tok = toks.pop()
                 assert tok is not None
@@ -270,7 +306,9 @@ def solve_table(
     status = _status(table, cells, methods, failures, unplaced, problems)
     reasons = failures + reasons
     if methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE):
-        reasons.insert(0, "cell boundaries lost in the source; positions recovered with the checking relations (blanks read as 0)")
+        reasons.insert(
+            0, "cell boundaries lost in the source; positions recovered with the checking relations (blanks read as 0)"
+        )
     return Table(table, generation, status, reasons, cells, region[0], region[1])
 
 
@@ -311,4 +349,3 @@ def _status(table, cells, methods, failures, unplaced, problems) -> str:
     if methods & {"placed", "segmented"}:
         return REPAIRED
     return VERIFIED
-

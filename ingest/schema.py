@@ -153,11 +153,7 @@ T3_OUTCOME_ROWS = {
     GEN_2021: [
         "t3.granted",
         "t3.partially_granted",
-        *[
-            r.id
-            for r in T3_ROWS
-            if r.id.startswith(("t3.denied.", "t3.unable.", "t3.not_processed.", "t3.other."))
-        ],
+        *[r.id for r in T3_ROWS if r.id.startswith(("t3.denied.", "t3.unable.", "t3.not_processed.", "t3.other."))],
     ],
 }
 
@@ -194,7 +190,11 @@ T4_COLUMNS: list[tuple[str, str]] = [
 
 T2_COLUMNS: dict[str, list[tuple[str, str]]] = {
     # keyed by f"{generation}:{row_kind}"
-    "2019:docs": [("new_made", "本年新制作数量"), ("new_published", "本年新公开数量"), ("total_published", "对外公开总数量")],
+    "2019:docs": [
+        ("new_made", "本年新制作数量"),
+        ("new_published", "本年新公开数量"),
+        ("total_published", "对外公开总数量"),
+    ],
     "2021:docs": [("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")],
     "2019:items": [("prev_year_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")],
     "2021:items": [("decisions", "本年处理决定数量")],

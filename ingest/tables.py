@@ -57,7 +57,7 @@ def _find_anchors(text: str, start: int, end: int, anchors: list[Anchor]) -> lis
     found: list[tuple[Anchor, int, int]] = []
     pos = 0
     compiled = [re.compile(_ORDINAL + a.pattern) for a in anchors]
-    for i, (anchor, rx) in enumerate(zip(anchors, compiled)):
+    for i, (anchor, rx) in enumerate(zip(anchors, compiled, strict=False)):
         m = rx.search(comp.text, pos)
         if not m:
             continue
@@ -160,4 +160,3 @@ def read_tables(text: str, sections: list[Section], generation: str) -> list[Tab
         if table is not None:
             tables.append(table)
     return tables
-

@@ -81,17 +81,31 @@ def catalog(coll: Collection) -> list[ReportOut]:
     out = []
     for r in coll.reports():
         tables = {t.table: t.status for t in coll.facts.tables(r.id)}
-        out.append(ReportOut(id=r.id, title=r.title, issuer=r.issuer, region=r.regions, year=r.year,
-                             published=r.published.isoformat() if r.published else None, format=r.generation,
-                             source_format=r.source_format, tables=tables, counts=counts.get(r.id, {}),
-                             flags=list(r.flags or [])))
+        out.append(
+            ReportOut(
+                id=r.id,
+                title=r.title,
+                issuer=r.issuer,
+                region=r.regions,
+                year=r.year,
+                published=r.published.isoformat() if r.published else None,
+                format=r.generation,
+                source_format=r.source_format,
+                tables=tables,
+                counts=counts.get(r.id, {}),
+                flags=list(r.flags or []),
+            )
+        )
     return out
 
 
 def create_app(collection: Collection | None = None, with_ui: bool = True) -> FastAPI:
     coll = collection or default_collection()
-    app = FastAPI(title="gongkai", version="0.1.0",
-                  description="Questions over 政府信息公开工作年度报告, answered with exact figures and citations.")
+    app = FastAPI(
+        title="gongkai",
+        version="0.1.0",
+        description="Questions over 政府信息公开工作年度报告, answered with exact figures and citations.",
+    )
 
     @app.get("/api/health")
     def health() -> dict[str, object]:

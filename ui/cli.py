@@ -16,8 +16,10 @@ def _print_result(r: IngestResult) -> None:
         print(f"FAILED     {r.path}: {r.error}")
         return
     tables = ", ".join(f"{k}={v}" for k, v in r.tables.items()) or "no standard tables"
-    print(f"{r.status:<10} {r.path}: {r.issuer} {r.year} [{r.generation}] {tables}; "
-          f"{r.cells} cells, {r.figures} figures, {r.chunks} chunks ({r.seconds:.2f}s)")
+    print(
+        f"{r.status:<10} {r.path}: {r.issuer} {r.year} [{r.generation}] {tables}; "
+        f"{r.cells} cells, {r.figures} figures, {r.chunks} chunks ({r.seconds:.2f}s)"
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -30,8 +32,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     failed = [r for r in results if r.status == "failed"]
     added = sum(r.status == "added" for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
-    print(f"{len(results)} files: {added} added, {unchanged} unchanged, {len(failed)} failed "
-          f"in {time.perf_counter() - t0:.1f}s")
+    print(
+        f"{len(results)} files: {added} added, {unchanged} unchanged, {len(failed)} failed "
+        f"in {time.perf_counter() - t0:.1f}s"
+    )
     if not results:
         print("no report files found in " + ", ".join(args.paths), file=sys.stderr)
         return 1
@@ -47,7 +51,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         print(answer.answer)
         for c in answer.citations:
-            where = " · ".join(x for x in (c.issuer, str(c.year), c.table or c.section, c.row or "", c.column or "") if x)
+            where = " · ".join(
+                x for x in (c.issuer, str(c.year), c.table or c.section, c.row or "", c.column or "") if x
+            )
             print(f"  [{c.id}] {where}\n      “{c.quote[:200]}”")
     return 0 if answer.status != "not_found" else 2
 
@@ -89,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    parser = argparse.ArgumentParser(prog="gongkai", description="Questions over government information disclosure annual reports.")
+    parser = argparse.ArgumentParser(
+        prog="gongkai", description="Questions over government information disclosure annual reports."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="ingest report files or folders")
     p.add_argument("paths", nargs="+")
@@ -104,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve", help="serve the chat UI and the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--ingest", nargs="*", default=[], metavar="PATH", help="ingest these first (unchanged files are skipped)")
+    p.add_argument(
+        "--ingest", nargs="*", default=[], metavar="PATH", help="ingest these first (unchanged files are skipped)"
+    )
     p.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -94,7 +94,8 @@ def _segments(token: Token, parts: int) -> list[tuple[Token, ...]]:
     return out
 
 
-def row_readings(row: RowRead) -> list[Reading]:
+def row_readings(row: RowRead, glued: bool = False) -> list[Reading]:
+    """Every reading of a row: as printed, with dropped blanks placed, or (``glued``) with digit runs split."""
     n, tokens = len(row.columns), row.tokens
     k = len(tokens)
     if k == n:
@@ -102,12 +103,14 @@ def row_readings(row: RowRead) -> list[Reading]:
     if k > n or k == 0:
         return []
     readings: list[Reading] = []
-    # dropped blanks: keep the tokens, choose the cells they stand in
-    for positions in itertools.combinations(range(n), k):
-        cells: list[Token | None] = [None] * n
-        for pos, tok in zip(positions, tokens, strict=False):
-            cells[pos] = tok
-        readings.append(Reading(tuple(cells), "placed"))
+    if not glued:
+        # dropped blanks: keep the tokens, choose the cells they stand in
+        for positions in itertools.combinations(range(n), k):
+            cells: list[Token | None] = [None] * n
+            for pos, tok in zip(positions, tokens, strict=False):
+                cells[pos] = tok
+            readings.append(Reading(tuple(cells), "placed"))
+        return readings
     # glued digits: split runs until there is one number per cell
     extra = n - k
     splittable = [i for i, t in enumerate(tokens) if t.kind == "number" and t.raw.isdigit() and len(t.raw) > 1]
@@ -174,8 +177,11 @@ def solve_table(
     groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]] = {}
     unplaced: list[RowRead] = []
     exact_failures: list[str] = []
+    # A table whose rows never hold more than one token was flattened without separators: its
+    # runs are glued digits. Otherwise separators survive and missing numbers are dropped blanks.
+    glued = all(len(r.tokens) <= 1 for r in rows) and any(len(r.columns) > 1 for r in rows)
     for row in rows:
-        readings = row_readings(row)
+        readings = row_readings(row, glued)
         if not readings:
             unplaced.append(row)
             reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")

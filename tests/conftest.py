@@ -1,0 +1,56 @@
+"""Shared fixtures: the sample corpus parsed once, and one collection ingested once per test run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "reports"
+YUEXI = SAMPLES / "000_d76d4b4009bfe151.txt"
+YUNCHENG = SAMPLES / "001_b722d12b70247cc9.txt"
+GASHIGEN = SAMPLES / "002_57d10eb15bb2ae81.txt"
+TONGCHUAN = SAMPLES / "003_5c938f68f70698c0.txt"
+DONGSHAN = SAMPLES / "004_1517837ce4499e82.txt"
+HUAIAN = SAMPLES / "huaian-2024.pdf"
+
+
+@pytest.fixture(scope="session")
+def parsed():
+    """ParsedReport of every sample file, keyed by file name."""
+    from ingest.loaders import load
+    from ingest.pipeline import parse_report
+
+    out = {}
+    for path in sorted(SAMPLES.iterdir()):
+        loaded = load(path)
+        out[path.name] = parse_report(loaded.text, str(path), loaded.format, loaded.content)
+    return out
+
+
+@pytest.fixture(scope="session")
+def collection(tmp_path_factory):
+    """A collection with the sample corpus ingested, in a private GONGKAI_HOME."""
+    from index.collection import Collection
+    from index.settings import Settings
+
+    home = tmp_path_factory.mktemp("gongkai-home")
+    coll = Collection(Settings.from_env(home))
+    results = list(coll.ingest([SAMPLES]))
+    assert [r.status for r in results] == ["added"] * len(results), [r.error for r in results]
+    return coll
+
+
+@pytest.fixture(scope="session")
+def client(collection):
+    from fastapi.testclient import TestClient
+
+    from ui.api import create_app
+
+    return TestClient(create_app(collection, with_ui=False))

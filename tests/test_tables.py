@@ -24,17 +24,31 @@ def values(cells: dict, status="number"):
 
 # ---- 000 岳溪镇 2019: one value per line, 2019 format ------------------------------------------
 
+
 def test_yuexi_t2_every_cell(parsed):
     t2 = tables(parsed["000_d76d4b4009bfe151.txt"])["t2"]
     got = {k: (c.value, c.unit) for k, c in printed(t2).items()}
     want = {
-        "t2.rules:new_made": 0, "t2.rules:new_published": 0, "t2.rules:total_published": 0,
-        "t2.normative_docs:new_made": 0, "t2.normative_docs:new_published": 0, "t2.normative_docs:total_published": 0,
-        "t2.licensing:prev_year_items": 4, "t2.licensing:change": 0, "t2.licensing:decisions": 0,
-        "t2.other_services:prev_year_items": 0, "t2.other_services:change": 0, "t2.other_services:decisions": 0,
-        "t2.penalty:prev_year_items": 0, "t2.penalty:change": 0, "t2.penalty:decisions": 0,
-        "t2.coercion:prev_year_items": 0, "t2.coercion:change": 0, "t2.coercion:decisions": 0,
-        "t2.admin_fees:prev_year_items": 4, "t2.admin_fees:change": 0,
+        "t2.rules:new_made": 0,
+        "t2.rules:new_published": 0,
+        "t2.rules:total_published": 0,
+        "t2.normative_docs:new_made": 0,
+        "t2.normative_docs:new_published": 0,
+        "t2.normative_docs:total_published": 0,
+        "t2.licensing:prev_year_items": 4,
+        "t2.licensing:change": 0,
+        "t2.licensing:decisions": 0,
+        "t2.other_services:prev_year_items": 0,
+        "t2.other_services:change": 0,
+        "t2.other_services:decisions": 0,
+        "t2.penalty:prev_year_items": 0,
+        "t2.penalty:change": 0,
+        "t2.penalty:decisions": 0,
+        "t2.coercion:prev_year_items": 0,
+        "t2.coercion:change": 0,
+        "t2.coercion:decisions": 0,
+        "t2.admin_fees:prev_year_items": 4,
+        "t2.admin_fees:change": 0,
         "t2.procurement:projects": 25,
     }
     assert len(got) == 22
@@ -74,11 +88,16 @@ def test_cell_offsets_point_at_the_printed_number(parsed):
 
 # ---- 004 东山县 2020: space-separated rows with dropped blanks ----------------------------------
 
+
 def test_dongshan_t2_every_cell(parsed):
     t2 = tables(parsed["004_1517837ce4499e82.txt"])["t2"]
     got = values(printed(t2))
     assert len(got) == 22
-    nonzero = {"t2.normative_docs:new_made": 8, "t2.normative_docs:new_published": 8, "t2.normative_docs:total_published": 11}
+    nonzero = {
+        "t2.normative_docs:new_made": 8,
+        "t2.normative_docs:new_published": 8,
+        "t2.normative_docs:total_published": 11,
+    }
     for k, v in got.items():
         assert v == nonzero.get(k, 0), k
 
@@ -183,9 +202,15 @@ def test_huaian_t2_and_t4(parsed):
     t = tables(parsed["huaian-2024.pdf"])
     t2 = values(printed(t["t2"]))
     assert t2 == {
-        "t2.rules:issued": 1, "t2.rules:repealed": 0, "t2.rules:in_force": 11,
-        "t2.normative_docs:issued": 8, "t2.normative_docs:repealed": 26, "t2.normative_docs:in_force": 66,
-        "t2.licensing:decisions": 447228, "t2.penalty:decisions": 3985758, "t2.coercion:decisions": 88283,
+        "t2.rules:issued": 1,
+        "t2.rules:repealed": 0,
+        "t2.rules:in_force": 11,
+        "t2.normative_docs:issued": 8,
+        "t2.normative_docs:repealed": 26,
+        "t2.normative_docs:in_force": 66,
+        "t2.licensing:decisions": 447228,
+        "t2.penalty:decisions": 3985758,
+        "t2.coercion:decisions": 88283,
         "t2.admin_fees:amount_wan_yuan": Decimal("96171.6"),
     }
     t4 = [printed(t["t4"])[i].value for i in T4_IDS]

@@ -1,0 +1,41 @@
+"""The command line: ingest reports per file and keeps going past bad files; ask prints the API's JSON."""
+
+import json
+
+from conftest import DONGSHAN, YUEXI
+
+from ui.cli import main
+
+
+def test_ingest_reports_bad_files_and_keeps_the_rest(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(YUEXI.read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "not-a-report.txt").write_text("今天天气很好。", encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    gbk = folder / "gbk.txt"
+    gbk.write_bytes(DONGSHAN.read_text(encoding="utf-8").replace("\u00a0", " ").encode("gb18030"))
+    code = main(["ingest", str(folder)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "6 files: 2 added, 0 unchanged, 4 failed" in out
+    assert "empty file" in out and "binary file" in out and "no report title" in out and "PDF" in out
+    # the same files again: nothing changes, the failures are still reported
+    assert main(["ingest", str(folder)]) == 1
+    assert "0 added, 2 unchanged, 4 failed" in capsys.readouterr().out
+    assert main(["reports"]) == 0
+    out = capsys.readouterr().out
+    assert "东山县人民政府办公室" in out and "2 reports" in out
+
+
+def test_ask_json(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
+    assert main(["ingest", str(DONGSHAN)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "东山县2020年收到多少政府信息公开申请？", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["status"] == "answered" and {f["value"] for f in body["facts"]} == {"2", "3"}
+    assert main(["ask", "东山县2018年收到多少申请？"]) == 2

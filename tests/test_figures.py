@@ -1,0 +1,73 @@
+"""Prose figures of the five text samples, each with the sentence it came from."""
+
+from decimal import Decimal
+
+import pytest
+
+
+def figs(report, metric):
+    return [(f.value, f.unit, f.qualifier) for f in report.figures if f.metric == metric]
+
+
+EXPECTED = {
+    "000_d76d4b4009bfe151.txt": {
+        "text.proactive_items": [(Decimal(800), "条", "余")],
+        "text.applications_received": [],  # 受理民事全程代办申请613起 is not a disclosure request
+    },
+    "001_b722d12b70247cc9.txt": {
+        "text.proactive_items": [(Decimal(6998), "条", "")],
+        "text.applications_received": [(Decimal(10), "宗", "")],
+        "text.reviews_and_lawsuits": [(Decimal(3), "宗", "")],
+        "text.fees": [(Decimal(0), "元", "")],
+    },
+    "002_57d10eb15bb2ae81.txt": {
+        "text.proactive_items": [(Decimal(120), "条", "")],
+        "text.applications_received": [(Decimal(0), "件", "")] * 2,  # 未受理群众依申请公开, twice
+        "text.reviews_and_lawsuits": [(Decimal(0), "件", "")],
+    },
+    "003_5c938f68f70698c0.txt": {
+        "text.proactive_items": [(Decimal(256), "条", "")],
+        "text.staff": [(Decimal(2), "名", "")],
+        "text.budget": [(Decimal(5000), "元", "")],
+        "text.training_sessions": [(Decimal(1), "次", "")],
+        "text.training_attendees": [(Decimal(5), "人", "")],
+        "text.reviews_and_lawsuits": [(Decimal(0), "件", "")],
+    },
+    "004_1517837ce4499e82.txt": {
+        "text.proactive_items": [(Decimal(164), "条", ""), (Decimal(80), "条", "")],
+        "text.applications_received": [(Decimal(3), "件", "")],
+        "text.applications_received.in_person": [(Decimal(1), "件", "")],
+        "text.applications_received.mail": [(Decimal(1), "件", "")],
+        "text.applications_received.email": [(Decimal(1), "件", "")],
+        "text.training_sessions": [(Decimal(3), "次", "")],
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_prose_figures(parsed, name):
+    report = parsed[name]
+    for metric, want in EXPECTED[name].items():
+        assert figs(report, metric) == want, metric
+
+
+def test_every_figure_quotes_its_sentence(parsed):
+    for report in parsed.values():
+        for f in report.figures:
+            assert report.text[f.start : f.end].strip() == f.quote
+            assert f.start <= f.value_start < f.value_end <= f.end
+            if f.value:
+                assert report.text[f.value_start : f.value_end] == str(f.value)
+
+
+def test_scope_of_the_dongshan_text_figure(parsed):
+    (f,) = [f for f in parsed["004_1517837ce4499e82.txt"].figures if f.metric == "text.applications_received"]
+    assert f.scope == "县政府和县政府办"
+    assert f.compare_to == "t3.new_received:total"
+    assert f.section == "一、总体情况 > (二)依申请公开情况"
+
+
+def test_number_glued_to_a_year_is_not_read(parsed):
+    # 云城区 2018: "行政职权29802018年" lost characters; 29802018 must not become a figure
+    values = [f.value for f in parsed["001_b722d12b70247cc9.txt"].figures]
+    assert Decimal(29802018) not in values and Decimal(2980) not in values

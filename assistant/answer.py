@@ -15,6 +15,7 @@ from assistant.glossary import ROW_GLOSS_EN, Metric, find_column, find_metric
 from assistant.names import match_issuers, unknown_places
 from index.collection import Collection
 from index.facts import CellRow, FigureRow, ReportRow
+from index.vectors import Hit
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 
 ANSWERED, PARTIAL, NOT_FOUND = "answered", "partial", "not_found"
@@ -134,7 +135,9 @@ def _quality_note(cell: CellRow, table_status: str, reasons: list[str], lang: st
         )
     if cell.method == "derived":
         notes.append(
-            f"由表中各项相加得出：{cell.note}" if lang == "zh" else f"computed from the printed cells: {cell.note}"
+            "表中未单列此项，由其各分项相加得出"
+            if lang == "zh"
+            else "not printed in the table; the sum of its printed parts"
         )
     if table_status == "inconsistent":
         notes.append(
@@ -208,8 +211,13 @@ def _answer_metric(comp: Composer, coll: Collection, report: ReportRow, metric: 
                     f"{', possible values ' + cands if cands else ''}) [{cid}].",
                 )
     if metric.prose and column is None:
+        figures: list[FigureRow] = []
+        for prose in metric.prose:  # most specific first: 行政复议 alone, then 复议 and 诉讼 together
+            figures = coll.facts.figures([report.id], prose)
+            if figures:
+                break
         seen: set[tuple[str, str]] = set()
-        for f in coll.facts.figures([report.id], metric.prose):
+        for f in figures:
             key = (f.value_text, f.scope)
             if key in seen:
                 continue
@@ -256,6 +264,8 @@ def _bigrams(text: str) -> set[str]:
 def best_sentences(passage: str, question: str, limit: int = 2) -> str:
     """The sentence(s) of a passage that share most with the question, in passage order."""
     sents = [s.strip() for s in re.split(r"(?<=[。！？；;])|\n+", passage) if s and s.strip()]
+    body = [s for s in sents if len(s) > 25 or s[-1] in "。！？；;"]  # headings carry no answer
+    sents = body or sents
     if len(sents) <= limit:
         return " ".join(sents)
     q = _bigrams(question)
@@ -263,10 +273,34 @@ def best_sentences(passage: str, question: str, limit: int = 2) -> str:
     return " … ".join(sents[i] for i in sorted(scored))
 
 
+_SECTION_HINTS = {
+    "s5": ("问题", "不足", "改进", "problem", "improve", "weakness"),
+    "s1": ("总体", "概况", "overview", "how did", "staff"),
+    "s6": ("其他", "信息处理费", "other matters"),
+}
+
+
+def rerank(question: str, hits: list[Hit]) -> list[tuple[Hit, float]]:
+    """Dense order corrected by two cheap signals: shared wording and the section a question points to."""
+    q = _bigrams(question)
+    q_lower = question.lower()
+    wanted = {sid for sid, words in _SECTION_HINTS.items() if any(w in q_lower for w in words)}
+
+    def score(h: Hit) -> float:
+        overlap = len(q & _bigrams(h.text)) / max(1, len(q))
+        section_fit = 0.15 if h.metadata.get("sid") in wanted else 0.0
+        return h.score + 0.5 * overlap + section_fit
+
+    return sorted(((h, score(h)) for h in hits), key=lambda x: x[1], reverse=True)
+
+
 def _answer_passages(comp: Composer, coll: Collection, question: str, reports: list[ReportRow]) -> bool:
     by_id = {r.id: r for r in coll.reports()}
-    hits = coll.search(question, [r.id for r in reports] if reports else None, k=3)
-    for h in hits[:3]:
+    hits = rerank(question, coll.search(question, [r.id for r in reports] if reports else None, k=12))
+    if hits:  # the best passage, and others only when they are nearly as good
+        top = hits[0][1]
+        hits = [h for h in hits[:3] if h[1] >= 0.85 * top]
+    for h, _score in hits:
         r = by_id.get(h.report_id)
         if r is None:
             continue

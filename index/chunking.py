@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ingest.model import ParsedReport
 
 MAX_CHARS = 400
+MIN_CHARS = 60  # a shorter piece (a heading, a table caption) joins the next one
 _SENT_END = re.compile(r"[。！？；;]\s*|\n\s*\n")
 
 
@@ -33,11 +34,11 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cur = start
     last_cut = start
     for m in _SENT_END.finditer(text, start, end):
-        if m.end() - cur > MAX_CHARS and last_cut > cur:
+        if m.end() - cur > MAX_CHARS and last_cut - cur >= MIN_CHARS:
             pieces.append((cur, last_cut))
             cur = last_cut
         last_cut = m.end()
-    if end - cur > MAX_CHARS and cur < last_cut < end:
+    if end - cur > MAX_CHARS and last_cut - cur >= MIN_CHARS and last_cut < end:
         pieces.append((cur, last_cut))
         cur = last_cut
     pieces.append((cur, end))
@@ -48,10 +49,14 @@ def chunk_report(report: ParsedReport) -> list[Chunk]:
     text = report.text
     spans: list[tuple[int, int, str, str]] = []
     secs = sorted(report.sections, key=lambda s: (s.start, s.level))
-    for _i, sec in enumerate(secs):
+    for sec in secs:
         children = [s for s in secs if s.level > sec.level and sec.start <= s.start < sec.end]
         own_end = min([c.start for c in children], default=sec.end)
-        if own_end > sec.start:
+        body = text[sec.start : own_end].strip()
+        first, _, rest = body.partition("\n")
+        if len(first.strip()) <= len(sec.title.split(" > ")[-1]) + 2:
+            body = rest.strip()  # drop a line that is only the heading
+        if body:  # a heading alone is no passage: its children carry it in their path
             spans.append((sec.start, own_end, sec.path, sec.sid))
     if not spans:
         spans = [(0, len(text), "", "")]

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from ingest.model import Figure, Section
 
-_SENTENCE = re.compile(r"[^。！？;；\n]+[。！？;；]?")
+_SENTENCE_END = re.compile(r"[。！？;；]")
+_WRAP_MIN = 20  # a line this long that ends mid-sentence was wrapped by the PDF, not ended
 _NUM = r"(?P<num>\d+(?:\.\d+)?)\s*(?P<qual>余|多)?\s*"
 _STOP = r"[^，,。；;:：\d]"  # text inside one clause, with no figure in it
 
@@ -86,14 +87,44 @@ PATTERNS: list[Pattern] = [
     _p("text.training_attendees", rf"共?{_NUM}(?P<unit>人|人次)接受培训", "人"),
     _p("text.staff", rf"(?:从事|负责)[^，,。；;\d]{{0,12}}(?:工作)?的?人员{_NUM}(?P<unit>名|人)", "人"),
     _p("text.budget", rf"(?:工作)?经费(?:支出)?(?:为|共|合计)?(?:人民币)?{_NUM}(?P<unit>万元|元)", None),
-    _p("text.fees", r"(?P<zero>未)(?:发生|收取)[^。；;]{0,14}收费", "元"),
+    _p("text.fees", r"(?P<zero>未)(?:发生|收取)[^。；;]{0,14}(?:收费|信息处理费)", "元"),
+    _p("text.fees", rf"收取[^。；;\d]{{0,20}}?(?:信息处理费|费用)(?:共计|合计|共)?\s*{_NUM}(?P<unit>万元|元)", "元"),
 ]
 _CHANNEL = re.compile(r"(?P<label>[\u4e00-\u9fff]{1,8}?)申请" + _NUM + r"(?P<unit>件|宗|起|个)")
 _DATE_GLUE = re.compile(r"^\d*(?:19|20)\d{2}年")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    """Sentence spans. A line break ends a sentence unless the line was wrapped mid-sentence (PDFs)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        end = pos + len(line)
+        for m in _SENTENCE_END.finditer(text, pos, end):
+            spans.append((start, m.end()))
+            start = m.end()
+        body = line.rstrip()
+        wrapped = len(body.strip()) >= _WRAP_MIN and body and not _SENTENCE_END.match(body[-1])
+        if not wrapped:
+            spans.append((start, end))
+            start = end
+        pos = end
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def quote_of(text: str) -> str:
+    """A sentence for display: wrapped lines rejoined (CJK needs no space at a line break)."""
+    return re.sub(r"\s*\n\s*", "", text.strip())
 
 
 def _section_path(sections: list[Section], offset: int) -> str:
@@ -139,7 +170,7 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
                         label=m.group(0).strip(),
                         value=value,
                         unit=groups.get("unit") or p.unit,
-                        quote=sentence.strip(),
+                        quote=quote_of(sentence),
                         start=s_start,
                         end=s_end,
                         value_start=s_start + vstart,
@@ -171,7 +202,7 @@ def _channels(text: str, sentence: str, s_start: int, s_end: int, after: int, se
                 label=f"{label}申请",
                 value=Decimal(m.group("num")),
                 unit=m.group("unit"),
-                quote=sentence.strip(),
+                quote=quote_of(sentence),
                 start=s_start,
                 end=s_end,
                 value_start=s_start + after + m.start("num"),

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from ingest.figures import quote_of
+
 
 def figs(report, metric):
     return [(f.value, f.unit, f.qualifier) for f in report.figures if f.metric == metric]
@@ -54,7 +56,7 @@ def test_prose_figures(parsed, name):
 def test_every_figure_quotes_its_sentence(parsed):
     for report in parsed.values():
         for f in report.figures:
-            assert report.text[f.start : f.end].strip() == f.quote
+            assert quote_of(report.text[f.start : f.end]) == f.quote
             assert f.start <= f.value_start < f.value_end <= f.end
             if f.value:
                 assert report.text[f.value_start : f.value_end] == str(f.value)

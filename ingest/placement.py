@@ -226,69 +226,50 @@ def solve_table(
     cells: list[Cell] = []
     methods: set[str] = set()
     for row in rows:
+        raw_row = " ".join(t.raw for t in row.tokens)
+
+        def cell(col: str, value: Decimal | None, status: str, **kw: object) -> Cell:
+            rid, cid = _ids(row.row_id, col)  # noqa: B023 - used within this iteration only
+            kw.setdefault("start", row.start)  # noqa: B023
+            kw.setdefault("end", row.end)  # noqa: B023
+            return Cell(table, rid, cid, value, status, **kw)  # type: ignore[arg-type]
+
         if row in unplaced:
-            raw = " ".join(t.raw for t in row.tokens)
             for col in row.columns:
-                rid, cid = _ids(row.row_id, col)
-                cells.append(
-                    Cell(
-                        table,
-                        rid,
-                        cid,
-                        None,
-                        MISSING,
-                        raw,
-                        None,
-                        "text_row",
-                        row.start,
-                        row.end,
-                        note="position lost in the source",
-                    )
-                )
+                cells.append(cell(col, None, MISSING, raw=raw_row, note="position lost in the source"))
             continue
         g = groups[row.row_id]
         all_readings = [r for rs in g.values() for r in rs]
+        method = _method(all_readings)
+        methods.add(method)
         for ci, col in enumerate(row.columns):
-            rid, cid = _ids(row.row_id, col)
             values = {vec[ci] for vec in g}
             toks = {r.cells[ci] for r in all_readings}
-            method = _method(all_readings)
-            methods.add(method)
             if len(values) > 1:
                 cells.append(
-                    Cell(
-                        table,
-                        rid,
-                        cid,
+                    cell(
+                        col,
                         None,
                         AMBIGUOUS,
-                        " ".join(t.raw for t in row.tokens),
-                        None,
-                        method,
-                        row.start,
-                        row.end,
-                        sorted(values),
+                        raw=raw_row,
+                        method=method,
+                        candidates=sorted(values),
                         note="several placements satisfy the checking relations",
                     )
                 )
                 continue
             value = values.pop()
             if toks == {None}:
-                cells.append(Cell(table, rid, cid, None, BLANK, "", None, method, row.start, row.end))
+                cells.append(cell(col, None, BLANK, method=method))
             elif None in toks or len(toks) > 1:
-                tok_units = {t.unit for t in toks if t is not None}
+                units = {t.unit for t in toks if t is not None}
                 cells.append(
-                    Cell(
-                        table,
-                        rid,
-                        cid,
+                    cell(
+                        col,
                         value,
                         NUMBER,
-                        "",
-                        tok_units.pop() if len(tok_units) == 1 else None,
-                        method,
-                        row.start,
-                        row.end,
+                        method=method,
+                        unit=units.pop() if len(units) == 1 else None,
                         note="position recovered by the checking relations; may be a blank read as 0",
                     )
                 )
@@ -296,13 +277,16 @@ def solve_table(
                 tok = toks.pop()
                 assert tok is not None
                 if tok.kind == "dash":
-                    cells.append(Cell(table, rid, cid, None, DASH, tok.raw, None, method, tok.start, tok.end))
-                else:
-                    if tok.value is not None and tok.value < 0 and cid not in SIGNED_COLUMNS:
-                        exact_failures.append(f"{rid}:{cid}: negative value {tok.raw}")
-                    if tok.value is not None and tok.value != tok.value.to_integral() and cid not in DECIMAL_COLUMNS:
-                        exact_failures.append(f"{rid}:{cid}: decimal value {tok.raw} in a count column")
-                    cells.append(Cell(table, rid, cid, value, NUMBER, tok.raw, tok.unit, method, tok.start, tok.end))
+                    cells.append(cell(col, None, DASH, raw=tok.raw, method=method, start=tok.start, end=tok.end))
+                    continue
+                rid, cid = _ids(row.row_id, col)
+                if tok.value is not None and tok.value < 0 and cid not in SIGNED_COLUMNS:
+                    exact_failures.append(f"{rid}:{cid}: negative value {tok.raw}")
+                if tok.value is not None and tok.value != tok.value.to_integral() and cid not in DECIMAL_COLUMNS:
+                    exact_failures.append(f"{rid}:{cid}: decimal value {tok.raw} in a count column")
+                cells.append(
+                    cell(col, value, NUMBER, raw=tok.raw, unit=tok.unit, method=method, start=tok.start, end=tok.end)
+                )
 
     # 4. validation of what is known
     known = _known_vectors(table, cells)

@@ -115,3 +115,13 @@ def test_bad_requests_get_clear_errors(client):
     assert client.post("/api/ask", json={}).status_code == 422
     assert client.post("/api/ask", json={"question": ""}).status_code == 422
     assert client.post("/api/ask", json={"question": "x" * 5000}).status_code == 422
+
+
+def test_openapi_documents_the_answer_shape(client):
+    schema = client.get("/openapi.json").json()
+    comps = schema["components"]["schemas"]
+    assert set(comps["AskResponse"]["properties"]) == {"answer", "status", "citations", "facts"}
+    assert {"id", "report_id", "issuer", "year", "section", "quote", "table", "row", "column"} <= set(
+        comps["Citation"]["properties"]
+    )
+    assert {"value", "unit", "citation", "metric", "label"} <= set(comps["Fact"]["properties"])

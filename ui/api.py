@@ -9,7 +9,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from assistant.answer import ask
+from assistant.answer import Citation, Fact, ask
 from index.collection import Collection
 
 
@@ -23,38 +23,11 @@ class AskRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list, max_length=50)
 
 
-class CitationOut(BaseModel):
-    id: str
-    report_id: str
-    issuer: str
-    year: int | None
-    section: str
-    quote: str
-    table: str | None = None
-    row: str | None = None
-    column: str | None = None
-    start: int | None = None
-    end: int | None = None
-
-
-class FactOut(BaseModel):
-    report_id: str
-    issuer: str
-    year: int | None
-    metric: str
-    label: str
-    value: str
-    unit: str
-    citation: str
-    source: str
-    quality: str = ""
-
-
 class AskResponse(BaseModel):
     answer: str
     status: Literal["answered", "partial", "not_found"]
-    citations: list[CitationOut]
-    facts: list[FactOut]
+    citations: list[Citation]
+    facts: list[Fact]
 
 
 class ReportOut(BaseModel):

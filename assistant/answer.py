@@ -36,6 +36,7 @@ class Citation:
     column: str | None = None
     start: int | None = None
     end: int | None = None
+    page: int | None = None  # PDF page of the quoted passage
 
 
 @dataclass
@@ -104,9 +105,12 @@ class Composer:
         self.facts: list[Fact] = []
         self.lines: list[str] = []
 
-    def cite(self, **kw: Any) -> str:
+    def cite(self, report: ReportRow, **kw: Any) -> str:
         cid = str(len(self.citations) + 1)
-        self.citations.append(Citation(id=cid, **kw))
+        start = kw.get("start")
+        if report.source_format == "pdf" and start is not None:
+            kw["page"] = report.text.count("\f", 0, start) + 1
+        self.citations.append(Citation(id=cid, report_id=report.id, issuer=report.issuer, year=report.year, **kw))
         return cid
 
     def say(self, zh: str, en: str) -> None:
@@ -166,9 +170,7 @@ def _answer_metric(comp: Composer, coll: Collection, report: ReportRow, metric: 
             if not _CJK.search(quote):  # one value per line, or T4's bare number row
                 quote = f"{rlabel}（{clabel}）：{quote or cell.value_text}"
             cid = comp.cite(
-                report_id=report.id,
-                issuer=report.issuer,
-                year=report.year,
+                report,
                 section=SECTIONS.get({"t2": "s2", "t3": "s3", "t4": "s4"}[cell.table], ""),
                 quote=quote,
                 table=TABLE_TITLES[cell.table],
@@ -223,9 +225,7 @@ def _answer_metric(comp: Composer, coll: Collection, report: ReportRow, metric: 
                 continue
             seen.add(key)
             cid = comp.cite(
-                report_id=report.id,
-                issuer=report.issuer,
-                year=report.year,
+                report,
                 section=f.section,
                 quote=f.quote,
                 start=f.start,
@@ -305,11 +305,9 @@ def _answer_passages(comp: Composer, coll: Collection, question: str, reports: l
         if r is None:
             continue
         cid = comp.cite(
-            report_id=r.id,
-            issuer=r.issuer,
-            year=r.year,
+            r,
             section=str(h.metadata.get("section", "")),
-            quote=h.text,
+            quote=h.text.replace("\f", ""),
             start=int(h.metadata.get("start", 0)),
             end=int(h.metadata.get("end", 0)),
         )

@@ -130,6 +130,20 @@ class FigureRow(Base):
     scope: Mapped[str] = mapped_column(Text, default="")
 
 
+class DiscrepancyRow(Base):
+    __tablename__ = "discrepancies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    cell: Mapped[str] = mapped_column(String(80))
+    table_value: Mapped[str] = mapped_column(String(40))
+    text_value: Mapped[str] = mapped_column(String(40))
+    metric: Mapped[str] = mapped_column(String(64))
+    quote: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(Text, default="")
+
+
 def _decimal_text(value: Decimal | None) -> str:
     return format_value(value) if value is not None else ""
 
@@ -174,6 +188,7 @@ class FactStore:
             )
         )
         session.flush()
+        self._add_discrepancies(session, report)
         for i, sec in enumerate(report.sections):
             session.add(
                 SectionRow(
@@ -239,8 +254,24 @@ class FactStore:
                 )
             )
 
+    def _add_discrepancies(self, session: Session, report: ParsedReport) -> None:
+        for d in report.discrepancies:
+            session.add(
+                DiscrepancyRow(
+                    report_id=report.id,
+                    cell=d.cell,
+                    table_value=format_value(d.table_value),
+                    text_value=format_value(d.text_value),
+                    metric=d.metric,
+                    quote=d.quote,
+                    start=d.start,
+                    end=d.end,
+                    scope=d.scope,
+                )
+            )
+
     def remove(self, session: Session, report_id: str) -> None:
-        for model in (CellRow, FigureRow, TableRow, SectionRow):
+        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow):
             session.execute(delete(model).where(model.report_id == report_id))
         session.execute(delete(ReportRow).where(ReportRow.id == report_id))
 
@@ -276,6 +307,10 @@ class FactStore:
             if metric:
                 q = q.where(FigureRow.metric == metric)
             return list(s.scalars(q.order_by(FigureRow.start)))
+
+    def discrepancies(self, report_id: str) -> list[DiscrepancyRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(DiscrepancyRow).where(DiscrepancyRow.report_id == report_id)))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Cells and figures per report, for the catalog."""

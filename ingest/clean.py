@@ -89,7 +89,8 @@ def _footer_start(lines: list[str], body_start: int) -> int:
 
 
 def _tidy(line: str) -> str:
-    return line.replace("\u00a0", " ").replace("\u3000", " ").rstrip()
+    # trailing tabs are empty table cells and form feeds are page breaks: keep both
+    return line.replace("\u00a0", " ").replace("\u3000", " ").rstrip(" \r")
 
 
 def clean(raw: str) -> Cleaned:
@@ -107,7 +108,7 @@ def clean(raw: str) -> Cleaned:
             dropped += 1
             continue
         line = _tidy(line)
-        if not line.strip():
+        if not line.strip() and "\f" not in line:
             blank_run += 1
             if blank_run > 1:
                 continue

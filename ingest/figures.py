@@ -17,7 +17,7 @@ from ingest.model import Figure, Section
 
 _SENTENCE_END = re.compile(r"[。！？;；]")
 _WRAP_MIN = 20  # a line this long that ends mid-sentence was wrapped by the PDF, not ended
-_NUM = r"(?P<num>\d+(?:\.\d+)?)\s*(?P<qual>余|多)?\s*"
+_NUM = r"\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<qual>余|多)?\s*"  # PDFs space digits off: "受理 3119 件"
 _STOP = r"[^，,。；;:：\d]"  # text inside one clause, with no figure in it
 
 CHANNELS = {
@@ -77,8 +77,24 @@ PATTERNS: list[Pattern] = [
         r"(?:(?P<zero>没有)发生一起[^。]{0,12}行政复议、行政诉讼|行政复议、行政诉讼案件(?P<zero2>为零))",
         "件",
     ),
-    _p("text.reviews", rf"行政复议(?:申请|案件)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.review:total"),
-    _p("text.lawsuits", rf"行政诉讼(?:案件)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.litigation:total"),
+    _p("text.reviews", rf"行政复议(?:申请|案件)?(?:共)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.review:total"),
+    _p("text.lawsuits", rf"行政诉讼(?:案件)?(?:共)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.litigation:total"),
+    _p("text.applications_answered", rf"(?:答复|办结){_NUM}(?P<unit>件|宗)", "件", "t3.total_processed:total"),
+    _p(
+        "text.applications_carried_over",
+        rf"(?:上年度?|上一年度?)结转(?:申请)?{_NUM}(?P<unit>件|宗)",
+        "件",
+        "t3.carried_over:total",
+    ),
+    _p(
+        "text.applications_carried_forward",
+        rf"{_NUM}(?P<unit>件|宗)(?:申请)?(?:顺延到|结转至|结转到|转入)下(?:一)?年度?",
+        "件",
+        "t3.carried_forward:total",
+    ),
+    _p("text.granted", rf"(?:予以公开|同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)", "件", "t3.granted:total"),
+    _p("text.partially_granted", rf"部分公开(?:申请)?{_NUM}(?P<unit>件|宗)", "件", "t3.partially_granted:total"),
+    _p("text.denied", rf"(?:不予公开|不同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)", "件", "t3.denied:total"),
     _p(
         "text.training_sessions",
         rf"(?:开展|参加|举办|组织)[^，,。；;\d]{{0,8}}培训(?:会)?{_NUM}(?P<unit>次|场|期)",
@@ -142,10 +158,31 @@ def _value_ok(sentence: str, m: re.Match[str]) -> bool:
     return not (_DATE_GLUE.match(num + after) and len(num) >= 4)
 
 
+@dataclass(frozen=True)
+class _Flat:
+    """A sentence with its line breaks removed (PDFs wrap "答\n复 3050 件"), mapping back to the text."""
+
+    text: str
+    offsets: tuple[int, ...]
+    base: int
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> _Flat:
+        keep = [i for i in range(start, end) if text[i] not in "\n\f"]
+        return cls("".join(text[i] for i in keep), tuple(keep), start)
+
+    def start(self, i: int) -> int:
+        return self.offsets[i] if i < len(self.offsets) else self.offsets[-1] + 1
+
+    def end(self, i: int) -> int:
+        return self.offsets[i - 1] + 1 if i > 0 else self.base
+
+
 def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
     figures: list[Figure] = []
     for s_start, s_end in sentences(text):
-        sentence = text[s_start:s_end]
+        flat = _Flat.of(text, s_start, s_end)
+        sentence = flat.text
         taken: list[tuple[int, int]] = []
         for p in PATTERNS:
             for m in p.regex.finditer(sentence):
@@ -156,25 +193,25 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
                     continue  # 民事全程代办申请 and the like are not disclosure requests
                 zero = groups.get("zero") or groups.get("zero2")
                 if zero:
-                    value, vstart, vend = Decimal(0), m.start(), m.end()
+                    value, vstart, vend = Decimal(0), flat.start(m.start()), flat.end(m.end())
                 elif groups.get("num") is not None:
                     if not _value_ok(sentence, m):
                         continue
-                    value, vstart, vend = Decimal(groups["num"]), m.start("num"), m.end("num")
+                    value, vstart, vend = Decimal(groups["num"]), flat.start(m.start("num")), flat.end(m.end("num"))
                 else:
                     continue
                 scope = (groups.get("scope") or "").strip()
                 figures.append(
                     Figure(
                         metric=p.metric,
-                        label=m.group(0).strip(),
+                        label=quote_of(m.group(0)),
                         value=value,
                         unit=groups.get("unit") or p.unit,
                         quote=quote_of(sentence),
                         start=s_start,
                         end=s_end,
-                        value_start=s_start + vstart,
-                        value_end=s_start + vend,
+                        value_start=vstart,
+                        value_end=vend,
                         qualifier=groups.get("qual") or "",
                         section=_section_path(sections, s_start),
                         compare_to=p.compare_to,
@@ -183,13 +220,54 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
                 )
                 taken.append((m.start(), m.end()))
                 if p.metric == "text.applications_received" and not zero:
-                    figures.extend(_channels(text, sentence, s_start, s_end, m.end(), sections))
+                    figures.extend(_channels(flat, s_start, s_end, m.end(), sections))
+                if p.metric in ("text.reviews", "text.lawsuits") and not zero:
+                    outcomes, spans = _outcomes(p.metric, flat, s_start, s_end, m.end(), sections)
+                    figures.extend(outcomes)
+                    taken.extend(spans)
     return figures
 
 
-def _channels(text: str, sentence: str, s_start: int, s_end: int, after: int, sections: list[Section]) -> list[Figure]:
+_OUTCOME = re.compile(r"(?P<label>结果维持|结果纠正|其他结果|尚未审结)" + _NUM + r"(?P<unit>件|宗|起)")
+_OUTCOME_COL = {"结果维持": "upheld", "结果纠正": "corrected", "其他结果": "other", "尚未审结": "pending"}
+
+
+def _outcomes(
+    metric: str, flat: _Flat, s_start: int, s_end: int, after: int, sections: list[Section]
+) -> tuple[list[Figure], list[tuple[int, int]]]:
+    """ "行政复议351件，其中结果维持72件，结果纠正64件…": the outcome breakdown of T4, stated in prose."""
+    rest = flat.text[after:]
+    stop = re.search(r"[；;。]|行政诉讼|行政复议", rest)
+    clause = rest[: stop.start()] if stop else rest
+    if "其中" not in clause[:6]:
+        return [], []
+    row = "t4.review" if metric == "text.reviews" else "t4.litigation"
+    out = []
+    spans = []
+    for m in _OUTCOME.finditer(clause):
+        spans.append((after + m.start(), after + m.end()))
+        col = _OUTCOME_COL[m.group("label")]
+        out.append(
+            Figure(
+                metric=f"{metric}.{col}",
+                label=m.group("label"),
+                value=Decimal(m.group("num")),
+                unit=m.group("unit"),
+                quote=quote_of(flat.text),
+                start=s_start,
+                end=s_end,
+                value_start=flat.start(after + m.start("num")),
+                value_end=flat.end(after + m.end("num")),
+                section=_section_path(sections, s_start),
+                compare_to=f"{row}:{col}",
+            )
+        )
+    return out, spans
+
+
+def _channels(flat: _Flat, s_start: int, s_end: int, after: int, sections: list[Section]) -> list[Figure]:
     """The "其中当面申请1件，邮寄申请1件…" breakdown that follows a received-applications figure."""
-    rest = sentence[after:]
+    rest = flat.text[after:]
     if "其中" not in rest[:6]:
         return []
     out = []
@@ -202,11 +280,11 @@ def _channels(text: str, sentence: str, s_start: int, s_end: int, after: int, se
                 label=f"{label}申请",
                 value=Decimal(m.group("num")),
                 unit=m.group("unit"),
-                quote=quote_of(sentence),
+                quote=quote_of(flat.text),
                 start=s_start,
                 end=s_end,
-                value_start=s_start + after + m.start("num"),
-                value_end=s_start + after + m.end("num"),
+                value_start=flat.start(after + m.start("num")),
+                value_end=flat.end(after + m.end("num")),
                 section=_section_path(sections, s_start),
             )
         )

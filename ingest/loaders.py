@@ -1,19 +1,25 @@
 """Files to text: the I/O edge of the ingest stage.
 
-Text files are decoded by detection (UTF-8, then GB18030/GBK and others via charset-normalizer);
-PDFs by their text layer with page numbers kept. Each loader returns the raw bytes too, so the
-content hash identifies a report by what was read, whatever its file name.
+Every loader returns one plain text in which the standard tables are rendered as
+tab-separated rows (one line per table row, origin cells only, empty cells kept empty), so
+that a single reader (:mod:`ingest.tables`) serves text, HTML, Word and PDF alike and blank
+cells keep their position wherever the source had a real grid. PDF pages are separated by a
+form feed, so a citation can name its page.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 PDF_SUFFIXES = {".pdf"}
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
+PAGE_BREAK = "\f"
 
 
 class LoadError(Exception):
@@ -27,15 +33,19 @@ class Loaded:
     format: str
 
 
-def decode_text(data: bytes) -> str:
+# ---- text ------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
     if not data.strip():
         raise LoadError("empty file")
     if b"\x00" in data[:4096]:
         raise LoadError("binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    for enc in filter(None, (declared, "utf-8-sig")):
+        try:
+            return data.decode(_codec(enc))
+        except (UnicodeDecodeError, LookupError):
+            continue
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -44,16 +54,115 @@ def decode_text(data: bytes) -> str:
     return str(best)
 
 
+def _codec(name: str) -> str:
+    # GB2312 and GBK pages routinely use characters only GB18030 (their superset) decodes.
+    return "gb18030" if name.lower().replace("-", "") in ("gb2312", "gbk", "gb18030", "x-gbk") else name
+
+
+# ---- HTML ------------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+_BODY_SELECTORS = (
+    "#zoom",
+    ".article-content",
+    ".TRS_Editor",
+    "#UCAP-CONTENT",
+    ".xxgk_content",
+    ".pages_content",
+    "#content",
+    ".content",
+    "article",
+    ".article",
+    ".main-content",
+    "#main",
+)
+_BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "table", "tr", "ul", "ol"}
+_PAGE_META = re.compile(r"(?:发布时间|发布日期|公开日期|发文日期|成文日期|来源|资料来源|发布机构)\s*[:：]\s*\S+")
+
+
+def _cjk(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def _cell_text(cell) -> str:
+    return re.sub(r"\s+", " ", cell.get_text("")).replace("\u00a0", " ").strip()
+
+
+def _render(node, out: list[str]) -> None:
+    from bs4 import NavigableString, Tag
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            out.append(str(child).replace("\n", " "))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name.lower() if child.name else ""
+        if name == "table":
+            out.append("\n")
+            for tr in child.find_all("tr"):
+                if tr.find_parent("table") is not child:
+                    continue  # rows of a nested table are rendered with it
+                cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr]
+                out.append("\t".join(_cell_text(c) for c in cells) + "\n")
+            out.append("\n")
+            continue
+        if name in _BLOCK:
+            out.append("\n")
+        _render(child, out)
+        if name in _BLOCK:
+            out.append("\n")
+
+
+def load_html(data: bytes) -> str:
+    from bs4 import BeautifulSoup, Comment
+
+    m = _META_CHARSET.search(data[:4096])
+    html = decode_text(data, m.group(1).decode("ascii", "ignore") if m else None)
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript", "iframe", "template", "head", "nav", "footer"]):
+        tag.decompose()
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    body = soup.body or soup
+    total = _cjk(body.get_text(""))
+    if total == 0:
+        raise LoadError("HTML page has no Chinese text")
+    chosen = None
+    for sel in _BODY_SELECTORS:
+        el = soup.select_one(sel)
+        if el is not None and _cjk(el.get_text("")) >= 0.5 * total:
+            chosen = el
+            break
+    if chosen is None:  # the smallest block that still holds most of the page's text
+        chosen = body
+        for el in body.find_all(["div", "td", "article", "section", "main"]):
+            n = _cjk(el.get_text(""))
+            if n >= 0.7 * total and len(el.get_text("")) < len(chosen.get_text("")):
+                chosen = el
+    parts: list[str] = []
+    _render(chosen, parts)
+    text = re.sub(r"[ \u3000]*\n[ \u3000]*", "\n", "".join(parts))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    # page metadata and the page title often sit outside the content container
+    outside = "\n".join(dict.fromkeys(m.group(0) for m in _PAGE_META.finditer(body.get_text("\n"))))
+    title = ""
+    for h in soup.find_all(["h1", "h2", "h3"]) + ([soup.title] if soup.title else []):
+        t = _cell_text(h)
+        if "报告" in t and t not in text:
+            title = t
+            break
+    return "\n".join(x for x in (outside, title, text) if x)
+
+
+# ---- PDF -------------------------------------------------------------------------------------
+
 _PAGE_FOOTER = re.compile(r"^\s*[-－—]\s*\d+\s*[-－—]\s*$", re.M)
 
 
 def load_pdf(data: bytes) -> str:
-    import io
+    import pdfplumber
 
-    try:
-        import pdfplumber
-    except ImportError as exc:  # pragma: no cover - pdfplumber is a dependency
-        raise LoadError("PDF support needs pdfplumber") from exc
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
@@ -61,20 +170,65 @@ def load_pdf(data: bytes) -> str:
         raise LoadError(f"unreadable PDF ({type(exc).__name__})") from exc
     if not any(p.strip() for p in pages):
         raise LoadError("PDF has no text layer (scanned?): needs OCR")
-    return "\n".join(_PAGE_FOOTER.sub("", p) for p in pages)
+    return (PAGE_BREAK + "\n").join(_PAGE_FOOTER.sub("", p).strip("\n") + "\n" for p in pages)
 
 
-def load(path: str | Path) -> Loaded:
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise LoadError(f"unsupported file type '{suffix or p.name}' (supported: {', '.join(sorted(SUPPORTED))})")
+# ---- DOCX ------------------------------------------------------------------------------------
+
+
+def load_docx(data: bytes) -> str:
+    from docx import Document
+    from docx.oxml.ns import qn
+
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror or exc}") from exc
+        doc = Document(io.BytesIO(data))
+    except Exception as exc:  # zip or XML errors
+        raise LoadError(f"unreadable Word file ({type(exc).__name__})") from exc
+    out: list[str] = []
+    for block in doc.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            out.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+        elif block.tag == qn("w:tbl"):
+            out.append("")
+            for tr in block.iter(qn("w:tr")):
+                cells = []
+                for tc in tr.iterchildren(qn("w:tc")):
+                    vmerge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+                    if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                        continue  # the lower part of a vertically merged cell: no cell of its own
+                    text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                    cells.append(text.replace("\u3000", " ").strip())
+                out.append("\t".join(cells))
+            out.append("")
+    return "\n".join(out)
+
+
+# ---- dispatch --------------------------------------------------------------------------------
+
+
+def load_bytes(data: bytes, name: str) -> Loaded:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise LoadError(f"unsupported file type '{suffix or name}' (supported: {', '.join(sorted(SUPPORTED))})")
+    if not data.strip():
+        raise LoadError("empty file")
     if suffix in PDF_SUFFIXES:
         if not data.startswith(b"%PDF"):
             raise LoadError("not a PDF file")
         return Loaded(load_pdf(data), data, "pdf")
+    if suffix in DOCX_SUFFIXES:
+        if not data.startswith(b"PK"):
+            raise LoadError("not a Word .docx file (legacy .doc must be converted first)")
+        return Loaded(load_docx(data), data, "docx")
+    if suffix in HTML_SUFFIXES:
+        return Loaded(load_html(data), data, "html")
     return Loaded(decode_text(data), data, "txt")
+
+
+def load(path: str | Path) -> Loaded:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}") from exc
+    return load_bytes(data, p.name)

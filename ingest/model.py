@@ -79,6 +79,20 @@ class Figure:
 
 
 @dataclass
+class Discrepancy:
+    """A figure the text states for something a table cell also counts, with a different value."""
+
+    cell: str  # canonical cell id
+    table_value: Decimal
+    text_value: Decimal
+    metric: str
+    quote: str
+    start: int
+    end: int
+    scope: str = ""
+
+
+@dataclass
 class Section:
     sid: str  # canonical s1..s6 where the title matches, else "" (pre-2019 parts, sub-sections)
     level: int  # 0 preamble, 1 一、, 2 (一), 3 1.
@@ -113,6 +127,7 @@ class ParsedReport:
     tables: list[Table]
     figures: list[Figure]
     flags: list[str] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -20,7 +20,8 @@ from ingest.metadata import (
     parse_title,
     regions_of,
 )
-from ingest.model import ParsedReport, ReportMeta
+from ingest.model import Discrepancy, Figure, ParsedReport, ReportMeta, Table
+from ingest.normalize import format_value
 from ingest.sections import split_sections
 from ingest.tables import read_tables
 
@@ -60,10 +61,26 @@ def parse_report(
     sections = split_sections(text, generation)
     tables = [add_derived(t) for t in read_tables(text, sections, generation)]
     figures = extract_figures(text, sections)
-    flags = []
+    discrepancies = text_vs_table(tables, figures)
+    flags = [
+        f"text says {format_value(d.text_value)} where {d.cell} is {format_value(d.table_value)}" for d in discrepancies
+    ]
     if year is not None and stat_start is not None and stat_start.year != year:
         flags.append(f"title year {year} differs from statistics period {stat_start.isoformat()}")
     for t in tables:
         if t.status not in ("verified", "unchecked"):
             flags.append(f"{t.table}: {t.status}")
-    return ParsedReport(meta, text, sections, tables, figures, flags)
+    return ParsedReport(meta, text, sections, tables, figures, flags, discrepancies)
+
+
+def text_vs_table(tables: list[Table], figures: list[Figure]) -> list[Discrepancy]:
+    """Check relation 6 (§9): prose figures against the cells that count the same thing. Warnings, not errors."""
+    cells = {c.id: c for t in tables for c in t.cells}
+    out = []
+    for f in figures:
+        cell = cells.get(f.compare_to or "")
+        if cell is None or cell.value is None or f.qualifier:
+            continue  # no such cell, cell unknown, or an approximate "800余" figure
+        if cell.value != f.value:
+            out.append(Discrepancy(cell.id, cell.value, f.value, f.metric, f.quote, f.start, f.end, f.scope))
+    return out

@@ -177,6 +177,7 @@ def solve_table(
     groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]] = {}
     unplaced: list[RowRead] = []
     exact_failures: list[str] = []
+    blank_total_rows: set[str] = set()
     # A table whose rows never hold more than one token was flattened without separators: its
     # runs are glued digits. Otherwise separators survive and missing numbers are dropped blanks.
     glued = all(len(r.tokens) <= 1 for r in rows) and any(len(r.columns) > 1 for r in rows)
@@ -188,7 +189,10 @@ def solve_table(
             continue
         ok = [r for r in readings if _row_ok(table, r.values())]
         if len(readings) == 1 and not ok:
-            exact_failures.append(f"{row.row_id}: row does not add up ({' '.join(t.raw for t in row.tokens)})")
+            if _blank_totals(table, readings[0]):
+                blank_total_rows.add(row.row_id)
+            else:
+                exact_failures.append(f"{row.row_id}: row does not add up ({' '.join(t.raw for t in row.tokens)})")
             ok = readings
         if not ok:
             unplaced.append(row)
@@ -276,8 +280,9 @@ def solve_table(
             else:
                 tok = toks.pop()
                 assert tok is not None
-                if tok.kind == "dash":
-                    cells.append(cell(col, None, DASH, raw=tok.raw, method=method, start=tok.start, end=tok.end))
+                if tok.kind in ("dash", "blank", "text"):
+                    status = {"dash": DASH, "blank": BLANK, "text": MISSING}[tok.kind]
+                    cells.append(cell(col, None, status, raw=tok.raw, method=method, start=tok.start, end=tok.end))
                     continue
                 rid, cid = _ids(row.row_id, col)
                 if tok.value is not None and tok.value < 0 and cid not in SIGNED_COLUMNS:
@@ -287,6 +292,15 @@ def solve_table(
                 cells.append(
                     cell(col, value, NUMBER, raw=tok.raw, unit=tok.unit, method=method, start=tok.start, end=tok.end)
                 )
+
+    if blank_total_rows:
+        _fill_blank_totals(table, cells, blank_total_rows)
+        reasons.append(
+            "总计 blank in the source for "
+            + ", ".join(sorted(blank_total_rows))
+            + "; computed from the row (blanks as 0)"
+        )
+        methods.add("derived")
 
     # 4. validation of what is known
     known = _known_vectors(table, cells)
@@ -300,6 +314,40 @@ def solve_table(
             0, "cell boundaries lost in the source; positions recovered with the checking relations (blanks read as 0)"
         )
     return Table(table, generation, status, reasons, cells, region[0], region[1])
+
+
+def _blank_totals(table: str, reading: Reading) -> bool:
+    """A row that fails its sum only because its total cells are blank (上海市人民政府办公厅 2019 style)."""
+    total_idx = [6] if table == "t3" else [4, 9, 14] if table == "t4" else []
+    if not total_idx:
+        return False
+    failing = []
+    values = reading.values()
+    for b, ti in enumerate(total_idx):
+        part = values[:6] if table == "t3" else values[b * 5 : b * 5 + 4]
+        if sum(part) != values[ti]:
+            failing.append(ti)
+    return bool(failing) and all(reading.cells[ti] is None or reading.cells[ti].kind == "blank" for ti in failing)
+
+
+def _fill_blank_totals(table: str, cells: list[Cell], rows: set[str]) -> None:
+    by_id = {c.id: c for c in cells}
+    for c in cells:
+        if c.status != BLANK or c.col_id != "total":
+            continue
+        if table == "t3" and c.row_id in rows:
+            parts = [
+                by_id[f"{c.row_id}:{p}"]
+                for p in ("natural_person", "commercial", "research", "social_org", "legal_service", "other")
+            ]
+        elif table == "t4" and "t4" in rows:
+            parts = [by_id[f"{c.row_id}:{p}"] for p in ("upheld", "corrected", "other", "pending")]
+        else:
+            continue
+        total = sum((p.value or ZERO for p in parts), ZERO)
+        if total:
+            c.value, c.status, c.method = total, NUMBER, "derived"
+            c.note = "总计 blank in the source; the sum of the row's cells (blanks as 0)"
 
 
 def _ids(row_id: str, col: str) -> tuple[str, str]:
@@ -336,6 +384,6 @@ def _status(table, cells, methods, failures, unplaced, problems) -> str:
         return AMBIGUOUS_TABLE
     if table == "t2":
         return UNCHECKED if methods <= {"text_row"} else REPAIRED
-    if methods & {"placed", "segmented"}:
+    if methods & {"placed", "segmented", "derived"}:
         return REPAIRED
     return VERIFIED

@@ -28,6 +28,40 @@ _ORDINAL = r"(?:\d\.|\([一二三四五六七八九十]\)|[一二三四五六七
 _TOKEN = re.compile(r"(?<![\d.])([-−]?\d+(?:\.\d+)?)(万元|元)?|(?:(?<=\s)|^)([-—–/－])(?=\s|$)")
 
 
+_NULL_CELL = {"-", "—", "–", "/", "－", "——", "无", "N/A", "n/a", "/ "}
+
+
+def field_tokens(text: str, start: int, end: int, after_label: bool) -> list[Token]:
+    """Cells of a tab-separated row (a real grid from HTML, Word or PDF): blanks keep their place.
+
+    After a row label the first field is the rest of the label's own cell, and text fields
+    before the first value are further label cells; both are skipped.
+    """
+    fields: list[tuple[str, int, int]] = []
+    pos = start
+    for part in text[start:end].split("\t"):
+        fields.append((part, pos, pos + len(part)))
+        pos += len(part) + 1
+    if after_label:
+        fields = fields[1:]
+    tokens: list[Token] = []
+    for raw, a, b in fields:
+        value = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        a, b = a + lead, a + lead + len(value)
+        if not value:
+            tokens.append(Token("", None, None, "blank", a, b))
+        elif value in _NULL_CELL:
+            tokens.append(Token(value, None, None, "dash", a, b))
+        elif (parsed := parse_number(value.replace(" ", ""))) is not None:
+            tokens.append(Token(value, parsed[0], parsed[1], "number", a, b))
+        elif not tokens or all(t.kind == "blank" for t in tokens):
+            tokens = []  # label text in a cell of its own: what came before was not a value
+        else:
+            tokens.append(Token(value, None, None, "text", a, b))
+    return tokens
+
+
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """Number and null-marker tokens of ``text[start:end]`` with their offsets."""
     tokens: list[Token] = []
@@ -85,7 +119,15 @@ def read_rows(text: str, start: int, end: int, anchors: list[Anchor]) -> tuple[l
             problems.append(f"row {a.row_id} not found")
     for i, (anchor, lstart, lend) in enumerate(found):
         gap_end = found[i + 1][1] if i + 1 < len(found) else end
-        tokens = tokenize(text, lend, gap_end)
+        line_end = text.find("\n", lend)
+        line_end = end if line_end == -1 else min(line_end, end)
+        if "\t" in text[lend:line_end]:  # a grid row: its cells are the tab-separated fields of its line
+            tokens = field_tokens(text, lend, line_end, after_label=True)
+            while len(tokens) > anchor.cells and tokens[-1].kind == "blank":
+                tokens.pop()  # an empty trailing cell beyond the table's columns
+            gap_end = line_end
+        else:
+            tokens = tokenize(text, lend, gap_end)
         if not anchor.cells:
             if tokens:
                 problems.append(f"numbers after group label {anchor.row_id}: {' '.join(t.raw for t in tokens)}")
@@ -111,7 +153,7 @@ def read_t3(text: str, sections: list[Section], generation: str) -> Table | None
     return solve_table("t3", generation, rows, problems, region)
 
 
-_NUMERIC_LINE = re.compile(r"^[\s\d.\-—–/－]+$")
+_NUMERIC_LINE = re.compile(r"^[\s\d.\-—–/－无]+$")
 
 
 def read_t4(text: str, sections: list[Section], generation: str) -> Table | None:
@@ -125,7 +167,10 @@ def read_t4(text: str, sections: list[Section], generation: str) -> Table | None
     pos = start
     for line in text[start:end].splitlines(keepends=True):
         if line.strip() and _NUMERIC_LINE.match(line):
-            tokens.extend(tokenize(text, pos, pos + len(line)))
+            if "\t" in line:
+                tokens.extend(field_tokens(text, pos, pos + len(line.rstrip("\n")), after_label=False))
+            else:
+                tokens.extend(tokenize(text, pos, pos + len(line)))
         pos += len(line)
     if not tokens:
         return None

@@ -87,8 +87,9 @@ def test_each_issuer_is_cited(client, question, issuer, year):
 
 def test_table_figure_from_a_pdf(client):
     body = ask(client, "淮安市2024年行政复议多少件？")
-    assert [f["value"] for f in body["facts"]] == ["351"]
+    assert [(f["source"], f["value"]) for f in body["facts"]] == [("table", "351"), ("text", "351")]
     assert body["citations"][0]["row"] == "行政复议" and body["citations"][0]["column"] == "总计"
+    assert "不一致" not in body["answer"]  # the text agrees with the table
 
 
 def test_passage_question_quotes_the_report(client):
@@ -125,3 +126,40 @@ def test_openapi_documents_the_answer_shape(client):
         comps["Citation"]["properties"]
     )
     assert {"value", "unit", "citation", "metric", "label"} <= set(comps["Fact"]["properties"])
+
+
+def _report_id(client, issuer):
+    return next(r["id"] for r in client.get("/api/reports").json() if r["issuer"] == issuer)
+
+
+def test_report_detail_has_tables_statuses_figures_and_discrepancies(client):
+    d = client.get(f"/api/reports/{_report_id(client, '东山县人民政府办公室')}").json()
+    tables = {t["table"]: t for t in d["tables"]}
+    assert {k: t["status"] for k, t in tables.items()} == {"t2": "unchecked", "t3": "ambiguous", "t4": "inconsistent"}
+    row = next(r for r in tables["t3"]["rows"] if r["row_id"] == "t3.new_received")
+    cells = {c["column"]: c for c in row["cells"]}
+    assert cells["total"]["value"] == "2" and cells["total"]["method"] == "placed"
+    assert cells["natural_person"]["status"] == "ambiguous" and cells["natural_person"]["candidates"] == ["0", "2"]
+    assert row["label"] == "一、本年新收政府信息公开申请数量" and cells["total"]["label"] == "总计"
+    assert d["discrepancies"] == [
+        {
+            "cell": "t3.new_received:total",
+            "table_value": "2",
+            "text_value": "3",
+            "metric": "text.applications_received",
+            "quote": "今年以来,共受理县政府和县政府办信息公开申请3件,其中当面申请1件,邮寄申请1件,电子邮件申请1件,均已依法在规定时间内予以答复。",
+            "scope": "县政府和县政府办",
+        }
+    ]
+    assert "text says 3 where t3.new_received:total is 2" in d["flags"]
+    assert [s["sid"] for s in d["sections"] if s["level"] == 1] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+
+
+def test_pdf_citation_names_its_page(client):
+    import pdfplumber
+    from conftest import HUAIAN
+
+    with pdfplumber.open(HUAIAN) as pdf:
+        page = next(i for i, p in enumerate(pdf.pages, 1) if "72 64 178 37 351" in (p.extract_text() or ""))
+    body = ask(client, "淮安市2024年行政复议多少件？")
+    assert body["citations"][0]["page"] == page

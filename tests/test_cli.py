@@ -39,3 +39,19 @@ def test_ask_json(tmp_path, monkeypatch, capsys):
     body = json.loads(capsys.readouterr().out)
     assert body["status"] == "answered" and {f["value"] for f in body["facts"]} == {"2", "3"}
     assert main(["ask", "东山县2018年收到多少申请？"]) == 2
+
+
+def test_facts_prints_the_grid_statuses_and_figures(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
+    assert main(["ingest", str(DONGSHAN)]) == 0
+    capsys.readouterr()
+    assert main(["facts", "东山县"]) == 0
+    out = capsys.readouterr().out
+    assert "表三 收到和处理政府信息公开申请情况 [2019] — ambiguous" in out
+    assert "natural_person=?0|2" in out and "total=2*" in out
+    assert "表四 政府信息公开行政复议、行政诉讼情况 [2019] — inconsistent" in out
+    assert "! text says 3 where t3.new_received:total is 2" in out
+    assert main(["facts", "东山县", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["issuer"] == "东山县人民政府办公室" and len(body["tables"]) == 3
+    assert main(["facts", "不存在的单位"]) == 1

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answer import Citation, Fact, ask
 from index.collection import Collection
+from index.detail import ReportDetail, report_detail
 
 
 class Turn(BaseModel):
@@ -94,12 +95,13 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
     def api_reports() -> list[ReportOut]:
         return catalog(coll)
 
-    @app.get("/api/reports/{report_id}", response_model=ReportOut)
-    def api_report(report_id: str) -> ReportOut:
-        for r in catalog(coll):
-            if r.id == report_id:
-                return r
-        raise HTTPException(status_code=404, detail=f"no report with id {report_id!r}")
+    @app.get("/api/reports/{report_id}", response_model=ReportDetail)
+    def api_report(report_id: str) -> ReportDetail:
+        """One report: metadata, sections, every table cell with its status, prose figures, discrepancies."""
+        detail = report_detail(coll.facts, report_id)
+        if detail is None:
+            raise HTTPException(status_code=404, detail=f"no report with id {report_id!r}")
+        return detail
 
     if with_ui:
         import gradio as gr

@@ -73,6 +73,60 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+_MARK = {"blank": "∅", "dash": "—", "missing": "?!", "ambiguous": "?"}
+
+
+def _cell_text(c) -> str:
+    if c.status == "number":
+        text = c.value + (c.unit or "")
+        return text + ("*" if c.method in ("placed", "segmented", "derived") else "")
+    if c.status == "ambiguous":
+        return "?" + "|".join(c.candidates)
+    return _MARK.get(c.status, c.status)
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from index.detail import report_detail
+
+    coll = Collection()
+    matches = [
+        r for r in coll.reports() if r.id == args.report or r.id.startswith(args.report) or args.report in r.issuer
+    ]
+    if args.year:
+        matches = [r for r in matches if r.year == args.year]
+    if len(matches) != 1:
+        print(("no report matches " if not matches else "several reports match ") + repr(args.report), file=sys.stderr)
+        for r in matches:
+            print(f"  {r.id}  {r.year}  {r.issuer}", file=sys.stderr)
+        return 1
+    d = report_detail(coll.facts, matches[0].id)
+    assert d is not None
+    if args.json:
+        print(json.dumps(asdict(d), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{d.title}\n  id {d.id} · issuer {d.issuer} · year {d.year} · format {d.format} · source {d.source_format}")
+    print(f"  region {'/'.join(d.region.values()) or '-'} · published {d.published or '-'} · period {d.stat_period}")
+    for t in d.tables:
+        print(f"\n{t.title} [{t.generation}] — {t.status}")
+        for reason in t.reasons:
+            print(f"  · {reason}")
+        for row in t.rows:
+            cells = "  ".join(f"{c.column}={_cell_text(c)}" for c in row.cells)
+            print(f"  {row.row_id:<38} {cells}")
+    if d.tables:
+        print("\n  * placed, split or computed by the checking relations · ? ambiguous · ∅ blank · ?! position lost")
+    if d.figures:
+        print("\nFigures in the text")
+        for f in d.figures:
+            link = f" ↔ {f.compare_to}" if f.compare_to else ""
+            print(f"  {f.metric:<40} {f.value}{f.qualifier}{f.unit or ''}{link}  “{f.quote[:60]}”")
+    for x in d.discrepancies:
+        print(f"\n! text says {x.text_value} where {x.cell} is {x.table_value}: “{x.quote[:80]}”")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -109,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("reports", help="list the reports in the collection")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reports)
+    p = sub.add_parser("facts", help="a report's tables, their checks and its prose figures")
+    p.add_argument("report", help="report id (or its prefix) or part of the issuer's name")
+    p.add_argument("--year", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_facts)
     p = sub.add_parser("serve", help="serve the chat UI and the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)

@@ -33,5 +33,7 @@ def answer_markdown(answer: Answer) -> str:
                     where.append(("列：" if zh else "column: ") + esc(c.column))
             elif c.section:
                 where.append(esc(c.section))
+            if c.page:
+                where.append(f"第{c.page}页" if zh else f"p. {c.page}")
             parts.append(f"\n\n**\\[{c.id}\\]** " + " · ".join(w for w in where if w) + f"  \n> {esc(c.quote)}")
     return "".join(parts)

@@ -42,11 +42,14 @@ class Pattern:
     regex: re.Pattern[str]
     unit: str | None
     compare_to: str | None = None
-    label: str = ""
+    needs: str = ""  # words the sentence must contain for the figure to mean this metric
 
 
-def _p(metric: str, rx: str, unit: str | None, compare_to: str | None = None, label: str = "") -> Pattern:
-    return Pattern(metric, re.compile(rx), unit, compare_to, label)
+def _p(metric: str, rx: str, unit: str | None, compare_to: str | None = None, needs: str = "") -> Pattern:
+    return Pattern(metric, re.compile(rx), unit, compare_to, needs)
+
+
+_ABOUT_REQUESTS = r"信息公开申请|依申请公开|公开申请|申请公开"
 
 
 PATTERNS: list[Pattern] = [
@@ -79,22 +82,48 @@ PATTERNS: list[Pattern] = [
     ),
     _p("text.reviews", rf"行政复议(?:申请|案件)?(?:共)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.review:total"),
     _p("text.lawsuits", rf"行政诉讼(?:案件)?(?:共)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.litigation:total"),
-    _p("text.applications_answered", rf"(?:答复|办结){_NUM}(?P<unit>件|宗)", "件", "t3.total_processed:total"),
+    _p(
+        "text.applications_answered",
+        rf"(?:答复|办结){_NUM}(?P<unit>件|宗)",
+        "件",
+        "t3.total_processed:total",
+        _ABOUT_REQUESTS,
+    ),
     _p(
         "text.applications_carried_over",
         rf"(?:上年度?|上一年度?)结转(?:申请)?{_NUM}(?P<unit>件|宗)",
         "件",
         "t3.carried_over:total",
+        _ABOUT_REQUESTS,
     ),
     _p(
         "text.applications_carried_forward",
         rf"{_NUM}(?P<unit>件|宗)(?:申请)?(?:顺延到|结转至|结转到|转入)下(?:一)?年度?",
         "件",
         "t3.carried_forward:total",
+        _ABOUT_REQUESTS,
     ),
-    _p("text.granted", rf"(?:予以公开|同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)", "件", "t3.granted:total"),
-    _p("text.partially_granted", rf"部分公开(?:申请)?{_NUM}(?P<unit>件|宗)", "件", "t3.partially_granted:total"),
-    _p("text.denied", rf"(?:不予公开|不同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)", "件", "t3.denied:total"),
+    _p(
+        "text.granted",
+        rf"(?:予以公开|同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)",
+        "件",
+        "t3.granted:total",
+        _ABOUT_REQUESTS,
+    ),
+    _p(
+        "text.partially_granted",
+        rf"部分公开(?:申请)?{_NUM}(?P<unit>件|宗)",
+        "件",
+        "t3.partially_granted:total",
+        _ABOUT_REQUESTS,
+    ),
+    _p(
+        "text.denied",
+        rf"(?:不予公开|不同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)",
+        "件",
+        "t3.denied:total",
+        _ABOUT_REQUESTS,
+    ),
     _p(
         "text.training_sessions",
         rf"(?:开展|参加|举办|组织)[^，,。；;\d]{{0,8}}培训(?:会)?{_NUM}(?P<unit>次|场|期)",
@@ -187,6 +216,8 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
         for p in PATTERNS:
             for m in p.regex.finditer(sentence):
                 if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                if p.needs and not re.search(p.needs, sentence):
                     continue
                 groups = m.groupdict()
                 if p.metric == "text.applications_received" and "公开" not in m.group(0):

@@ -73,3 +73,36 @@ def test_number_glued_to_a_year_is_not_read(parsed):
     # 云城区 2018: "行政职权29802018年" lost characters; 29802018 must not become a figure
     values = [f.value for f in parsed["001_b722d12b70247cc9.txt"].figures]
     assert Decimal(29802018) not in values and Decimal(2980) not in values
+
+
+def test_huaian_text_restates_the_tables_and_agrees(parsed):
+    report = parsed["huaian-2024.pdf"]
+    got = {f.metric: f.value for f in report.figures}
+    assert got == {
+        "text.proactive_items": 5500,
+        "text.applications_received": 3119,
+        "text.applications_answered": 3050,
+        "text.applications_carried_over": 34,
+        "text.applications_carried_forward": 103,
+        "text.reviews": 351,
+        "text.reviews.upheld": 72,
+        "text.reviews.corrected": 64,
+        "text.reviews.other": 178,
+        "text.reviews.pending": 37,
+        "text.lawsuits": 46,
+        "text.lawsuits.upheld": 25,
+        "text.lawsuits.corrected": 5,
+        "text.lawsuits.other": 9,
+        "text.lawsuits.pending": 7,
+        "text.fees": 3940,
+    }
+    # relation 6 of the spec: every restated total matches its cell (46 = 26 + 20, 25 = 13 + 12)
+    assert report.discrepancies == []
+    assert sum(1 for f in report.figures if f.compare_to) == 14
+
+
+def test_other_kinds_of_request_are_not_disclosure_requests(parsed):
+    # 铜川镇: "热线…交办单320件…已办结320件"; 岳溪镇: "民事全程代办申请613起,办结613起"
+    for name in ("003_5c938f68f70698c0.txt", "000_d76d4b4009bfe151.txt"):
+        metrics = {f.metric for f in parsed[name].figures}
+        assert not metrics & {"text.applications_answered", "text.applications_received"}

@@ -31,7 +31,7 @@ from ingest.model import (
     Cell,
     Table,
 )
-from ingest.schema import DECIMAL_COLUMNS, SIGNED_COLUMNS, T3_OUTCOME_ROWS
+from ingest.schema import DECIMAL_COLUMNS, IMPLIED_UNITS, SIGNED_COLUMNS, T3_OUTCOME_ROWS
 
 JOINT_LIMIT = 200_000  # readings combinations tried across rows before giving up on joint solving
 ZERO = Decimal(0)
@@ -289,8 +289,9 @@ def solve_table(
                     exact_failures.append(f"{rid}:{cid}: negative value {tok.raw}")
                 if tok.value is not None and tok.value != tok.value.to_integral() and cid not in DECIMAL_COLUMNS:
                     exact_failures.append(f"{rid}:{cid}: decimal value {tok.raw} in a count column")
+                unit = tok.unit or IMPLIED_UNITS.get(cid)
                 cells.append(
-                    cell(col, value, NUMBER, raw=tok.raw, unit=tok.unit, method=method, start=tok.start, end=tok.end)
+                    cell(col, value, NUMBER, raw=tok.raw, unit=unit, method=method, start=tok.start, end=tok.end)
                 )
 
     if blank_total_rows:

@@ -233,6 +233,10 @@ T2_ROWS: list[T2RowSpec] = [
 
 # Columns that may be negative (本年增/减) or decimal (amounts).
 SIGNED_COLUMNS = {"change"}
+IMPLIED_UNITS = {"amount_wan_yuan": "万元"}  # the 2021 header fixes the unit: 本年收费金额（单位：万元）
+
+# Pre-2019 local statistics tables (§7): one indicator per row, 本年度 and 历年累计 columns.
+LEGACY_COLUMNS = [("this_year", "本年度"), ("cumulative", "历年累计")]
 DECIMAL_COLUMNS = {"amount", "amount_wan_yuan"}
 
 
@@ -255,6 +259,8 @@ def t3_rows(generation: str) -> list[RowSpec]:
 
 def row_label(row_id: str, generation: str = GEN_2021) -> str:
     """The printed Chinese label of any canonical row id, derived rows included."""
+    if row_id.startswith("legacy."):
+        return row_id.removeprefix("legacy.")
     if row_id.startswith("t2."):
         return t2_row_label(row_id, generation)
     for r in T3_ROWS:
@@ -271,6 +277,8 @@ def row_label(row_id: str, generation: str = GEN_2021) -> str:
 
 
 def column_label(row_id: str, col_id: str, generation: str = GEN_2021) -> str:
+    if row_id.startswith("legacy."):
+        return dict(LEGACY_COLUMNS)[col_id]
     if row_id.startswith("t3."):
         for cid, label in T3_COLUMNS + T3_DERIVED_COLUMNS:
             if cid == col_id:
@@ -292,9 +300,11 @@ TABLE_TITLES = {
     "t2": "表二 主动公开政府信息情况",
     "t3": "表三 收到和处理政府信息公开申请情况",
     "t4": "表四 政府信息公开行政复议、行政诉讼情况",
+    "legacy": "政府信息公开情况统计表",
 }
 TABLE_TITLES_EN = {
     "t2": "Table 2 (proactive disclosure)",
     "t3": "Table 3 (requests received and handled)",
     "t4": "Table 4 (reconsideration and litigation)",
+    "legacy": "Statistics table (pre-2019)",
 }

@@ -195,10 +195,77 @@ def read_t2(text: str, sections: list[Section], generation: str) -> Table | None
     return solve_table("t2", generation, rows, problems, region)
 
 
+_LEGACY_HEADER = re.compile(r"本年度.{0,6}历年累计|本年.{0,4}累计")
+_LEGACY_ROW = re.compile(
+    r"^[ \t]*(?P<label>(?:其中[:：]?[ \t]*)?(?:\d{1,2}[.、．])?[^\d\t\n]*?[\u4e00-\u9fff）)][^\d\t\n]*?)[ \t]+"
+    r"(?:(?P<unit>条|件|个|人次|人|次|万元|元|项|份|期|场|篇|页)[ \t]+)?"
+    r"(?P<a>-?\d+(?:\.\d+)?|-|—)?(?:[ \t]+(?P<b>-?\d+(?:\.\d+)?|-|—))?[ \t]*$",
+    re.M,
+)
+_LEGACY_NUMBERING = re.compile(
+    r"^(?:其中[:：]?\s*)?(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])\s*"
+)
+
+
+def read_legacy(text: str) -> Table | None:
+    """A pre-2019 "政府信息公开情况统计表": rows by label, stored as ``legacy.<label>`` (§7)."""
+    from ingest.model import BLANK, DASH, NUMBER, UNCHECKED, Cell
+
+    head = _LEGACY_HEADER.search(text)
+    if not head:
+        return None
+    cells: list[Cell] = []
+    seen: set[str] = set()
+    for m in _LEGACY_ROW.finditer(text, head.end()):
+        label = _LEGACY_NUMBERING.sub("", m.group("label").strip()).strip()
+        if not label or len(label) > 40 or (m.group("a") is None and m.group("b") is None):
+            continue
+        rid = f"legacy.{label}"
+        if rid in seen:
+            continue
+        seen.add(rid)
+        for col, grp in (("this_year", "a"), ("cumulative", "b")):
+            raw = m.group(grp)
+            if raw is None:
+                cells.append(Cell("legacy", rid, col, None, BLANK, "", m.group("unit"), "text_row", m.start(), m.end()))
+            elif raw in ("-", "—"):
+                cells.append(
+                    Cell("legacy", rid, col, None, DASH, raw, m.group("unit"), "text_row", m.start(grp), m.end(grp))
+                )
+            else:
+                value = parse_number(raw)
+                cells.append(
+                    Cell(
+                        "legacy",
+                        rid,
+                        col,
+                        value[0] if value else None,
+                        NUMBER,
+                        raw,
+                        m.group("unit"),
+                        "text_row",
+                        m.start(grp),
+                        m.end(grp),
+                    )
+                )
+    if not cells:
+        return None
+    return Table(
+        "legacy",
+        "pre-2019",
+        UNCHECKED,
+        ["local statistics table; rows kept under their own labels"],
+        cells,
+        head.start(),
+        cells[-1].end,
+    )
+
+
 def read_tables(text: str, sections: list[Section], generation: str) -> list[Table]:
-    """All standard tables of a 2019/2021-format report; none for pre-2019 reports (§7)."""
+    """The standard tables of a 2019/2021-format report; a pre-2019 report's local statistics table (§7)."""
     if generation not in ("2019", "2021"):
-        return []
+        legacy = read_legacy(text)
+        return [legacy] if legacy else []
     tables = []
     for reader in (read_t2, read_t3, read_t4):
         table = reader(text, sections, generation)

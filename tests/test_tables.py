@@ -221,3 +221,41 @@ def test_huaian_t2_and_t4(parsed):
 @pytest.mark.parametrize("name", ["001_b722d12b70247cc9.txt", "002_57d10eb15bb2ae81.txt", "003_5c938f68f70698c0.txt"])
 def test_pre2019_reports_have_no_standard_tables(parsed, name):
     assert parsed[name].tables == []
+
+
+LEGACY = """甲县水利局2016年政府信息公开工作年度报告
+一、概述
+2016年，我局认真贯彻《条例》。
+二、政府信息公开情况统计表
+指标名称\t计量单位\t本年度\t历年累计
+一、主动公开情况
+（一）主动公开政府信息数\t条\t156\t1480
+其中：1.网站公开\t条\t150\t1400
+2.政府公报公开\t条\t6\t80
+二、依申请公开情况
+（一）收到申请数\t件\t4\t37
+其中：1.当面申请数\t件\t1\t20
+2.网上申请数\t件\t3\t17
+（二）否决公开答复数\t件\t0\t-
+三、收费及减免情况 万元 0 0
+三、存在的主要问题及改进措施
+一是人员不足。
+"""
+
+
+def test_pre2019_statistics_table_rows_keep_their_own_labels():
+    from ingest.pipeline import parse_report
+
+    report = parse_report(LEGACY, "legacy.txt")
+    assert report.meta.generation == "pre-2019"
+    (t,) = report.tables
+    assert t.table == "legacy" and t.status == "unchecked"
+    got = {c.id: (c.value, c.unit) for c in t.cells if c.status == "number"}
+    assert got["legacy.主动公开政府信息数:this_year"] == (156, "条")
+    assert got["legacy.主动公开政府信息数:cumulative"] == (1480, "条")
+    assert got["legacy.网站公开:this_year"] == (150, "条")
+    assert got["legacy.收到申请数:cumulative"] == (37, "件")
+    assert got["legacy.网上申请数:this_year"] == (3, "件")
+    assert got["legacy.收费及减免情况:this_year"] == (0, "万元")
+    assert t.cell("legacy.否决公开答复数:cumulative").status == "dash"
+    assert not any(c.row_id.startswith("legacy.一、") or "概述" in c.row_id for c in t.cells)

@@ -2,25 +2,34 @@
 
 Deterministic: figures come from stored table cells and prose figures only; passages come from
 the vector index, filtered to the reports the question names. When the collection does not hold
-what is asked, the answer says so and says what it does hold.
+what is asked, the answer says so and says what it does hold. Each kind of question (lookup,
+comparison, ranking, share, coverage, report facts, passages) has one function below.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from assistant.glossary import ROW_GLOSS_EN, Metric, find_column, find_metric
-from assistant.names import match_issuers, unknown_places
+from assistant import understand as u
+from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, ROW_GLOSS_EN, Metric
+from assistant.understand import Query
 from index.collection import Collection
-from index.facts import CellRow, FigureRow, ReportRow
+from index.facts import FigureRow, ReportRow
 from index.vectors import Hit
+from ingest.normalize import format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 
 ANSWERED, PARTIAL, NOT_FOUND = "answered", "partial", "not_found"
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# ---------------------------------------------------------------------------------------------
+# Answer types
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -49,8 +58,8 @@ class Fact:
     value: str
     unit: str
     citation: str
-    source: str  # table | text
-    quality: str = ""  # the table's status, or the cell's note
+    source: str  # table | text | computed
+    quality: str = ""  # the table's status, or how a computed value was obtained
 
 
 @dataclass
@@ -67,35 +76,6 @@ class Answer:
         return d
 
 
-@dataclass
-class Understood:
-    language: str
-    issuers: list[str]
-    year: int | None
-    metric: Metric | None
-    column: str | None
-    unknown: list[str]
-
-
-def understand(question: str, collection: Collection, history: list[dict[str, str]] | None = None) -> Understood:
-    lang = "zh" if _CJK.search(question) else "en"
-    issuers = sorted({r.issuer for r in collection.reports()})
-    named = match_issuers(question, issuers)
-    years = [int(y) for y in _YEAR.findall(question)]
-    unknown = [] if named else unknown_places(question, issuers)
-    return Understood(
-        lang, named, years[0] if years else None, find_metric(question, lang), find_column(question, lang), unknown
-    )
-
-
-def _line_at(text: str, start: int | None, end: int | None) -> str:
-    if start is None:
-        return ""
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", end or start)
-    return " ".join(text[a : b if b != -1 else len(text)].split())
-
-
 class Composer:
     """Collects facts and numbered citations while an answer is written."""
 
@@ -104,8 +84,12 @@ class Composer:
         self.citations: list[Citation] = []
         self.facts: list[Fact] = []
         self.lines: list[str] = []
+        self.fallback = False  # answered from another reading of the question (publication year)
 
     def cite(self, report: ReportRow, **kw: Any) -> str:
+        for c in self.citations:  # one number per passage
+            if c.report_id == report.id and c.start == kw.get("start") and c.quote == kw.get("quote"):
+                return c.id
         cid = str(len(self.citations) + 1)
         start = kw.get("start")
         if report.source_format == "pdf" and start is not None:
@@ -116,28 +100,126 @@ class Composer:
     def say(self, zh: str, en: str) -> None:
         self.lines.append(zh if self.lang == "zh" else en)
 
-    def text(self) -> str:
-        return "\n".join(self.lines)
+    def done(self, status: str) -> Answer:
+        if self.fallback and status == ANSWERED:
+            status = PARTIAL
+        return Answer("\n".join(self.lines), status, self.citations, self.facts, self.lang)
 
 
-def _report_name(r: ReportRow, lang: str) -> str:
-    return f"{r.issuer}{r.year}年度报告" if lang == "zh" else f"{r.issuer} ({r.year} report)"
+# ---------------------------------------------------------------------------------------------
+# Finding a figure in one report
+# ---------------------------------------------------------------------------------------------
 
 
-def _catalog_line(reports: list[ReportRow], lang: str) -> str:
-    items = [f"{r.issuer}（{r.year}）" if lang == "zh" else f"{r.issuer} ({r.year})" for r in reports]
-    return "、".join(items) if lang == "zh" else "; ".join(items)
+@dataclass
+class Value:
+    """A figure for a metric in one report, with the citation that backs it."""
+
+    report: ReportRow
+    value: Decimal | None
+    text: str
+    unit: str
+    source: str  # table | text
+    citation: str
+    label: str
+    quality: str = ""
+    status: str = "number"
+    candidates: list[str] = field(default_factory=list)
+    scope: str = ""
+    metric_id: str = ""
 
 
-def _quality_note(cell: CellRow, table_status: str, reasons: list[str], lang: str) -> str:
+def _line_at(text: str, start: int | None, end: int | None) -> str:
+    if start is None:
+        return ""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end or start)
+    return " ".join(text[a : b if b != -1 else len(text)].replace("\f", "").split())
+
+
+def _table_value(
+    comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None
+) -> Value | None:
+    tables = {t.table: t for t in coll.facts.tables(report.id)}
+    cell_id = metric.cell_for(next((t.generation for t in tables.values() if t.table == "t2"), report.generation))
+    if not cell_id:
+        return None
+    row_id, col_id = cell_id.split(":")
+    col_id = column or col_id
+    cells = coll.facts.cells([report.id], row_id, col_id)
+    if not cells:
+        return None
+    cell = cells[0]
+    t = tables.get(cell.table)
+    gen = t.generation if t else report.generation
+    rlabel, clabel = row_label(row_id, gen), column_label(row_id, col_id, gen)
+    quote = _line_at(report.text, cell.start, cell.end)
+    if not _CJK.search(quote):  # one value per line, or T4's bare number row
+        quote = f"{rlabel}（{clabel}）：{quote or cell.value_text}"
+    cid = comp.cite(
+        report,
+        section=SECTIONS.get({"t2": "s2", "t3": "s3", "t4": "s4"}.get(cell.table, ""), ""),
+        quote=quote,
+        table=TABLE_TITLES.get(cell.table, cell.table),
+        row=rlabel,
+        column=clabel,
+        start=cell.start,
+        end=cell.end,
+    )
+    quality = _quality_note(cell.method, t.status if t else "", list(t.reasons) if t else [], comp.lang)
+    label = f"{rlabel} · {clabel}"
+    unit = cell.unit or metric.unit_zh
+    if cell.status == "number" and cell.value_text:
+        return Value(
+            report,
+            Decimal(cell.value_text),
+            cell.value_text,
+            unit,
+            "table",
+            cid,
+            label,
+            quality or (t.status if t else ""),
+        )
+    return Value(report, None, "", unit, "table", cid, label, quality, cell.status, list(cell.candidates or []))
+
+
+def _prose_values(comp: Composer, coll: Collection, report: ReportRow, metric: Metric) -> list[Value]:
+    figures: list[FigureRow] = []
+    for prose in metric.prose:  # most specific first: 行政复议 alone, then 复议 and 诉讼 together
+        figures = coll.facts.figures([report.id], prose)
+        if figures:
+            break
+    out: list[Value] = []
+    seen: set[tuple[str, str]] = set()
+    for f in figures:
+        if (f.value_text, f.scope) in seen:
+            continue
+        seen.add((f.value_text, f.scope))
+        cid = comp.cite(report, section=f.section, quote=f.quote, start=f.start, end=f.end)
+        v = Value(
+            report,
+            Decimal(f.value_text),
+            f.value_text + f.qualifier,
+            f.unit or "",
+            "text",
+            cid,
+            f.label,
+            scope=f.scope,
+            metric_id=f.metric,
+        )
+        out.append(v)
+    return out
+
+
+def _quality_note(method: str, table_status: str, reasons: list[str], lang: str) -> str:
     notes = []
-    if cell.method in ("placed", "segmented"):
+    if method in ("placed", "segmented"):
         notes.append(
             "原文表格丢失了单元格边界，此值经勾稽关系唯一确定"
             if lang == "zh"
             else "the source lost the table's cell boundaries; this value is fixed by the table's checking relations"
         )
-    if cell.method == "derived":
+    if method == "derived":
         notes.append(
             "表中未单列此项，由其各分项相加得出"
             if lang == "zh"
@@ -147,113 +229,378 @@ def _quality_note(cell: CellRow, table_status: str, reasons: list[str], lang: st
         notes.append(
             ("表格未通过勾稽校验：" if lang == "zh" else "the table fails its checks: ") + "; ".join(reasons[:2])
         )
-    return "；".join(notes) if lang == "zh" else "; ".join(notes)
+    return ("；" if lang == "zh" else "; ").join(notes)
 
 
-def _answer_metric(comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None) -> bool:
-    lang = comp.lang
-    found = False
-    table_value: str | None = None
-    name = _report_name(report, lang)
-    if metric.cell:
-        row_id, col_id = metric.cell.split(":")
-        col_id = column or col_id
-        cells = coll.facts.cells([report.id], row_id, col_id)
-        tables = {t.table: t for t in coll.facts.tables(report.id)}
-        if cells:
-            cell = cells[0]
-            t = tables.get(cell.table)
-            t_status, reasons = (t.status, t.reasons) if t else ("", [])
-            gen = t.generation if t else "2021"
-            rlabel, clabel = row_label(row_id, gen), column_label(row_id, col_id, gen)
-            quote = _line_at(report.text, cell.start, cell.end)
-            if not _CJK.search(quote):  # one value per line, or T4's bare number row
-                quote = f"{rlabel}（{clabel}）：{quote or cell.value_text}"
-            cid = comp.cite(
-                report,
-                section=SECTIONS.get({"t2": "s2", "t3": "s3", "t4": "s4"}[cell.table], ""),
-                quote=quote,
-                table=TABLE_TITLES[cell.table],
-                row=rlabel,
-                column=clabel,
-                start=cell.start,
-                end=cell.end,
-            )
-            note = _quality_note(cell, t_status, reasons, lang)
-            if cell.status == "number" and cell.value_text:
-                table_value = cell.value_text
-                gloss = ROW_GLOSS_EN.get(row_id, metric.en)
+def best_value(comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None) -> Value | None:
+    """The one figure to compare or rank with: the table's when known, else the text's."""
+    tv = _table_value(comp, coll, report, metric, column)
+    if tv is not None and tv.value is not None:
+        return tv
+    if column is None:
+        prose = [v for v in _prose_values(comp, coll, report, metric) if v.value is not None]
+        exact = [v for v in prose if v.text == format_value(v.value)]
+        if exact or prose:
+            return (exact or prose)[0]
+    return tv
+
+
+def _fact(comp: Composer, v: Value, metric_id: str) -> None:
+    comp.facts.append(
+        Fact(
+            v.report.id,
+            v.report.issuer,
+            v.report.year,
+            metric_id,
+            v.label,
+            format_value(v.value) if v.value is not None else "",
+            v.unit,
+            v.citation,
+            v.source,
+            v.quality,
+        )
+    )
+
+
+def _name(r: ReportRow, lang: str) -> str:
+    return f"{r.issuer}{r.year}年度报告" if lang == "zh" else f"{r.issuer} ({r.year} report)"
+
+
+def _metric_label(metric: Metric, column: str | None, lang: str) -> str:
+    if lang == "zh":
+        return metric.zh + (f"（{column_label(_row_of(metric), column)}）" if column else "")
+    return metric.en + (f" ({COLUMN_GLOSS_EN.get(column, column)})" if column else "")
+
+
+def _row_of(metric: Metric) -> str:
+    cell = metric.cell_for("2021") or metric.cell_for("2019") or ""
+    return cell.split(":")[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Kinds of question
+# ---------------------------------------------------------------------------------------------
+
+
+def _lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    assert q.metric is not None
+    lang, metric = comp.lang, q.metric
+    for r in reports:
+        name = _name(r, lang)
+        tv = _table_value(comp, coll, r, metric, q.column)
+        table_value = None
+        if tv is not None:
+            if tv.value is not None:
+                table_value = tv.text
+                row_id = tv.label.split(" · ")[0]
+                gloss = ROW_GLOSS_EN.get(_row_of(metric), metric.en)
+                col_label = tv.label.split(" · ")[-1]
+                col_id = q.column or (metric.cell_for(r.generation) or "x:total").split(":")[1]
+                note_zh = (
+                    f"（{tv.quality}）"
+                    if tv.quality and tv.quality not in ("verified", "unchecked", "ambiguous", "repaired")
+                    else ""
+                )
+                note_en = f" ({tv.quality})" if note_zh else ""
                 comp.say(
-                    f"{name}：{TABLE_TITLES[cell.table].split(' ')[0]}“{rlabel}”{clabel}为 {cell.value_text}{metric.unit_zh} [{cid}]"
-                    + (f"（{note}）" if note else "")
-                    + "。",
-                    f"{name}: {TABLE_TITLES[cell.table].split(' ')[0]} “{rlabel}” ({gloss}), {clabel} ({col_id.replace('_', ' ')}): "
-                    f"{cell.value_text} [{cid}]" + (f" ({note})" if note else "") + ".",
+                    f"{name}：{TABLE_TITLES[_row_of(metric)[:2]].split(' ')[0]}“{row_id}”{col_label}为 {tv.text}{_unit_zh(tv.unit)} [{tv.citation}]{note_zh}。",
+                    f"{name}: {TABLE_TITLES[_row_of(metric)[:2]].split(' ')[0]} “{row_id}” ({gloss}), {col_label} "
+                    f"({COLUMN_GLOSS_EN.get(col_id, col_id)}): {tv.text}{_unit_en(tv.unit)} [{tv.citation}]{note_en}.",
+                )
+                _fact(comp, tv, f"{_row_of(metric)}:{col_id}")
+            else:
+                cands = "、".join(tv.candidates)
+                comp.say(
+                    f"{name}：表中“{tv.label}”无法确定（{tv.status}{'，可能为 ' + cands if cands else ''}） [{tv.citation}]。",
+                    f"{name}: the table cell “{tv.label}” cannot be read reliably ({tv.status}"
+                    f"{', possible values ' + ', '.join(tv.candidates) if cands else ''}) [{tv.citation}].",
+                )
+        if q.column is None:
+            for v in _prose_values(comp, coll, r, metric):
+                _fact(comp, v, v.metric_id)
+                _say_figure(comp, v, name, table_value, answered_before=tv is not None and tv.value is not None)
+        if tv is None or tv.value is None:
+            if not any(f.report_id == r.id for f in comp.facts):
+                comp.say(
+                    f"{name}中没有关于“{_metric_label(metric, q.column, 'zh')}”的表格数字或正文数字。",
+                    f"{name} states no figure for {_metric_label(metric, q.column, 'en')}.",
+                )
+    covered = {f.report_id for f in comp.facts}
+    if covered:
+        return ANSWERED if all(r.id in covered for r in reports) else PARTIAL
+    return PARTIAL if comp.citations else NOT_FOUND
+
+
+def _unit_zh(unit: str) -> str:
+    return unit or ""
+
+
+def _unit_en(unit: str) -> str:
+    return {"万元": " (10,000 yuan)", "元": " yuan"}.get(unit, "")
+
+
+def _say_figure(comp: Composer, v: Value, name: str, table_value: str | None, answered_before: bool) -> None:
+    scope_zh = f"（口径：{v.scope}）" if v.scope and len(v.scope) <= 20 else ""
+    scope_en = f" (counting: {v.scope})" if v.scope and len(v.scope) <= 20 else ""
+    quote = next(c.quote for c in comp.citations if c.id == v.citation)
+    if answered_before:
+        comp.say(
+            f"报告正文另称“{quote}”，即 {v.text}{v.unit}{scope_zh} [{v.citation}]。",
+            f"The report's text says {v.text} (“{quote}”){scope_en} [{v.citation}].",
+        )
+    else:
+        comp.say(
+            f"{name}：报告正文称“{quote}”，即 {v.text}{v.unit}{scope_zh} [{v.citation}]。",
+            f"{name}: the report's text says {v.text} (“{quote}”){scope_en} [{v.citation}].",
+        )
+    if table_value is not None and v.value is not None and format_value(v.value) != table_value:
+        comp.say(
+            f"注意：正文数字（{v.text}）与表格数字（{table_value}）不一致，两处均已引用。",
+            f"Note: the text ({v.text}) and the table ({table_value}) disagree; both are cited.",
+        )
+
+
+def _values(
+    comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]
+) -> tuple[list[Value], list[ReportRow]]:
+    assert q.metric is not None
+    found, missing = [], []
+    for r in reports:
+        v = best_value(comp, coll, r, q.metric, q.column)
+        if v is not None and v.value is not None:
+            found.append(v)
+            _fact(comp, v, f"{q.metric.key}" + (f":{q.column}" if q.column else ""))
+        else:
+            missing.append(r)
+    return found, missing
+
+
+def _say_value(comp: Composer, v: Value, prefix_zh: str = "", prefix_en: str = "") -> None:
+    comp.say(
+        f"{prefix_zh}{_name(v.report, 'zh')}：{v.text}{v.unit} [{v.citation}]"
+        + ("（正文）" if v.source == "text" else ""),
+        f"{prefix_en}{_name(v.report, 'en')}: {v.text}{_unit_en(v.unit)} [{v.citation}]"
+        + (" (from the text)" if v.source == "text" else ""),
+    )
+
+
+def _say_missing(comp: Composer, missing: list[ReportRow], metric: Metric, column: str | None) -> None:
+    if missing:
+        comp.say(
+            "以下报告没有可用的数字：" + "、".join(_name(r, "zh") for r in missing) + "。",
+            "No usable figure in: " + "; ".join(_name(r, "en") for r in missing) + ".",
+        )
+
+
+def _compare(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    assert q.metric is not None
+    found, missing = _values(comp, coll, q, reports)
+    if not found:
+        comp.say(
+            f"所选报告中没有“{_metric_label(q.metric, q.column, 'zh')}”的数字。",
+            f"None of these reports states a figure for {_metric_label(q.metric, q.column, 'en')}.",
+        )
+        _say_missing(comp, missing, q.metric, q.column)
+        return NOT_FOUND
+    comp.say(
+        f"“{_metric_label(q.metric, q.column, 'zh')}”：", f"{_metric_label(q.metric, q.column, 'en').capitalize()}:"
+    )
+    for v in sorted(found, key=lambda v: (v.report.issuer, v.report.year or 0)):
+        _say_value(comp, v, "- ", "- ")
+    if len(found) == 2 and q.kind in (u.COMPARE, u.DIFFERENCE):
+        _difference(comp, found)
+    _say_missing(comp, missing, q.metric, q.column)
+    return ANSWERED if not missing else PARTIAL
+
+
+def _difference(comp: Composer, found: list[Value]) -> None:
+    a, b = sorted(found, key=lambda v: v.value or 0, reverse=True)
+    assert a.value is not None and b.value is not None
+    d = a.value - b.value
+    comp.facts.append(
+        Fact(
+            a.report.id,
+            a.report.issuer,
+            a.report.year,
+            "difference",
+            "差值 difference",
+            format_value(d),
+            a.unit,
+            f"{a.citation},{b.citation}",
+            "computed",
+            f"{format_value(a.value)} − {format_value(b.value)}",
+        )
+    )
+    comp.say(
+        f"相差：{format_value(a.value)} − {format_value(b.value)} = {format_value(d)}（{a.report.issuer}多 {format_value(d)}）。",
+        f"Difference: {format_value(a.value)} − {format_value(b.value)} = {format_value(d)} ({a.report.issuer} has {format_value(d)} more).",
+    )
+
+
+def _rank(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    assert q.metric is not None
+    found, missing = _values(comp, coll, q, reports)
+    if not found:
+        comp.say(
+            f"没有报告给出“{_metric_label(q.metric, q.column, 'zh')}”的数字。",
+            f"No report states a figure for {_metric_label(q.metric, q.column, 'en')}.",
+        )
+        return NOT_FOUND
+    ordered = sorted(found, key=lambda v: v.value or 0, reverse=not q.ascending)
+    top = ordered[0]
+    ties = [v for v in ordered if v.value == top.value]
+    word_zh, word_en = ("最少", "fewest/lowest") if q.ascending else ("最多", "most/highest")
+    who_zh = "、".join(_name(v.report, "zh") for v in ties)
+    who_en = "; ".join(_name(v.report, "en") for v in ties)
+    comp.say(
+        f"“{_metric_label(q.metric, q.column, 'zh')}”{word_zh}的是{who_zh}：{top.text}{top.unit} "
+        + " ".join(f"[{v.citation}]" for v in ties)
+        + "。",
+        f"{_metric_label(q.metric, q.column, 'en').capitalize()}, {word_en}: {who_en} with {top.text}"
+        + _unit_en(top.unit)
+        + " "
+        + " ".join(f"[{v.citation}]" for v in ties)
+        + ".",
+    )
+    comp.say("全部排序：", "Full ranking:")
+    for i, v in enumerate(ordered, 1):
+        _say_value(comp, v, f"{i}. ", f"{i}. ")
+    if any(v.source == "text" for v in ordered):
+        comp.say(
+            "注：部分数字取自报告正文（2019年前的报告没有统一表格），口径可能不同。",
+            "Note: some figures come from report text (pre-2019 reports have no standard table) and may count differently.",
+        )
+    _say_missing(comp, missing, q.metric, q.column)
+    return ANSWERED
+
+
+def _zero_list(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    assert q.metric is not None
+    found, missing = _values(comp, coll, q, reports)
+    zeros = [v for v in found if v.value == 0]
+    others = [v for v in found if v.value != 0]
+    label_zh, label_en = _metric_label(q.metric, q.column, "zh"), _metric_label(q.metric, q.column, "en")
+    if zeros:
+        comp.say(f"“{label_zh}”为零的报告：", f"Reports with zero {label_en}:")
+        for v in zeros:
+            _say_value(comp, v, "- ", "- ")
+    else:
+        comp.say(f"没有报告的“{label_zh}”为零。", f"No report has zero {label_en}.")
+    if others:
+        comp.say("其余报告：", "Others:")
+        for v in others:
+            _say_value(comp, v, "- ", "- ")
+    _say_missing(comp, missing, q.metric, q.column)
+    return ANSWERED if found else NOT_FOUND
+
+
+def _share(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    assert q.metric is not None
+    denom_metric = BY_KEY.get(q.metric.denominator or "")
+    if denom_metric is None:
+        return _lookup(comp, coll, q, reports)
+    status = NOT_FOUND
+    for r in reports:
+        num = best_value(comp, coll, r, q.metric, q.column)
+        den = best_value(comp, coll, r, denom_metric, q.column)
+        if num is None or den is None or num.value is None or den.value is None or den.value == 0:
+            comp.say(
+                f"{_name(r, 'zh')}：缺少计算占比所需的数字。",
+                f"{_name(r, 'en')}: the figures needed for the share are missing.",
+            )
+            continue
+        pct = (num.value / den.value * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        _fact(comp, num, q.metric.key)
+        _fact(comp, den, denom_metric.key)
+        comp.facts.append(
+            Fact(
+                r.id,
+                r.issuer,
+                r.year,
+                f"share:{q.metric.key}/{denom_metric.key}",
+                "占比 share",
+                f"{format_value(pct)}%",
+                "%",
+                f"{num.citation},{den.citation}",
+                "computed",
+                f"{num.text} ÷ {den.text} × 100",
+            )
+        )
+        comp.say(
+            f"{_name(r, 'zh')}：{q.metric.zh}占{denom_metric.zh}的比例 = {num.text} ÷ {den.text} = {format_value(pct)}% "
+            f"[{num.citation}][{den.citation}]。",
+            f"{_name(r, 'en')}: {q.metric.en} as a share of {denom_metric.en} = {num.text} ÷ {den.text} = {format_value(pct)}% "
+            f"[{num.citation}][{den.citation}].",
+        )
+        status = ANSWERED
+    return status
+
+
+def _coverage(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    if not reports:
+        return NOT_FOUND
+    what_zh = "、".join(q.issuers or q.regions) or "资料库"
+    what_en = ", ".join(q.issuers or q.regions) or "the collection"
+    comp.say(f"{what_zh}共有 {len(reports)} 份报告：", f"{what_en}: {len(reports)} report(s):")
+    for r in sorted(reports, key=lambda r: (r.issuer, r.year or 0)):
+        cid = comp.cite(r, section="", quote=r.title, start=0, end=len(r.title))
+        region = "/".join(r.regions.values())
+        comp.say(
+            f"- {r.issuer}，{r.year}年度（{region}；格式：{r.generation}）[{cid}]",
+            f"- {r.issuer}, {r.year} ({region}; format {r.generation}) [{cid}]",
+        )
+    return ANSWERED
+
+
+_PHONE = re.compile(r"(?:电话|联系电话|咨询电话)[:：]?\s*([0-9０-９\-—－()（）]{7,20})")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = re.compile(r"(?:联系)?地址[:：]?\s*([^,，。;；)）]{4,40})")
+
+
+def _report_fact(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    status = NOT_FOUND
+    for r in reports:
+        name = _name(r, comp.lang)
+        if q.report_fact in ("phone", "email", "address"):
+            rx = {"phone": _PHONE, "email": _EMAIL, "address": _ADDRESS}[q.report_fact]
+            m = rx.search(r.text)
+            if m:
+                value = m.group(1) if m.groups() else m.group(0)
+                start = m.start(1) if m.groups() else m.start()
+                cid = comp.cite(
+                    r,
+                    section="",
+                    quote=_line_at(r.text, start, start + len(value)),
+                    start=start,
+                    end=start + len(value),
                 )
                 comp.facts.append(
                     Fact(
-                        report.id,
-                        report.issuer,
-                        report.year,
-                        metric.cell.split(":")[0] + ":" + col_id,
-                        f"{rlabel} · {clabel}",
-                        cell.value_text,
-                        metric.unit_zh,
-                        cid,
-                        "table",
-                        t_status,
+                        r.id, r.issuer, r.year, f"report.{q.report_fact}", q.report_fact, value.strip(), "", cid, "text"
                     )
                 )
-                found = True
+                comp.say(f"{name}：{value.strip()} [{cid}]", f"{name}: {value.strip()} [{cid}]")
+                status = ANSWERED
             else:
-                cands = "、".join(cell.candidates) if cell.candidates else ""
-                comp.say(
-                    f"{name}：表中“{rlabel}”{clabel}无法确定（{cell.status}{'，可能为 ' + cands if cands else ''}） [{cid}]。",
-                    f"{name}: the table cell “{rlabel}” / {clabel} cannot be read reliably ({cell.status}"
-                    f"{', possible values ' + cands if cands else ''}) [{cid}].",
-                )
-    if metric.prose and column is None:
-        figures: list[FigureRow] = []
-        for prose in metric.prose:  # most specific first: 行政复议 alone, then 复议 and 诉讼 together
-            figures = coll.facts.figures([report.id], prose)
-            if figures:
-                break
-        seen: set[tuple[str, str]] = set()
-        for f in figures:
-            key = (f.value_text, f.scope)
-            if key in seen:
-                continue
-            seen.add(key)
-            cid = comp.cite(
-                report,
-                section=f.section,
-                quote=f.quote,
-                start=f.start,
-                end=f.end,
-            )
-            comp.facts.append(
-                Fact(report.id, report.issuer, report.year, f.metric, f.label, f.value_text, f.unit or "", cid, "text")
-            )
-            _say_figure(comp, f, cid, name, table_value, found)
-            found = True
-    return found
+                comp.say(f"{name}中没有找到这项信息。", f"{name} does not state it.")
+            continue
+        value = {
+            "published": r.published.isoformat() if r.published else "",
+            "period": f"{r.stat_start.isoformat()} — {r.stat_end.isoformat()}" if r.stat_start and r.stat_end else "",
+            "compiler": r.compiled_by,
+        }.get(q.report_fact or "", "")
+        if not value:
+            comp.say(f"{name}没有记录这项信息。", f"The collection has no record of that for {name}.")
+            continue
+        label = {"published": "发布日期", "period": "统计期限", "compiler": "编制/来源"}[q.report_fact or "published"]
+        cid = comp.cite(r, section="", quote=f"{label}：{value}（{r.title}）")
+        comp.facts.append(Fact(r.id, r.issuer, r.year, f"report.{q.report_fact}", label, value, "", cid, "metadata"))
+        comp.say(f"{name}的{label}：{value} [{cid}]", f"{name}, {q.report_fact}: {value} [{cid}]")
+        status = ANSWERED
+    return status
 
 
-def _say_figure(comp: Composer, f: FigureRow, cid: str, name: str, table_value: str | None, after_table: bool) -> None:
-    value = f"{f.value_text}{f.qualifier}"
-    scope_zh = f"（口径：{f.scope}）" if f.scope and len(f.scope) <= 20 else ""
-    scope_en = f" (counting: {f.scope})" if f.scope and len(f.scope) <= 20 else ""
-    lead_zh = "报告正文另称" if after_table else f"{name}：报告正文称"
-    lead_en = "The report's text says" if after_table else f"{name}: the report's text says"
-    comp.say(
-        f"{lead_zh}“{f.quote}”，即 {value}{f.unit or ''}{scope_zh} [{cid}]。",
-        f"{lead_en} {value} (“{f.quote}”){scope_en} [{cid}].",
-    )
-    if table_value is not None and f.value_text != table_value:
-        comp.say(
-            f"注意：正文数字（{f.value_text}）与表格数字（{table_value}）不一致，两处均已引用。",
-            f"Note: the text ({f.value_text}) and the table ({table_value}) disagree; both are cited.",
-        )
+# ---- passages ---------------------------------------------------------------------------------
 
 
 def _bigrams(text: str) -> set[str]:
@@ -263,7 +610,7 @@ def _bigrams(text: str) -> set[str]:
 
 def best_sentences(passage: str, question: str, limit: int = 2) -> str:
     """The sentence(s) of a passage that share most with the question, in passage order."""
-    sents = [s.strip() for s in re.split(r"(?<=[。！？；;])|\n+", passage) if s and s.strip()]
+    sents = [s.strip() for s in re.split(r"(?<=[。！？；;])|\n+", passage.replace("\f", "")) if s and s.strip()]
     body = [s for s in sents if len(s) > 25 or s[-1] in "。！？；;"]  # headings carry no answer
     sents = body or sents
     if len(sents) <= limit:
@@ -274,17 +621,21 @@ def best_sentences(passage: str, question: str, limit: int = 2) -> str:
 
 
 _SECTION_HINTS = {
-    "s5": ("问题", "不足", "改进", "problem", "improve", "weakness"),
+    "s5": ("问题", "不足", "改进", "困难", "problem", "improve", "weakness", "shortcoming", "difficult"),
     "s1": ("总体", "概况", "overview", "how did", "staff"),
     "s6": ("其他", "信息处理费", "other matters"),
 }
+_QUESTION_NOISE = re.compile(
+    r"哪些单位|哪个单位|哪些报告|哪些地方|谁|提到了?|说到|讲到|报告中?|有没有|是否|吗|呢|什么|怎么|如何|怎样|的|了|？|\?|"
+    r"which offices?|which bodies|which reports?|who|mention(?:ed|s)?|does|did|report(?:ed|s)?|what|how|the|of|in",
+    re.I,
+)
 
 
 def rerank(question: str, hits: list[Hit]) -> list[tuple[Hit, float]]:
     """Dense order corrected by two cheap signals: shared wording and the section a question points to."""
     q = _bigrams(question)
-    q_lower = question.lower()
-    wanted = {sid for sid, words in _SECTION_HINTS.items() if any(w in q_lower for w in words)}
+    wanted = _wanted_sections(question)
 
     def score(h: Hit) -> float:
         overlap = len(q & _bigrams(h.text)) / max(1, len(q))
@@ -294,9 +645,40 @@ def rerank(question: str, hits: list[Hit]) -> list[tuple[Hit, float]]:
     return sorted(((h, score(h)) for h in hits), key=lambda x: x[1], reverse=True)
 
 
-def _answer_passages(comp: Composer, coll: Collection, question: str, reports: list[ReportRow]) -> bool:
+def _wanted_sections(question: str) -> set[str]:
+    q = question.lower()
+    return {sid for sid, words in _SECTION_HINTS.items() if any(w in q for w in words)}
+
+
+def _section_answer(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow], sids: set[str]) -> str:
+    """ "What problems did X report": the answer is X's own section 五, quoted from its start."""
+    status = NOT_FOUND
+    for r in reports:
+        for s in coll.facts.sections(r.id):
+            if s.level != 1 or s.sid not in sids:
+                continue
+            body_start = r.text.find("\n", s.start) + 1 or s.start
+            body = r.text[body_start : s.end].strip()
+            if not body:
+                continue
+            excerpt = best_sentences(body, q.question, limit=3)
+            cid = comp.cite(r, section=s.path, quote=body[:600], start=body_start, end=s.end)
+            comp.say(
+                f"{_name(r, 'zh')}（{s.title}）：“{excerpt}” [{cid}]",
+                f"{_name(r, 'en')}, “{s.title}”: “{excerpt}” [{cid}]",
+            )
+            status = ANSWERED
+    return status
+
+
+def _passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow], narrowed: bool) -> str:
+    sids = _wanted_sections(q.question) & {"s5"}
+    if sids and narrowed and 0 < len(reports) <= 3 and q.metric is None:
+        status = _section_answer(comp, coll, q, reports, sids)
+        if status == ANSWERED:
+            return status
     by_id = {r.id: r for r in coll.reports()}
-    hits = rerank(question, coll.search(question, [r.id for r in reports] if reports else None, k=12))
+    hits = rerank(q.question, coll.search(q.question, [r.id for r in reports] if narrowed else None, k=12))
     if hits:  # the best passage, and others only when they are nearly as good
         top = hits[0][1]
         hits = [h for h in hits[:3] if h[1] >= 0.85 * top]
@@ -304,74 +686,187 @@ def _answer_passages(comp: Composer, coll: Collection, question: str, reports: l
         r = by_id.get(h.report_id)
         if r is None:
             continue
+        section = str(h.metadata.get("section", ""))
         cid = comp.cite(
             r,
-            section=str(h.metadata.get("section", "")),
+            section=section,
             quote=h.text.replace("\f", ""),
             start=int(h.metadata.get("start", 0)),
             end=int(h.metadata.get("end", 0)),
         )
-        excerpt = best_sentences(h.text, question)
+        excerpt = best_sentences(h.text, q.question)
         comp.say(
-            f"{_report_name(r, 'zh')}（{h.metadata.get('section', '')}）：“{excerpt}” [{cid}]",
-            f"{_report_name(r, 'en')}, section “{h.metadata.get('section', '')}”: “{excerpt}” [{cid}]",
+            f"{_name(r, 'zh')}（{section}）：“{excerpt}” [{cid}]",
+            f"{_name(r, 'en')}, section “{section}”: “{excerpt}” [{cid}]",
         )
-    return bool(hits)
+    return ANSWERED if hits else NOT_FOUND
 
 
-def ask(question: str, history: list[dict[str, str]] | None = None, collection: Collection | None = None) -> Answer:
+def _practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    """ "哪些单位提到缺少专职人员？": the reports whose own sentences say it, one line per issuer."""
+    key = _QUESTION_NOISE.sub("", q.question)
+    key_bigrams = _bigrams(key)
+    if len(key_bigrams) < 1:
+        return _passages(comp, coll, q, reports, bool(reports))
+    matches = []
+    for r in reports or coll.reports():
+        best, best_score, best_span = "", 0.0, (0, 0)
+        for m in re.finditer(r"[^。！？；;\n]+[。！？；;]?", r.text):
+            s = m.group(0).strip()
+            if not s:
+                continue
+            score = len(key_bigrams & _bigrams(s)) / len(key_bigrams)
+            if score > best_score:
+                best, best_score, best_span = s, score, (m.start(), m.end())
+        if best_score >= 0.5:
+            matches.append((r, best, best_score, best_span))
+    if not matches:
+        return _passages(comp, coll, q, reports, bool(reports))
+    comp.say(f"{len(matches)} 份报告提到相关内容：", f"{len(matches)} report(s) say so:")
+    for r, sentence, _score, (a, b) in sorted(matches, key=lambda m: -m[2]):
+        section = next((s.path for s in coll.facts.sections(r.id) if s.start <= a < s.end and s.level >= 1), "")
+        cid = comp.cite(r, section=section, quote=sentence, start=a, end=b)
+        comp.say(f"- {_name(r, 'zh')}：“{sentence}” [{cid}]", f"- {_name(r, 'en')}: “{sentence}” [{cid}]")
+    return ANSWERED
+
+
+# ---------------------------------------------------------------------------------------------
+# Which reports a question is about
+# ---------------------------------------------------------------------------------------------
+
+
+def _catalog_line(reports: list[ReportRow], lang: str) -> str:
+    items = [f"{r.issuer}（{r.year}）" if lang == "zh" else f"{r.issuer} ({r.year})" for r in reports]
+    return "、".join(items) if lang == "zh" else "; ".join(items)
+
+
+def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> list[ReportRow] | None:
+    """The reports the question is about, or None after saying why there are none."""
+    if q.unknown and not q.issuers:
+        comp.say(
+            f"资料库中没有{'、'.join(q.unknown)}的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
+            f"The collection has no report for {', '.join(q.unknown)}. It holds: {_catalog_line(all_reports, 'en')}.",
+        )
+        return None
+    pool = all_reports
+    if q.issuers:
+        pool = [r for r in pool if r.issuer in q.issuers]
+    elif q.regions:
+        pool = [r for r in pool if set(r.regions.values()) & set(q.regions)]
+    if not q.years:
+        return pool
+    if q.published_reading:
+        chosen = [r for r in pool if r.published and r.published.year in q.years]
+        if chosen:
+            comp.say(
+                f"按发布年份理解：{'、'.join(map(str, q.years))}年发布的报告。",
+                f"Reading {', '.join(map(str, q.years))} as the publication year.",
+            )
+            return chosen
+    chosen = [r for r in pool if r.year in q.years]
+    if len(q.years) > 1 and chosen:
+        missing_years = sorted(set(q.years) - {r.year for r in chosen})
+        if missing_years and q.year_words:
+            comp.say(
+                f"（“{q.year_words}”按 {q.years[0]}—{q.years[-1]} 年理解；其中 {'、'.join(map(str, missing_years))} 年没有报告。）",
+                f"(“{q.year_words}” read as {q.years[0]}–{q.years[-1]}; no report for {', '.join(map(str, missing_years))}.)",
+            )
+        return chosen
+    if chosen:
+        return chosen
+    # a report published in the year asked covers the year before: say which reading is used
+    published = [r for r in pool if r.published and r.published.year in q.years]
+    if published and (q.issuers or q.regions):
+        r0 = published[0]
+        comp.say(
+            f"资料库中没有{q.years[0]}年度（统计年度）的报告；{r0.issuer}{r0.year}年度报告于{r0.published.year}年发布，以下按该报告回答。",
+            f"The collection has no report for statistics year {q.years[0]}; the {r0.year} report of {r0.issuer} was "
+            f"published in {r0.published.year}, so the answer uses it.",
+        )
+        return published
+    held = sorted({r.year for r in pool if r.year})
+    what = "、".join(q.issuers or q.regions)
+    when = f"{q.year_words}（{q.years[0]}年）" if q.year_words else f"{'、'.join(map(str, q.years))}年度"
+    if what:
+        comp.say(
+            f"资料库中没有{what}{when}的报告；现有年度：{'、'.join(map(str, held))}。",
+            f"The collection has no {', '.join(map(str, q.years))} report for {', '.join(q.issuers or q.regions)}; "
+            f"it holds: {', '.join(map(str, held))}.",
+        )
+    else:
+        comp.say(
+            f"资料库中没有{when}的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
+            f"The collection has no report for {', '.join(map(str, q.years))}. It holds: {_catalog_line(all_reports, 'en')}.",
+        )
+    return None
+
+
+def _previous_query(history: list[dict[str, str]] | None, catalog, today) -> Query | None:
+    prev = None
+    for turn in history or []:
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            q = u.parse(str(turn["content"]), catalog, today)
+            prev = u.resolve_follow_up(q, prev)
+    return prev
+
+
+def ask(
+    question: str,
+    history: list[dict[str, str]] | None = None,
+    collection: Collection | None = None,
+    today: date | None = None,
+) -> Answer:
     coll = collection or Collection()
     question = (question or "").strip()
-    u = understand(question, coll, history)
-    comp = Composer(u.language)
     all_reports = coll.reports()
+    lang = u.language_of(question)
+    comp = Composer(lang)
     if not question:
-        return Answer(
-            "请输入问题。" if u.language == "zh" else "Please ask a question.", NOT_FOUND, language=u.language
-        )
+        return Answer("请输入问题。" if lang == "zh" else "Please ask a question.", NOT_FOUND, language=lang)
     if not all_reports:
         return Answer(
-            "资料库中还没有报告。" if u.language == "zh" else "The collection holds no reports yet.",
-            NOT_FOUND,
-            language=u.language,
+            "资料库中还没有报告。" if lang == "zh" else "The collection holds no reports yet.", NOT_FOUND, language=lang
         )
-    if u.unknown and not u.issuers:
-        names = "、".join(u.unknown)
-        comp.say(
-            f"资料库中没有{names}的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
-            f"The collection has no report for {', '.join(u.unknown)}. It holds: {_catalog_line(all_reports, 'en')}.",
-        )
-        return Answer(comp.text(), NOT_FOUND, language=u.language)
-    reports = [r for r in all_reports if not u.issuers or r.issuer in u.issuers]
-    if u.year is not None:
-        in_year = [r for r in reports if r.year == u.year]
-        if not in_year:
-            held = sorted({r.year for r in reports if r.year})
-            if u.issuers:
-                years = "、".join(map(str, held))
-                comp.say(
-                    f"资料库中没有{'、'.join(u.issuers)}{u.year}年度的报告；现有年度：{years}。",
-                    f"The collection has no {u.year} report for {', '.join(u.issuers)}; it holds: {', '.join(map(str, held))}.",
-                )
-            else:
-                comp.say(
-                    f"资料库中没有{u.year}年度的报告。现有报告：{_catalog_line(all_reports, 'zh')}。",
-                    f"The collection has no report for {u.year}. It holds: {_catalog_line(all_reports, 'en')}.",
-                )
-            return Answer(comp.text(), NOT_FOUND, language=u.language)
-        reports = in_year
-    if u.metric is not None and (u.issuers or u.year is not None):
-        answered = [_answer_metric(comp, coll, r, u.metric, u.column) for r in reports]
-        for r, ok in zip(reports, answered, strict=False):
-            if not ok:
-                comp.say(
-                    f"{_report_name(r, 'zh')}中没有关于“{u.metric.zh}”的表格数字或正文数字。",
-                    f"{_report_name(r, 'en')} states no figure for {u.metric.en}.",
-                )
-        if any(answered):
-            return Answer(comp.text(), ANSWERED if all(answered) else PARTIAL, comp.citations, comp.facts, u.language)
-    found = _answer_passages(comp, coll, question, reports if (u.issuers or u.year) else [])
-    if not found:
+    catalog = [(r.issuer, r.year, r.regions) for r in all_reports]
+    q = u.resolve_follow_up(u.parse(question, catalog, today), _previous_query(history, catalog, today))
+    if (
+        q.follow_up
+        and q.issuers
+        and q.years
+        and not any(r.issuer in q.issuers and r.year in q.years for r in all_reports)
+    ):
+        if not _YEARS_IN(question):  # the year came from the previous question: take the new issuer's years
+            q.years = []
+    reports = select_reports(comp, q, all_reports)
+    if reports is None:
+        return comp.done(NOT_FOUND)
+    narrowed = bool(q.issuers or q.regions or q.years)
+    if q.kind == u.COVERAGE:
+        status = _coverage(comp, coll, q, reports)
+    elif q.kind == u.REPORT_FACT:
+        status = _report_fact(comp, coll, q, reports if narrowed else [])
+        if status == NOT_FOUND and not narrowed:
+            comp.say("请说明是哪个单位的报告。", "Please name the office whose report you mean.")
+    elif q.metric is not None and q.kind == u.RANK:
+        status = _rank(comp, coll, q, reports)
+    elif q.metric is not None and q.kind == u.ZERO_LIST:
+        status = _zero_list(comp, coll, q, reports)
+    elif q.metric is not None and q.kind == u.SHARE:
+        status = _share(comp, coll, q, reports)
+    elif q.metric is not None and (q.kind in (u.COMPARE, u.DIFFERENCE) or (len(reports) > 1 and narrowed)):
+        status = _compare(comp, coll, q, reports)
+    elif q.metric is not None and narrowed:
+        status = _lookup(comp, coll, q, reports)
+    elif q.kind == u.PRACTICE:
+        status = _practice(comp, coll, q, reports if narrowed else [])
+    else:
+        status = _passages(comp, coll, q, reports, narrowed)
+        if status == ANSWERED and q.metric is not None:
+            status = PARTIAL
+    if status == NOT_FOUND and not comp.lines:
         comp.say("没有找到相关内容。", "Nothing relevant was found.")
-        return Answer(comp.text(), NOT_FOUND, language=u.language)
-    return Answer(comp.text(), PARTIAL if u.metric else ANSWERED, comp.citations, comp.facts, u.language)
+    return comp.done(status)
+
+
+def _YEARS_IN(text: str) -> bool:  # noqa: N802 - reads as a predicate
+    return bool(u.parse_years(text)[0])

@@ -1,11 +1,15 @@
 """What people ask about, in their words, mapped to table cells and prose metrics: one table for all.
 
-Order matters: more specific metrics come first, so "不予公开的申请" is a refusal question, not
-a question about applications received.
+Every canonical table row a person might ask about, and every prose metric, has one entry here
+with the Chinese and English words people use for it. Order matters: more specific entries
+come first, so "不予公开的申请" is a refusal question, not a question about applications received.
+A T2 cell depends on the format generation (2019 and 2021 columns differ on purpose), so
+``cell`` may name one id per generation.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -14,137 +18,508 @@ class Metric:
     key: str
     zh: str
     en: str
-    cell: str | None  # canonical cell id "row:col"; the column may be replaced by an applicant type
+    cell: str | dict[str, str] | None  # "row:col", or {generation: "row:col"}
     prose: tuple[str, ...]  # prose metrics of ingest.figures, most specific first
     words_zh: tuple[str, ...]
     words_en: tuple[str, ...]
     unit_zh: str = "件"
-    unit_en: str = ""
+    denominator: str | None = None  # metric key a share of this metric is taken of
+
+    def cell_for(self, generation: str) -> str | None:
+        if isinstance(self.cell, dict):
+            return self.cell.get(generation)
+        return self.cell
 
 
+def _m(key, zh, en, cell, prose, words_zh, words_en, unit="件", denominator=None) -> Metric:
+    return Metric(key, zh, en, cell, tuple(prose), tuple(words_zh), tuple(words_en), unit, denominator)
+
+
+_T3 = "t3.total_processed"
 METRICS: list[Metric] = [
-    Metric(
+    # ---- T4: reconsideration and litigation
+    _m(
+        "litigation_direct",
+        "未经复议直接起诉",
+        "lawsuits filed without prior reconsideration",
+        "t4.litigation_direct:total",
+        [],
+        ["直接起诉", "未经复议"],
+        ["directly", "without reconsideration"],
+    ),
+    _m(
+        "litigation_after_review",
+        "复议后起诉",
+        "lawsuits filed after reconsideration",
+        "t4.litigation_after_review:total",
+        [],
+        ["复议后起诉"],
+        ["after reconsideration", "after review"],
+    ),
+    _m(
         "reviews",
         "行政复议",
         "administrative reconsideration cases",
         "t4.review:total",
-        ("text.reviews", "text.reviews_and_lawsuits"),
-        ("行政复议", "复议"),
-        ("reconsideration", "administrative review"),
+        ["text.reviews", "text.reviews_and_lawsuits"],
+        ["行政复议", "复议"],
+        ["reconsideration", "administrative review", "appeal"],
     ),
-    Metric(
+    _m(
         "lawsuits",
         "行政诉讼",
         "administrative lawsuits",
         "t4.litigation:total",
-        ("text.lawsuits", "text.reviews_and_lawsuits"),
-        ("行政诉讼", "诉讼", "起诉"),
-        ("lawsuit", "litigation", "sued", "court"),
+        ["text.lawsuits", "text.reviews_and_lawsuits"],
+        ["行政诉讼", "诉讼", "起诉", "打官司"],
+        ["lawsuit", "litigation", "sued", "court case"],
     ),
-    Metric(
+    # ---- T3 sub-rows
+    _m(
+        "state_secret",
+        "属于国家秘密",
+        "refused as state secrets",
+        "t3.denied.state_secret:total",
+        [],
+        ["国家秘密"],
+        ["state secret"],
+        denominator="total_processed",
+    ),
+    _m(
+        "law_prohibited",
+        "其他法律行政法规禁止公开",
+        "refused as prohibited by other laws",
+        "t3.denied.law_prohibited:total",
+        [],
+        ["法律行政法规禁止", "法律法规禁止"],
+        ["prohibited by law"],
+        denominator="total_processed",
+    ),
+    _m(
+        "security_stability",
+        "危及“三安全一稳定”",
+        "refused as endangering security or stability",
+        "t3.denied.security_stability:total",
+        [],
+        ["三安全一稳定"],
+        ["security and stability", "stability"],
+        denominator="total_processed",
+    ),
+    _m(
+        "third_party",
+        "保护第三方合法权益",
+        "refused to protect third parties",
+        "t3.denied.third_party_rights:total",
+        [],
+        ["第三方"],
+        ["third part"],
+        denominator="total_processed",
+    ),
+    _m(
+        "internal_affairs",
+        "属于三类内部事务信息",
+        "refused as internal affairs",
+        "t3.denied.internal_affairs:total",
+        [],
+        ["内部事务"],
+        ["internal affairs", "internal matters"],
+        denominator="total_processed",
+    ),
+    _m(
+        "process_info",
+        "属于四类过程性信息",
+        "refused as process information",
+        "t3.denied.process_info:total",
+        [],
+        ["过程性信息"],
+        ["process information", "deliberative"],
+        denominator="total_processed",
+    ),
+    _m(
+        "enforcement_file",
+        "属于行政执法案卷",
+        "refused as enforcement case files",
+        "t3.denied.enforcement_file:total",
+        [],
+        ["执法案卷"],
+        ["enforcement file", "case file"],
+        denominator="total_processed",
+    ),
+    _m(
+        "admin_query",
+        "属于行政查询事项",
+        "refused as administrative queries",
+        "t3.denied.admin_query:total",
+        [],
+        ["行政查询"],
+        ["administrative quer"],
+        denominator="total_processed",
+    ),
+    _m(
+        "not_held",
+        "本机关不掌握相关政府信息",
+        "not held by the office",
+        "t3.unable.not_held:total",
+        [],
+        ["不掌握", "没有掌握"],
+        ["not held", "does not hold", "didn't hold", "did not hold"],
+        denominator="total_processed",
+    ),
+    _m(
+        "needs_creation",
+        "没有现成信息需要另行制作",
+        "would need to be newly created",
+        "t3.unable.needs_creation:total",
+        [],
+        ["另行制作", "没有现成"],
+        ["newly created", "not readily available"],
+        denominator="total_processed",
+    ),
+    _m(
+        "unclear",
+        "补正后申请内容仍不明确",
+        "still unclear after correction",
+        "t3.unable.unclear_after_correction:total",
+        [],
+        ["仍不明确", "内容不明确"],
+        ["unclear"],
+        denominator="total_processed",
+    ),
+    _m(
+        "complaint",
+        "信访举报投诉类申请",
+        "petitions and complaints filed as requests",
+        "t3.not_processed.complaint:total",
+        [],
+        ["信访", "举报投诉"],
+        ["petition", "complaint"],
+        denominator="total_processed",
+    ),
+    _m(
+        "repeat",
+        "重复申请",
+        "repeated requests",
+        "t3.not_processed.repeat:total",
+        [],
+        ["重复申请"],
+        ["repeat"],
+        denominator="total_processed",
+    ),
+    _m(
+        "publication",
+        "要求提供公开出版物",
+        "requests for publications",
+        "t3.not_processed.publication:total",
+        [],
+        ["出版物"],
+        ["publication"],
+        denominator="total_processed",
+    ),
+    _m(
+        "mass_repeat",
+        "无正当理由大量反复申请",
+        "mass repeated requests",
+        "t3.not_processed.mass_repeat:total",
+        [],
+        ["大量反复"],
+        ["mass request", "excessive"],
+        denominator="total_processed",
+    ),
+    _m(
+        "confirm_existing",
+        "要求行政机关确认或重新出具已获取信息",
+        "requests to confirm information already obtained",
+        "t3.not_processed.confirm_existing:total",
+        [],
+        ["重新出具", "确认已获取"],
+        ["re-issue", "already obtained"],
+        denominator="total_processed",
+    ),
+    # ---- T3 outcome groups and totals
+    _m(
         "partially_granted",
         "部分公开",
         "requests partially granted",
         "t3.partially_granted:total",
-        (),
-        ("部分公开",),
-        ("partially",),
+        ["text.partially_granted"],
+        ["部分公开"],
+        ["partially", "partial"],
+        denominator="total_processed",
     ),
-    Metric(
+    _m(
         "granted",
         "予以公开",
         "requests granted in full",
         "t3.granted:total",
-        (),
-        ("予以公开", "同意公开"),
-        ("granted", "fully disclosed", "approved"),
+        ["text.granted"],
+        ["予以公开", "同意公开", "全部公开"],
+        ["granted", "fully disclosed", "approved", "disclosed in full"],
+        denominator="total_processed",
     ),
-    Metric(
+    _m(
         "denied",
         "不予公开",
         "requests refused",
         "t3.denied:total",
-        (),
-        ("不予公开", "拒绝公开", "不公开"),
-        ("refused", "denied", "withheld", "rejected"),
+        ["text.denied"],
+        ["不予公开", "拒绝公开", "不公开", "拒绝"],
+        ["refus", "denied", "withheld", "rejected", "turned down"],
+        denominator="total_processed",
     ),
-    Metric(
+    _m(
         "unable",
         "无法提供",
         "requests the office could not answer",
         "t3.unable:total",
-        (),
-        ("无法提供",),
-        ("unable", "could not provide", "not held"),
+        [],
+        ["无法提供"],
+        ["unable", "could not provide", "couldn't provide"],
+        denominator="total_processed",
     ),
-    Metric(
+    _m(
         "not_processed",
         "不予处理",
         "requests not processed",
         "t3.not_processed:total",
-        (),
-        ("不予处理",),
-        ("not processed",),
+        [],
+        ["不予处理"],
+        ["not processed", "not handled"],
+        denominator="total_processed",
     ),
-    Metric(
+    _m(
+        "other_handling",
+        "其他处理",
+        "requests handled otherwise",
+        "t3.other:total",
+        [],
+        ["其他处理"],
+        ["otherwise", "other handling"],
+        denominator="total_processed",
+    ),
+    _m(
         "carried_over",
-        "上年结转",
+        "上年结转政府信息公开申请数量",
         "requests carried over from last year",
         "t3.carried_over:total",
-        (),
-        ("上年结转",),
-        ("carried over",),
+        ["text.applications_carried_over"],
+        ["上年结转", "结转上年", "上年度结转"],
+        ["carried over", "from last year"],
     ),
-    Metric(
+    _m(
         "carried_forward",
-        "结转下年度",
+        "结转下年度继续办理",
         "requests carried forward to next year",
         "t3.carried_forward:total",
-        (),
-        ("结转下年", "下年度继续办理"),
-        ("carried forward", "next year"),
+        ["text.applications_carried_forward"],
+        ["结转下年", "下年度继续办理", "顺延", "结转到下", "转入下", "转到下"],
+        ["carried forward", "into next year", "still pending", "unfinished"],
     ),
-    Metric(
+    _m(
         "total_processed",
         "办理结果总计",
         "requests handled",
-        "t3.total_processed:total",
-        (),
-        ("办结", "办理结果", "处理了多少", "答复"),
-        ("handled", "processed", "answered", "resolved"),
+        f"{_T3}:total",
+        ["text.applications_answered"],
+        ["办结", "办理结果", "办理了", "处理了多少", "答复了", "答复多少"],
+        ["handled", "processed", "answered", "resolved", "decided"],
     ),
-    Metric(
-        "applications_received",
-        "本年新收政府信息公开申请数量",
-        "disclosure applications received",
-        "t3.new_received:total",
-        ("text.applications_received",),
-        ("申请", "依申请"),
-        ("application", "request"),
+    # ---- T2
+    _m(
+        "normative_docs",
+        "规范性文件",
+        "normative documents",
+        {"2019": "t2.normative_docs:new_made", "2021": "t2.normative_docs:issued"},
+        [],
+        ["规范性文件"],
+        ["normative document", "regulatory document"],
     ),
-    Metric(
+    _m(
+        "rules",
+        "规章",
+        "government rules",
+        {"2019": "t2.rules:new_made", "2021": "t2.rules:issued"},
+        [],
+        ["规章"],
+        ["government rules", "regulations", "rules"],
+    ),
+    _m(
+        "licensing",
+        "行政许可",
+        "licensing decisions",
+        {"2019": "t2.licensing:decisions", "2021": "t2.licensing:decisions"},
+        [],
+        ["行政许可", "许可"],
+        ["licens", "permit"],
+    ),
+    _m(
+        "penalty",
+        "行政处罚",
+        "administrative penalty decisions",
+        {"2019": "t2.penalty:decisions", "2021": "t2.penalty:decisions"},
+        [],
+        ["行政处罚", "处罚"],
+        ["penalt", "fines"],
+    ),
+    _m(
+        "coercion",
+        "行政强制",
+        "administrative coercion decisions",
+        {"2019": "t2.coercion:decisions", "2021": "t2.coercion:decisions"},
+        [],
+        ["行政强制", "强制"],
+        ["coerci", "enforcement measure"],
+    ),
+    _m(
+        "admin_fees",
+        "行政事业性收费",
+        "administrative fees",
+        {"2019": "t2.admin_fees:prev_year_items", "2021": "t2.admin_fees:amount_wan_yuan"},
+        [],
+        ["行政事业性收费"],
+        ["administrative fee", "administrative charges"],
+        unit="",
+    ),
+    _m(
+        "procurement_amount",
+        "政府集中采购金额",
+        "centralised procurement amount",
+        {"2019": "t2.procurement:amount"},
+        [],
+        ["采购金额", "采购总金额", "采购了多少钱", "采购花了"],
+        ["procurement amount", "spent on procurement", "procurement value"],
+        unit="",
+    ),
+    _m(
+        "procurement",
+        "政府集中采购项目数量",
+        "centralised procurement projects",
+        {"2019": "t2.procurement:projects"},
+        [],
+        ["采购"],
+        ["procurement", "purchas"],
+        unit="项",
+    ),
+    # ---- prose only
+    _m(
         "proactive_items",
         "主动公开政府信息",
         "items proactively disclosed",
         None,
-        ("text.proactive_items",),
-        ("主动公开",),
-        ("proactive", "published", "disclosed proactively"),
-        "条",
+        ["text.proactive_items"],
+        ["主动公开"],
+        ["proactive", "published proactively", "disclosed proactively"],
+        unit="条",
     ),
-    Metric("training", "培训", "training sessions", None, ("text.training_sessions",), ("培训",), ("training",), "次"),
-    Metric("staff", "工作人员", "staff", None, ("text.staff",), ("人员", "工作人员"), ("staff",), "人"),
-    Metric("fees", "收费", "fees charged", None, ("text.fees",), ("收费", "信息处理费"), ("fee",), "元"),
+    _m(
+        "training_attendees",
+        "培训人数",
+        "people trained",
+        None,
+        ["text.training_attendees"],
+        ["培训了多少人", "多少人参加培训", "参训人数", "培训人数"],
+        ["people trained", "attendees"],
+        unit="人",
+    ),
+    _m("training", "培训", "training sessions", None, ["text.training_sessions"], ["培训"], ["training"], unit="次"),
+    _m(
+        "staff",
+        "工作人员",
+        "staff",
+        None,
+        ["text.staff"],
+        ["人员", "工作人员", "专职", "兼职"],
+        ["staff", "employees"],
+        unit="人",
+    ),
+    _m(
+        "budget",
+        "工作经费",
+        "budget for disclosure work",
+        None,
+        ["text.budget"],
+        ["经费", "预算"],
+        ["budget", "spending", "funding", "money"],
+        unit="",
+    ),
+    _m(
+        "fees",
+        "信息处理费",
+        "information processing fees charged",
+        None,
+        ["text.fees"],
+        ["信息处理费", "收费", "收取费用", "收了多少钱"],
+        ["fee", "charged"],
+        unit="元",
+    ),
+    # ---- how requests arrived (prose breakdowns of the received figure)
+    _m(
+        "channel_in_person",
+        "当面申请",
+        "requests made in person",
+        None,
+        ["text.applications_received.in_person"],
+        ["当面", "现场申请", "现场提交"],
+        ["in person", "face to face"],
+    ),
+    _m(
+        "channel_mail",
+        "邮寄申请",
+        "requests by post",
+        None,
+        ["text.applications_received.mail"],
+        ["邮寄", "信函"],
+        ["by post", "by mail", "letter"],
+    ),
+    _m(
+        "channel_email",
+        "电子邮件申请",
+        "requests by email",
+        None,
+        ["text.applications_received.email"],
+        ["电子邮件", "邮件申请", "邮箱申请"],
+        ["by email", "e-mail", "via email"],
+    ),
+    _m(
+        "channel_online",
+        "网上申请",
+        "requests online",
+        None,
+        ["text.applications_received.online"],
+        ["网上申请", "网络申请", "在线申请", "网站申请"],
+        ["online", "via the website"],
+    ),
+    # ---- the general question about requests comes last
+    _m(
+        "applications_received",
+        "本年新收政府信息公开申请数量",
+        "disclosure applications received",
+        "t3.new_received:total",
+        ["text.applications_received"],
+        ["申请", "依申请"],
+        ["application", "request", "disclosure applications"],
+    ),
 ]
+BY_KEY = {m.key: m for m in METRICS}
 
 # Applicant types (T3 columns) as people name them.
 APPLICANT_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("natural_person", ("自然人", "个人", "公民"), ("natural person", "individual", "citizen")),
-    ("legal_person", ("法人或其他组织", "法人"), ("legal person", "organisation", "organization")),
-    ("commercial", ("商业企业", "企业"), ("business", "compan")),
+    (
+        "natural_person",
+        ("自然人", "个人", "公民", "群众"),
+        ("natural person", "individual", "citizen", "private person"),
+    ),
+    ("commercial", ("商业企业", "企业", "公司"), ("business", "compan", "enterprise")),
     ("research", ("科研机构",), ("research",)),
-    ("social_org", ("社会公益组织",), ("non-profit", "ngo", "charit")),
+    ("social_org", ("社会公益组织", "公益组织"), ("non-profit", "ngo", "charit")),
     ("legal_service", ("法律服务机构", "律师"), ("law firm", "legal service", "lawyer")),
+    ("legal_person", ("法人或其他组织", "法人", "单位申请", "组织"), ("legal person", "organisation", "organization")),
+]
+# T4 outcome columns.
+T4_OUTCOMES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("upheld", ("结果维持", "维持"), ("upheld", "maintained")),
+    ("corrected", ("结果纠正", "纠正"), ("corrected", "overturned", "reversed")),
+    ("pending", ("尚未审结", "未审结", "未结"), ("pending", "not yet decided", "undecided")),
+    ("other", ("其他结果",), ("other outcome",)),
 ]
 
 ROW_GLOSS_EN = {
@@ -155,25 +530,56 @@ ROW_GLOSS_EN = {
     "t3.denied": "refused",
     "t3.unable": "could not be provided",
     "t3.not_processed": "not processed",
+    "t3.other": "handled otherwise",
     "t3.total_processed": "total handled",
     "t3.carried_forward": "carried forward to next year",
     "t4.review": "administrative reconsideration",
     "t4.litigation": "administrative litigation",
+    "t4.litigation_direct": "lawsuits without prior reconsideration",
+    "t4.litigation_after_review": "lawsuits after reconsideration",
 }
+COLUMN_GLOSS_EN = {
+    "total": "total",
+    "natural_person": "natural persons",
+    "commercial": "businesses",
+    "research": "research bodies",
+    "social_org": "non-profits",
+    "legal_service": "legal service bodies",
+    "other": "other",
+    "legal_person": "legal persons",
+    "upheld": "upheld",
+    "corrected": "corrected",
+    "pending": "pending",
+}
+
+
+def _has(text: str, word: str, english: bool) -> bool:
+    if english:
+        return re.search(r"\b" + re.escape(word), text) is not None
+    return word in text
 
 
 def find_metric(question: str, lang: str) -> Metric | None:
     q = question.lower()
+    english = lang == "en"
     for m in METRICS:
-        words = m.words_zh if lang == "zh" else m.words_en
-        if any(w in q for w in words):
+        if any(_has(q, w, english) for w in (m.words_en if english else m.words_zh)):
             return m
+    if lang == "zh":  # English words in a Chinese question ("东山县 applications")
+        for m in METRICS:
+            if any(_has(q, w, True) for w in m.words_en):
+                return m
     return None
 
 
-def find_column(question: str, lang: str) -> str | None:
+def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
+    """An applicant type (T3) or an outcome (T4) the question narrows the figure to."""
     q = question.lower()
-    for col, zh, en in APPLICANT_COLUMNS:
-        if any(w in q for w in (zh if lang == "zh" else en)):
+    english = lang == "en"
+    cell = metric.cell_for("2021") if metric else None
+    table = (cell or "").split(".")[0]
+    options = T4_OUTCOMES if table == "t4" else APPLICANT_COLUMNS if table == "t3" else []
+    for col, zh, en in options:
+        if any(_has(q, w, english) for w in (en if english else zh)):
             return col
     return None

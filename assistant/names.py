@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -69,22 +70,41 @@ def aliases(issuer: str) -> list[Alias]:
     return [Alias(a, False) for a in out] + [Alias(a, True) for a in english]
 
 
+def _normal_en(text: str) -> str:
+    return re.sub(r"['’`]", "", text.lower())
+
+
 def match_issuers(question: str, issuers: list[str]) -> list[str]:
-    """Issuers named in the question; the longest matching alias wins, ties keep all."""
-    best_len, best = 0, []
-    q_lower = question.lower()
+    """Issuers named in the question. Where aliases overlap ("东山县" and "东山") the longer one wins;
+    issuers named in different places of the question are all kept."""
+    q_en = _normal_en(question)
+    spans: list[tuple[int, int, str]] = []
     for issuer in issuers:
         for a in aliases(issuer):
             if a.english:
-                hit = re.search(r"\b" + re.escape(a.text.lower()) + r"\b", q_lower) is not None
+                for m in re.finditer(r"\b" + re.escape(_normal_en(a.text)) + r"\b", q_en):
+                    spans.append((m.start(), m.end(), issuer))
             else:
-                hit = a.text in question
-            if hit:
-                if len(a.text) > best_len:
-                    best_len, best = len(a.text), [issuer]
-                elif len(a.text) == best_len and issuer not in best:
-                    best.append(issuer)
-    return best
+                start = question.find(a.text)
+                while start != -1:
+                    spans.append((start, start + len(a.text), issuer))
+                    start = question.find(a.text, start + 1)
+    spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    taken: list[tuple[int, int]] = []
+    found: list[str] = []
+    best_len: dict[tuple[int, int], int] = {}
+    for a, b, issuer in spans:
+        overlapping = [(x, y) for x, y in taken if x < b and a < y]
+        if overlapping:
+            # an equally long alias at the same place: an ambiguous name, keep both issuers
+            if any((x, y) == (a, b) for x, y in overlapping) and issuer not in found:
+                found.append(issuer)
+            continue
+        taken.append((a, b))
+        best_len[(a, b)] = b - a
+        if issuer not in found:
+            found.append(issuer)
+    return found
 
 
 _EN_PLACE = re.compile(
@@ -92,19 +112,89 @@ _EN_PLACE = re.compile(
 )
 
 
-def unknown_places(question: str, issuers: list[str]) -> list[str]:
-    """Place names in the question that no issuer in the collection carries."""
+@lru_cache(maxsize=1)
+def _known_places() -> tuple[dict[str, str], dict[str, str]]:
+    """Chinese stems of provinces and prefectures, and pinyin of every division, mapped to the full name."""
+    from ingest.gazetteer import division_names
+
+    stems: dict[str, str] = {}
+    pinyin: dict[str, str] = {}
+    for name, level in division_names().items():
+        stem = name
+        for suffix in sorted(EN_SUFFIX, key=len, reverse=True):
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                stem = name[: -len(suffix)]
+                break
+        if level in ("province", "city") and len(stem) >= 2:
+            stems.setdefault(stem, name)
+        py = "".join(lazy_pinyin(stem)).lower()
+        if len(py) >= 5:
+            pinyin.setdefault(py, name)
+    return stems, pinyin
+
+
+def unknown_places(question: str, issuers: list[str], regions: list[str] | None = None) -> list[str]:
+    """Place names in the question that no report in the collection carries.
+
+    Chinese names are found by their unit suffix (海淀区) or, for provinces and prefectures, by
+    their stem (上海); English names by the pinyin of any division (Haidian, Shanghai).
+    """
     known = {a.text.lower() for i in issuers for a in aliases(i)}
+    for r in regions or []:
+        known |= {a.lower() for a in region_aliases(r)}
     found: list[str] = []
     pos = 0
     while pos < len(question):
         unit = _unit_at(question, pos)
-        if unit and len(unit) >= 3 and unit not in known and not any(unit in k for k in known):
-            found.append(unit)
-            pos += len(unit)
-        else:
+        if not unit:
             pos += 1
+            continue
+        if (
+            len(unit) >= 3
+            and unit.lower() not in known
+            and not any(unit in k or (len(k) >= 2 and unit.endswith(k)) for k in known)
+        ):
+            found.append(unit)
+        pos += len(unit)
     for m in _EN_PLACE.finditer(question):
         if m.group(0).lower() not in known:
             found.append(m.group(0))
+    stems, pinyin = _known_places()
+    for stem, name in stems.items():
+        if stem in question and not any(stem in k for k in known) and name not in found:
+            found.append(name)
+    for m in re.finditer(r"[A-Za-z']+", question):
+        token = _normal_en(m.group(0))
+        capitalised = m.group(0)[:1].isupper()
+        if token in pinyin and (capitalised or len(token) >= 7) and token not in known:
+            if not any(token in k.replace(" ", "") for k in known) and m.group(0) not in found:
+                found.append(m.group(0))
+    return found
+
+
+def region_aliases(name: str) -> set[str]:
+    """福建省 -> 福建省, 福建, Fujian, Fujian Province."""
+    out = {name}
+    for suffix in sorted(EN_SUFFIX, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            stem = name[: -len(suffix)]
+            out.add(stem)
+            full, py = english_name(name)
+            out.update({full, py})
+            break
+    return out
+
+
+def match_regions(question: str, regions: list[dict[str, str]]) -> list[str]:
+    """Region names (province, city or county) the question mentions, as the reports write them."""
+    q_lower = _normal_en(question)
+    found: list[str] = []
+    names = sorted({n for r in regions for level, n in r.items() if level != "town"}, key=len, reverse=True)
+    for name in names:
+        for alias in region_aliases(name):
+            english = alias.isascii()
+            hit = re.search(r"\b" + re.escape(alias.lower()) + r"\b", q_lower) if english else alias in question
+            if hit and name not in found:
+                found.append(name)
+                break
     return found

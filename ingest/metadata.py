@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ingest import gazetteer
 from ingest.clean import TITLE_RE, find_title
 from ingest.normalize import compact_str, nfkc
 from ingest.schema import GEN_2019, GEN_2021, GEN_PRE2019, GENERATION_MARKERS
@@ -224,4 +225,10 @@ def regions_of(issuer: str, context: str) -> dict[str, str]:
     regions: dict[str, str] = {}
     for i, u in enumerate(chain):
         regions.setdefault(level_of(u, i, chain), u)
+    # complete the hierarchy from the division codes, above the highest county- or city-level unit
+    for unit in chain:
+        if level_of(unit, chain.index(unit), chain) in ("county", "city"):
+            for level, name in gazetteer.parents(unit, regions).items():
+                regions.setdefault(level, name)
+            break
     return regions

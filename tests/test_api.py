@@ -105,7 +105,7 @@ def test_reports_catalog(client):
     by_issuer = {r["issuer"]: r for r in rows}
     d = by_issuer["东山县人民政府办公室"]
     assert d["year"] == 2020 and d["format"] == "2019" and d["published"] == "2021-01-19"
-    assert d["region"] == {"city": "漳州市", "county": "东山县"}
+    assert d["region"] == {"province": "福建省", "city": "漳州市", "county": "东山县"}
     assert d["tables"] == {"t2": "unchecked", "t3": "ambiguous", "t4": "inconsistent"}
     assert d["counts"]["cells"] > 161
     assert client.get(f"/api/reports/{d['id']}").json()["issuer"] == "东山县人民政府办公室"

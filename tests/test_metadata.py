@@ -20,7 +20,7 @@ EXPECTED = {
         year=2018,
         generation="pre-2019",
         published=date(2019, 2, 28),
-        regions={"city": "云浮市", "county": "云城区"},
+        regions={"province": "广东省", "city": "云浮市", "county": "云城区"},
         period=(None, None),
         signature=None,  # no period stated up front
     ),
@@ -38,7 +38,7 @@ EXPECTED = {
         year=2017,
         generation="pre-2019",
         published=date(2018, 3, 30),
-        regions={"city": "鄂尔多斯市", "county": "东胜区", "town": "铜川镇"},
+        regions={"province": "内蒙古自治区", "city": "鄂尔多斯市", "county": "东胜区", "town": "铜川镇"},
         period=(date(2017, 1, 1), date(2017, 12, 31)),
         signature=None,
     ),
@@ -47,7 +47,7 @@ EXPECTED = {
         year=2020,
         generation="2019",
         published=date(2021, 1, 19),
-        regions={"city": "漳州市", "county": "东山县"},
+        regions={"province": "福建省", "city": "漳州市", "county": "东山县"},
         period=(date(2020, 1, 1), date(2020, 12, 31)),
         signature=date(2021, 1, 12),
     ),
@@ -56,7 +56,7 @@ EXPECTED = {
         year=2024,
         generation="2021",
         published=None,
-        regions={"city": "淮安市"},
+        regions={"province": "江苏省", "city": "淮安市"},
         period=(date(2024, 1, 1), date(2024, 12, 31)),
         signature=None,
     ),
@@ -118,3 +118,12 @@ def test_clean_drops_chrome_and_keeps_the_report(parsed, name, chrome):
     last_para = [x for x in raw.split("\n") if len(x.strip()) > 20][-1].strip()
     if "扫一扫" not in last_para and "TOP" not in last_para:
         assert last_para[:20] in text
+
+
+def test_parents_come_from_the_division_codes_only_when_unambiguous():
+    from ingest.gazetteer import parents
+
+    assert parents("东山县") == {"province": "福建省", "city": "漳州市"}
+    assert parents("东山区") == {}  # three 东山区 in three provinces: no guess
+    assert parents("东山区", {"city": "广州市"}) == {"province": "广东省", "city": "广州市"}
+    assert parents("开州区") == {}  # renamed in 2016, after the code table ends

@@ -127,6 +127,14 @@ def cmd_facts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluate import run
+
+    report = run(args.set, Collection())
+    print(report.table())
+    return 0 if report.accuracy >= args.min_accuracy else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -168,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_facts)
+    p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
+    p.add_argument("--set", required=True, help="JSONL file of questions with expectations")
+    p.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this overall accuracy")
+    p.set_defaults(func=cmd_eval)
     p = sub.add_parser("serve", help="serve the chat UI and the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)

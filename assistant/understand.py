@@ -1,0 +1,205 @@
+"""A question, as people write it, turned into a structured query: who, which years, what, what kind.
+
+Nothing here touches the facts store beyond the catalog of issuers, years and regions; the
+answer module decides what to look up. Follow-ups ("那2019年呢？", "and Yuexi?") are resolved by
+filling what the new question leaves out from the previous question in the conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from assistant.glossary import Metric, find_column, find_metric
+from assistant.names import match_issuers, match_regions, unknown_places
+
+LOOKUP, COMPARE, RANK, ZERO_LIST, DIFFERENCE, SHARE = "lookup", "compare", "rank", "zero_list", "difference", "share"
+COVERAGE, PASSAGE, PRACTICE, REPORT_FACT = "coverage", "passage", "practice", "report_fact"
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = r"((?:19|20)\d{2})"
+_RANGE = re.compile(_YEAR + r"\s*(?:年度?)?\s*(?:—|–|-|~|～|至|到|to|through|until)\s*" + _YEAR)
+_YEAR_ONE = re.compile(r"(?<!\d)" + _YEAR + r"(?!\d)")
+_RECENT = re.compile(r"(?:近|最近|过去)\s*([一二两三四五六七八九十\d]+)\s*年|(?:last|past)\s+(\w+)\s+years")
+_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_EN_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上一年": -1, "前年": -2, "this year": 0, "last year": -1}
+_PUBLISHED = re.compile(r"发布|公布|印发|published|released|issued in|posted")
+
+_KIND_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    (
+        COVERAGE,
+        ("哪些报告", "有哪些", "有什么报告", "收录", "哪几年", "哪些年", "多少份报告", "几份报告", "有没有.*报告"),
+        (
+            "which reports",
+            "what reports",
+            "which years",
+            "do you have",
+            "does the collection",
+            "what do you hold",
+            "list the reports",
+        ),
+    ),
+    (
+        ZERO_LIST,
+        ("没有收到", "为零", "是零", "零申请", "一件都没有"),
+        ("received no", r"no \w* ?(?:applications|requests)", "zero", "did not receive any", "received none"),
+    ),
+    (
+        SHARE,
+        ("占比", "比例", "百分之", "比率", "比重", "百分比"),
+        ("share", "percentage", "proportion", "rate", "percent"),
+    ),
+    (
+        DIFFERENCE,
+        ("差多少", "相差", "多多少", "少多少", "差距", "多几", "少几"),
+        ("difference", "how many more", "how many fewer", "gap"),
+    ),
+    (
+        RANK,
+        ("最多", "最少", "最高", "最低", "排名", "排行", "排第", "最大", "最小"),
+        ("most", "least", "highest", "lowest", "rank", "largest", "smallest", "fewest"),
+    ),
+    (
+        COMPARE,
+        ("比较", "对比", "相比", "比一比", "和.*分别", "各是多少", "分别是多少", "各自", "趋势", "变化"),
+        ("compare", "comparison", "versus", " vs", "respectively", "each of", "trend", "over the years", "change"),
+    ),
+    (
+        PRACTICE,
+        ("哪些单位", "哪个单位", "谁提到", "哪些报告提到", "哪些地方", "提到"),
+        ("which offices", "which bodies", "who mentions", "mention"),
+    ),
+]
+_REPORT_FACTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("phone", ("电话", "联系方式", "怎么联系"), ("phone", "contact", "telephone")),
+    (
+        "published",
+        ("什么时候发布", "何时发布", "发布日期", "发布时间", "哪天发布", "什么时候公布"),
+        ("when was", "publication date", "published on", "release date"),
+    ),
+    ("period", ("统计期限", "统计期间", "统计时间", "统计范围"), ("statistics period", "period covered")),
+    ("compiler", ("谁编制", "编制单位", "编制的"), ("who compiled", "compiled by")),
+    ("email", ("邮箱", "电子邮件地址"), ("email",)),
+    ("address", ("地址", "在哪里"), ("address",)),
+]
+_FOLLOW_UP = re.compile(
+    r"^(?:那|那么|那么说|还有|另外|它的|它|他们的|该单位|这个单位|再问|and\b|what about|how about)|呢[？?]?$|^\W*$",
+    re.I,
+)
+_SUPERLATIVE_MIN = ("最少", "最低", "最小", "least", "lowest", "smallest", "fewest")
+
+
+@dataclass
+class Query:
+    question: str
+    language: str
+    kind: str = PASSAGE
+    issuers: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    year_words: str = ""  # how the years were asked for ("去年", "近三年"), for the answer to say
+    published_reading: bool = False  # the years are publication years, not statistics years
+    metric: Metric | None = None
+    column: str | None = None
+    unknown: list[str] = field(default_factory=list)
+    ascending: bool = False  # rank: smallest first
+    report_fact: str | None = None
+    follow_up: bool = False
+
+
+def language_of(text: str) -> str:
+    return "zh" if _CJK.search(text) else "en"
+
+
+def parse_years(question: str, today: date | None = None) -> tuple[list[int], str]:
+    today = today or date.today()
+    q = question.lower()
+    m = _RANGE.search(question)
+    if m:
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        return list(range(a, b + 1)), m.group(0)
+    m = _RECENT.search(q)
+    if m:
+        n_text = m.group(1) or m.group(2) or ""
+        n = int(n_text) if n_text.isdigit() else _CN_SMALL.get(n_text) or _EN_SMALL.get(n_text, 3)
+        last = today.year - 1  # the newest report year that can exist: last year's
+        return list(range(last - n + 1, last + 1)), m.group(0)
+    years = [int(y) for y in _YEAR_ONE.findall(question)]
+    if years:
+        return sorted(set(years)), ""
+    for word, delta in _RELATIVE.items():
+        if word in q:
+            return [today.year + delta], word
+    return [], ""
+
+
+def _kind(question: str, lang: str, n_issuers: int, n_years: int, metric: Metric | None) -> str:
+    q = question.lower()
+    for kind, zh, en in _KIND_WORDS:
+        words = zh if lang == "zh" else en
+        if any(re.search(w, q) for w in words):
+            if kind in (ZERO_LIST, SHARE, DIFFERENCE, RANK, COMPARE) and metric is None:
+                continue
+            return kind
+    if metric is not None:
+        return COMPARE if n_issuers > 1 or n_years > 1 else LOOKUP
+    return PASSAGE
+
+
+def _report_fact(question: str, lang: str) -> str | None:
+    q = question.lower()
+    for fact, zh, en in _REPORT_FACTS:
+        if any(w in q for w in (zh if lang == "zh" else en)):
+            return fact
+    return None
+
+
+def parse(question: str, catalog: list[tuple[str, int | None, dict[str, str]]], today: date | None = None) -> Query:
+    """``catalog``: (issuer, year, regions) of every report held."""
+    lang = language_of(question)
+    issuers = sorted({i for i, _, _ in catalog})
+    named = match_issuers(question, issuers)
+    regions = match_regions(question, [r for _, _, r in catalog]) if not named else []
+    years, year_words = parse_years(question, today)
+    metric = find_metric(question, lang)
+    fact = _report_fact(question, lang)
+    q = Query(question, lang)
+    q.issuers, q.regions, q.years, q.year_words = named, regions, years, year_words
+    q.published_reading = bool(years) and bool(_PUBLISHED.search(question.lower())) and metric is None
+    q.metric, q.column = metric, find_column(question, lang, metric)
+    q.unknown = [] if named else unknown_places(question, issuers, [n for _, _, r in catalog for n in r.values()])
+    q.report_fact = fact
+    q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, len(named), len(years), metric)
+    q.ascending = any(w in question.lower() for w in _SUPERLATIVE_MIN)
+    return q
+
+
+def resolve_follow_up(current: Query, previous: Query | None) -> Query:
+    """Fill what an elliptical follow-up leaves out ("那2019年呢？") from the previous question."""
+    if previous is None:
+        return current
+    elliptical = bool(_FOLLOW_UP.search(current.question.strip())) or (
+        current.metric is None and not current.report_fact and len(current.question) <= 12
+    )
+    if not elliptical:
+        return current
+    q = replace(current, follow_up=True)
+    if q.metric is None:
+        q.metric = previous.metric
+        q.column = find_column(current.question, current.language, q.metric) or previous.column
+    if q.report_fact is None and q.metric is None:
+        q.report_fact = previous.report_fact
+    changed_subject = bool(q.issuers or q.regions)
+    if not changed_subject:
+        q.issuers, q.regions = previous.issuers, previous.regions
+    if not q.years and not changed_subject:
+        q.years, q.year_words = previous.years, previous.year_words
+    if q.kind in (PASSAGE, LOOKUP) and previous.kind not in (PASSAGE, PRACTICE):
+        q.kind = previous.kind if previous.kind != COMPARE or len(q.issuers) + len(q.years) > 2 else LOOKUP
+    if q.report_fact and q.metric is None:
+        q.kind = REPORT_FACT
+    elif q.metric is not None and q.kind == PASSAGE:
+        q.kind = LOOKUP
+    return q

@@ -19,7 +19,7 @@ from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, ROW_GLOSS_EN, Metric
 from assistant.understand import Query
 from index.collection import Collection
 from index.facts import FigureRow, ReportRow
-from index.vectors import Hit
+from index.search import wanted_sections
 from ingest.normalize import format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 
@@ -620,11 +620,6 @@ def best_sentences(passage: str, question: str, limit: int = 2) -> str:
     return " … ".join(sents[i] for i in sorted(scored))
 
 
-_SECTION_HINTS = {
-    "s5": ("问题", "不足", "改进", "困难", "problem", "improve", "weakness", "shortcoming", "difficult"),
-    "s1": ("总体", "概况", "overview", "how did", "staff"),
-    "s6": ("其他", "信息处理费", "other matters"),
-}
 _QUESTION_NOISE = re.compile(
     r"哪些单位|哪个单位|哪些报告|哪些地方|谁|提到了?|说到|讲到|报告中?|有没有|是否|吗|呢|什么|怎么|如何|怎样|的|了|？|\?|"
     r"which offices?|which bodies|which reports?|who|mention(?:ed|s)?|does|did|report(?:ed|s)?|what|how|the|of|in",
@@ -632,22 +627,13 @@ _QUESTION_NOISE = re.compile(
 )
 
 
-def rerank(question: str, hits: list[Hit]) -> list[tuple[Hit, float]]:
-    """Dense order corrected by two cheap signals: shared wording and the section a question points to."""
-    q = _bigrams(question)
-    wanted = _wanted_sections(question)
-
-    def score(h: Hit) -> float:
-        overlap = len(q & _bigrams(h.text)) / max(1, len(q))
-        section_fit = 0.15 if h.metadata.get("sid") in wanted else 0.0
-        return h.score + 0.5 * overlap + section_fit
-
-    return sorted(((h, score(h)) for h in hits), key=lambda x: x[1], reverse=True)
-
-
-def _wanted_sections(question: str) -> set[str]:
-    q = question.lower()
-    return {sid for sid, words in _SECTION_HINTS.items() if any(w in q for w in words)}
+def _leading_sentences(text: str, limit: int) -> str:
+    out = ""
+    for sent in re.split(r"(?<=[。！？；;])", text.replace("\f", "")):
+        if out and len(out) + len(sent) > limit:
+            return out.strip() + " …"
+        out += sent
+    return out.strip()
 
 
 def _section_answer(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow], sids: set[str]) -> str:
@@ -661,7 +647,7 @@ def _section_answer(comp: Composer, coll: Collection, q: Query, reports: list[Re
             body = r.text[body_start : s.end].strip()
             if not body:
                 continue
-            excerpt = best_sentences(body, q.question, limit=3)
+            excerpt = _leading_sentences(body, 300)
             cid = comp.cite(r, section=s.path, quote=body[:600], start=body_start, end=s.end)
             comp.say(
                 f"{_name(r, 'zh')}（{s.title}）：“{excerpt}” [{cid}]",
@@ -672,17 +658,17 @@ def _section_answer(comp: Composer, coll: Collection, q: Query, reports: list[Re
 
 
 def _passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow], narrowed: bool) -> str:
-    sids = _wanted_sections(q.question) & {"s5"}
+    sids = wanted_sections(q.question) & {"s5"}
     if sids and narrowed and 0 < len(reports) <= 3 and q.metric is None:
         status = _section_answer(comp, coll, q, reports, sids)
         if status == ANSWERED:
             return status
     by_id = {r.id: r for r in coll.reports()}
-    hits = rerank(q.question, coll.search(q.question, [r.id for r in reports] if narrowed else None, k=12))
+    hits = coll.search(q.question, [r.id for r in reports] if narrowed else None, k=12)
     if hits:  # the best passage, and others only when they are nearly as good
-        top = hits[0][1]
-        hits = [h for h in hits[:3] if h[1] >= 0.85 * top]
-    for h, _score in hits:
+        top = hits[0].score
+        hits = [h for h in hits[:3] if h.score >= 0.85 * top]
+    for h in hits:
         r = by_id.get(h.report_id)
         if r is None:
             continue
@@ -778,6 +764,7 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
     published = [r for r in pool if r.published and r.published.year in q.years]
     if published and (q.issuers or q.regions):
         r0 = published[0]
+        comp.fallback = True
         comp.say(
             f"资料库中没有{q.years[0]}年度（统计年度）的报告；{r0.issuer}{r0.year}年度报告于{r0.published.year}年发布，以下按该报告回答。",
             f"The collection has no report for statistics year {q.years[0]}; the {r0.year} report of {r0.issuer} was "
@@ -857,6 +844,9 @@ def ask(
         status = _compare(comp, coll, q, reports)
     elif q.metric is not None and narrowed:
         status = _lookup(comp, coll, q, reports)
+        if status == NOT_FOUND or not comp.facts:  # no figure: what the reports say about it
+            status = _passages(comp, coll, q, reports, narrowed)
+            status = PARTIAL if status == ANSWERED else status
     elif q.kind == u.PRACTICE:
         status = _practice(comp, coll, q, reports if narrowed else [])
     else:

@@ -30,7 +30,17 @@ _PUBLISHED = re.compile(r"发布|公布|印发|published|released|issued in|post
 _KIND_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         COVERAGE,
-        ("哪些报告", "有哪些", "有什么报告", "收录", "哪几年", "哪些年", "多少份报告", "几份报告", "有没有.*报告"),
+        (
+            "哪些报告",
+            r"有哪些.{0,8}报告",
+            "有什么报告",
+            "收录",
+            "哪几年",
+            "哪些年份",
+            "多少份报告",
+            "几份报告",
+            r"有没有.{0,8}报告",
+        ),
         (
             "which reports",
             "what reports",
@@ -135,6 +145,78 @@ def parse_years(question: str, today: date | None = None) -> tuple[list[int], st
     return [], ""
 
 
+_QUANTITY = re.compile(r"(多少|几)(?:个|件|条|次|名|人|宗|起|项|份|场|块|期|种|家)?([\u4e00-\u9fff（）()]{0,8})")
+_QUANTITY_EN = re.compile(r"how (?:many|much)((?:\s+[a-z'-]+){0,4})", re.I)
+_HOW = re.compile(
+    r"怎么|怎样|如何|为什么|为何|哪些措施|采取了|做法|经验|\bhow (?:did|does|do|is|was|were)\b|\bwhy\b|\bwhat did\b",
+    re.I,
+)
+# what the reports count, whatever the metric: "多少条政府信息", "how many requests were refused"
+_GENERIC_NOUNS = (
+    "钱",
+    "元",
+    "万元",
+    "件",
+    "条",
+    "次",
+    "人",
+    "申请",
+    "信息",
+    "政府信息",
+    "案件",
+    "案",
+    "决定",
+    "文件",
+    "是",
+    "呢",
+    "吗",
+    "？",
+    "?",
+)
+_GENERIC_EN = (
+    "request",
+    "application",
+    "case",
+    "item",
+    "decision",
+    "lawsuit",
+    "document",
+    "people",
+    "person",
+    "staff",
+    "time",
+    "session",
+    "fee",
+    "yuan",
+    "money",
+)
+
+
+def counts_the_metric(question: str, lang: str, metric: Metric) -> bool:
+    """Is the question asking for the metric's figure, or does it only mention the metric's words?
+
+    "收到多少政府信息公开申请" counts applications; "几个工作日内回复申请" counts working days, and
+    "怎么做依申请公开监测" asks how, not how many.
+    """
+    words = [w.lower() for w in (*metric.words_zh, *metric.words_en)]
+    if lang == "zh":
+        for m in _QUANTITY.finditer(question):
+            noun = m.group(2)
+            noun = re.split(r"[的了呢吗？?，,。]", noun)[0][:4]  # the head noun: "工作日内回复申请" counts days
+            named = any(w in noun or (len(noun) >= 2 and noun in w) for w in words)
+            unit = bool(metric.unit_zh) and noun.startswith(metric.unit_zh)
+            if not noun or named or unit or noun.startswith(_GENERIC_NOUNS):
+                return True
+            return False
+    else:
+        m = _QUANTITY_EN.search(question)
+        if m:
+            noun = m.group(1).lower()
+            stop = re.split(r"\b(?:did|does|do|were|was|are|is|has|have|had)\b", noun)[0]
+            return not stop.strip() or any(w in stop for w in (*words, *_GENERIC_EN)) or "in " in stop
+    return not _HOW.search(question)
+
+
 def _kind(question: str, lang: str, n_issuers: int, n_years: int, metric: Metric | None) -> str:
     q = question.lower()
     for kind, zh, en in _KIND_WORDS:
@@ -164,6 +246,8 @@ def parse(question: str, catalog: list[tuple[str, int | None, dict[str, str]]], 
     regions = match_regions(question, [r for _, _, r in catalog]) if not named else []
     years, year_words = parse_years(question, today)
     metric = find_metric(question, lang)
+    if metric is not None and not counts_the_metric(question, lang, metric):
+        metric = None
     fact = _report_fact(question, lang)
     q = Query(question, lang)
     q.issuers, q.regions, q.years, q.year_words = named, regions, years, year_words

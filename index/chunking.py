@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.model import ParsedReport
+from ingest.normalize import format_value
+from ingest.schema import TABLE_TITLES, column_label, row_label
 
 MAX_CHARS = 400
 MIN_CHARS = 60  # a shorter piece (a heading, a table caption) joins the next one
@@ -78,6 +80,43 @@ def chunk_report(report: ParsedReport) -> list[Chunk]:
                     end=b,
                     section_path=path,
                     sid=sid,
+                )
+            )
+    return chunks
+
+
+def table_row_chunks(report: ParsedReport, first_index: int) -> list[Chunk]:
+    """Each table row as its own labelled passage ("表三 一、本年新收… 自然人 2 … 总计 2"), so a figure
+    is findable by text too: flattened rows like "行政处罚2113行政强制0" defeat embeddings."""
+    m = report.meta
+    header_base = f"{m.issuer} {m.report_year or ''}年 政府信息公开工作年度报告"
+    section_of = {"t2": "s2", "t3": "s3", "t4": "s4"}
+    chunks: list[Chunk] = []
+    for t in report.tables:
+        rows: dict[str, list] = {}
+        for c in t.cells:
+            if c.method != "derived":
+                rows.setdefault(c.row_id, []).append(c)
+        sec = next((s for s in report.sections if s.level == 1 and s.sid == section_of.get(t.table)), None)
+        path = sec.path if sec else TABLE_TITLES.get(t.table, t.table)
+        for row_id, cells in rows.items():
+            values = " ".join(
+                f"{column_label(row_id, c.col_id, t.generation)} {format_value(c.value) if c.value is not None else '—'}"
+                for c in cells
+            )
+            text = f"{TABLE_TITLES.get(t.table, t.table).split(' ')[0]} {row_label(row_id, t.generation)} {values}"
+            starts = [c.start for c in cells if c.start is not None]
+            ends = [c.end for c in cells if c.end is not None]
+            chunks.append(
+                Chunk(
+                    id=f"{report.id}:{first_index + len(chunks)}",
+                    report_id=report.id,
+                    text=text,
+                    embed_text=f"{header_base} | {path}\n{text}",
+                    start=min(starts) if starts else (t.start or 0),
+                    end=max(ends) if ends else (t.end or 0),
+                    section_path=path,
+                    sid=section_of.get(t.table, ""),
                 )
             )
     return chunks

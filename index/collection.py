@@ -11,10 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.chunking import chunk_report
+from index.chunking import chunk_report, table_row_chunks
 from index.facts import FactStore, ReportRow
+from index.lexical import LexicalIndex
+from index.search import Hit, expand_query, fuse, rerank
 from index.settings import Settings
-from index.vectors import Hit, VectorIndex
+from index.vectors import VectorIndex
 from ingest.loaders import SUPPORTED, LoadError, load
 from ingest.pipeline import NotAReportError, parse_report
 
@@ -50,6 +52,8 @@ class Collection:
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.facts = FactStore(self.settings.database_url)
         self._vectors: VectorIndex | None = None
+        self._lexical: LexicalIndex | None = None
+        self._chunks: dict[str, Hit] = {}
 
     @property
     def vectors(self) -> VectorIndex:
@@ -83,11 +87,13 @@ class Collection:
             result.seconds = time.perf_counter() - t0
             return result
         chunks = chunk_report(report)
+        chunks += table_row_chunks(report, len(chunks))
         result.chunks = len(chunks)
         meta = {"report_id": report.id, "issuer": m.issuer, "year": m.report_year or 0, "generation": m.generation}
         with self.facts.Session() as session:
             try:
                 self.facts.add(session, report)
+                self.facts.add_chunks(session, chunks)
                 session.flush()
                 self.vectors.add(chunks, meta)
                 session.commit()
@@ -100,6 +106,7 @@ class Collection:
                 result.error = f"could not store the report: {type(exc).__name__}: {exc}"
                 result.seconds = time.perf_counter() - t0
                 return result
+        self._lexical = None  # rebuilt on the next search
         result.status = "added"
         result.seconds = time.perf_counter() - t0
         return result
@@ -112,7 +119,49 @@ class Collection:
     def reports(self) -> list[ReportRow]:
         return self.facts.reports()
 
-    def search(self, question: str, report_ids: list[str] | None = None, k: int = 5) -> list[Hit]:
+    def warm(self) -> None:
+        """Load the embedding model and build the lexical index now, not on the first question."""
+        if self.vectors.count():
+            self.vectors.query("政府信息公开申请", None, 1)
+        _ = self.lexical
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None:
+            index = LexicalIndex()
+            rows = self.facts.chunks()
+            reports = {r.id: r for r in self.facts.reports()}
+            self._chunks = {
+                c.id: Hit(
+                    c.id,
+                    c.report_id,
+                    c.text,
+                    0.0,
+                    {
+                        "report_id": c.report_id,
+                        "issuer": reports[c.report_id].issuer if c.report_id in reports else "",
+                        "year": reports[c.report_id].year if c.report_id in reports else 0,
+                        "section": c.section,
+                        "sid": c.sid,
+                        "start": c.start,
+                        "end": c.end,
+                        "text": c.text,
+                    },
+                )
+                for c in rows
+            }
+            index.build([c.id for c in rows], [c.embed_text for c in rows], [c.report_id for c in rows])
+            self._lexical = index
+        return self._lexical
+
+    def search(self, question: str, report_ids: list[str] | None = None, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """Passages for a question, within ``report_ids`` when given. ``mode``: hybrid | dense | lexical."""
         if self.vectors.count() == 0:
             return []
-        return self.vectors.query(question, report_ids, k)
+        pool = max(k * 4, 20)
+        dense = self.vectors.query(question, report_ids, pool) if mode in ("hybrid", "dense") else []
+        if mode == "dense":
+            return dense[:k]
+        lexical = self.lexical.search(expand_query(question), report_ids, pool)
+        fused = fuse(dense, lexical, self._chunks)
+        return rerank(question, fused)[:k]

@@ -144,6 +144,20 @@ class DiscrepancyRow(Base):
     scope: Mapped[str] = mapped_column(Text, default="")
 
 
+class ChunkRow(Base):
+    """The passages of the vector index, kept here too so the lexical index can be rebuilt from SQL."""
+
+    __tablename__ = "chunks"
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    embed_text: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(Text, default="")
+    sid: Mapped[str] = mapped_column(String(8), default="")
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
 def _decimal_text(value: Decimal | None) -> str:
     return format_value(value) if value is not None else ""
 
@@ -270,8 +284,27 @@ class FactStore:
                 )
             )
 
+    def add_chunks(self, session: Session, chunks: list) -> None:
+        for c in chunks:
+            session.add(
+                ChunkRow(
+                    id=c.id,
+                    report_id=c.report_id,
+                    text=c.text,
+                    embed_text=c.embed_text,
+                    section=c.section_path,
+                    sid=c.sid,
+                    start=c.start,
+                    end=c.end,
+                )
+            )
+
+    def chunks(self) -> list[ChunkRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(ChunkRow).order_by(ChunkRow.report_id, ChunkRow.start)))
+
     def remove(self, session: Session, report_id: str) -> None:
-        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow):
+        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow):
             session.execute(delete(model).where(model.report_id == report_id))
         session.execute(delete(ReportRow).where(ReportRow.id == report_id))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -11,16 +10,8 @@ from chromadb.config import Settings as ChromaSettings
 
 from index.chunking import Chunk
 from index.embeddings import ChromaEmbedding
+from index.search import Hit
 from index.settings import Settings
-
-
-@dataclass
-class Hit:
-    chunk_id: str
-    report_id: str
-    text: str
-    score: float
-    metadata: dict[str, Any]
 
 
 class VectorIndex:

@@ -37,3 +37,27 @@ def test_devset_accuracy(collection, path):
     for r in report.results:
         if r.kind == "not_found":
             assert not r.answer.facts, (r.question, r.answer.answer)
+
+
+NARRATIVE = Path(__file__).parent / "devset" / "narrative.jsonl"
+
+
+@pytest.mark.slow
+def test_retrieval_and_the_naive_baseline(collection):
+    """Narrative recall@5 ≥ 0.95 and answer accuracy ≥ 0.90, at least 30 points ahead of textbook RAG."""
+    from assistant.evaluate import run_naive
+
+    ours = run(NARRATIVE, collection)
+    rows = dict(ours.rows())
+    assert float(rows["all"]["R@5"]) >= 0.95, ours.table()
+    assert ours.accuracy >= 0.90, ours.table()
+    naive_narr = run_naive(NARRATIVE, collection)
+    naive_dev = run_naive(DEVSET, collection)
+    ours_dev = run(DEVSET, collection)
+    print(ours.table(), naive_narr.table(), sep="\n")
+    combined_ours = (ours.accuracy * 26 + ours_dev.accuracy * len(ours_dev.results)) / (26 + len(ours_dev.results))
+    combined_naive = (naive_narr.accuracy * 26 + naive_dev.accuracy * len(naive_dev.results)) / (
+        26 + len(naive_dev.results)
+    )
+    assert combined_ours - combined_naive >= 0.30
+    assert float(dict(naive_narr.rows())["all"]["R@5"]) < float(rows["all"]["R@5"])

@@ -128,11 +128,20 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import run
+    from assistant.evaluate import run, run_naive
 
-    report = run(args.set, Collection())
-    print(report.table())
-    return 0 if report.accuracy >= args.min_accuracy else 1
+    coll = Collection()
+    coll.warm()
+    accuracy = 1.0
+    for path in args.set:
+        report = run(path, coll)
+        print(f"== {path}")
+        print(report.table())
+        accuracy = min(accuracy, report.accuracy)
+        if args.baseline == "naive":
+            print()
+            print(run_naive(path, coll).table())
+    return 0 if accuracy >= args.min_accuracy else 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -147,6 +156,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if r.status != "unchanged":
                 _print_result(r)
         print(f"collection: {len(coll.reports())} reports")
+    coll.warm()
     app = create_app(coll)
     print(f"serving on http://{args.host}:{args.port}  (chat at /, API at /api, docs at /docs)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
@@ -177,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_facts)
     p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
-    p.add_argument("--set", required=True, help="JSONL file of questions with expectations")
+    p.add_argument(
+        "--set", required=True, action="append", help="JSONL file of questions with expectations (repeatable)"
+    )
+    p.add_argument("--baseline", choices=["naive"], help="also run the textbook RAG pipeline, side by side")
     p.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this overall accuracy")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("serve", help="serve the chat UI and the HTTP API")

@@ -6,13 +6,14 @@ chunks are committed together or not at all, and a file that fails is reported a
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.chunking import chunk_report, table_row_chunks
-from index.facts import FactStore, ReportRow
+from index.facts import PENDING, READY, REPLACED, FactStore, ReportRow
 from index.lexical import LexicalIndex
 from index.search import Hit, expand_query, fuse, rerank
 from index.settings import Settings
@@ -35,6 +36,16 @@ class IngestResult:
     chunks: int = 0
     error: str = ""
     seconds: float = 0.0
+    replaced: list[str] = field(default_factory=list)  # ids of earlier versions this one replaced
+
+
+def _checkpoint(name: str) -> None:
+    """Fault injection for the crash tests: GONGKAI_PAUSE_AT=<name> stops here until killed."""
+    if os.environ.get("GONGKAI_PAUSE_AT") == name:
+        marker = os.environ.get("GONGKAI_PAUSE_MARKER")
+        if marker:
+            Path(marker).write_text(name)
+        time.sleep(3600)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -47,13 +58,15 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 class Collection:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, recover: bool = True) -> None:
         self.settings = settings or Settings.from_env()
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.facts = FactStore(self.settings.database_url)
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
         self._chunks: dict[str, Hit] = {}
+        if recover:
+            self.recover()
 
     @property
     def vectors(self) -> VectorIndex:
@@ -82,34 +95,64 @@ class Collection:
         result.tables = {t.table: t.status for t in report.tables}
         result.cells = sum(len(t.cells) for t in report.tables)
         result.figures = len(report.figures)
-        if self.facts.find_by_hash(m.content_hash) is not None:
+        existing = self.facts.find_by_hash(m.content_hash)
+        if existing is not None and existing.state == READY:
             result.status = "unchanged"
             result.seconds = time.perf_counter() - t0
             return result
+        if existing is not None:  # left pending by an ingest that died: start again
+            self.remove(existing.id)
         chunks = chunk_report(report)
         chunks += table_row_chunks(report, len(chunks))
         result.chunks = len(chunks)
         meta = {"report_id": report.id, "issuer": m.issuer, "year": m.report_year or 0, "generation": m.generation}
-        with self.facts.Session() as session:
-            try:
-                self.facts.add(session, report)
+        try:
+            # 1. facts, durable but invisible; 2. vectors; 3. visible in one step, replacing any earlier version
+            with self.facts.Session() as session:
+                self.facts.add(session, report, state=PENDING)
                 self.facts.add_chunks(session, chunks)
-                session.flush()
-                self.vectors.add(chunks, meta)
                 session.commit()
-            except Exception as exc:
-                session.rollback()
-                try:
-                    self.vectors.delete_report(report.id)
-                except Exception:  # noqa: BLE001 - best effort; the facts row was never committed
-                    pass
-                result.error = f"could not store the report: {type(exc).__name__}: {exc}"
-                result.seconds = time.perf_counter() - t0
-                return result
+            _checkpoint("after-facts")
+            self.vectors.add(chunks, meta)
+            _checkpoint("after-vectors")
+            older = [r.id for r in self.facts.same_report(m.issuer, m.report_year, m.source_path) if r.id != report.id]
+            with self.facts.Session() as session:
+                self.facts.set_state(session, report.id, READY)
+                for old in older:
+                    self.facts.set_state(session, old, REPLACED)
+                session.commit()
+            for old in older:
+                self.remove(old)
+            result.replaced = older
+        except Exception as exc:
+            self.remove(report.id)
+            result.error = f"could not store the report: {type(exc).__name__}: {exc}"
+            result.seconds = time.perf_counter() - t0
+            return result
         self._lexical = None  # rebuilt on the next search
-        result.status = "added"
+        result.status = "added" if not result.replaced else "replaced"
         result.seconds = time.perf_counter() - t0
         return result
+
+    def remove(self, report_id: str) -> bool:
+        """Delete a report's facts and chunks, whatever its state. True if there was anything."""
+        with self.facts.Session() as session:
+            found = session.get(ReportRow, report_id) is not None
+            self.facts.remove(session, report_id)
+            session.commit()
+        try:
+            self.vectors.delete_report(report_id)
+        except Exception:  # noqa: BLE001 - the facts are gone; stray vectors are filtered and purged at recovery
+            pass
+        self._lexical = None
+        return found
+
+    def recover(self) -> list[str]:
+        """Purge what an interrupted ingest left: pending and replaced reports, and vectors without a report."""
+        leftovers = [r.id for state in (PENDING, REPLACED) for r in self.facts.reports(state)]
+        for rid in leftovers:
+            self.remove(rid)
+        return leftovers
 
     def ingest(self, paths: Iterable[str | Path]) -> Iterator[IngestResult]:
         for p in expand_paths(paths):

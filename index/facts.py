@@ -28,6 +28,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from ingest.model import ParsedReport
 from ingest.normalize import format_value
 
+PENDING, READY, REPLACED = "pending", "ready", "replaced"
+
 
 class Base(DeclarativeBase):
     pass
@@ -55,6 +57,8 @@ class ReportRow(Base):
     text: Mapped[str] = mapped_column(Text)
     flags: Mapped[list] = mapped_column(JSON, default=list)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # pending: stored, its chunks not yet in the vector index; only "ready" reports are visible
+    state: Mapped[str] = mapped_column(String(12), default=READY, index=True)
 
     @property
     def regions(self) -> dict[str, str]:
@@ -173,7 +177,7 @@ class FactStore:
         with self.Session() as s:
             return s.scalar(select(ReportRow).where(ReportRow.content_hash == content_hash))
 
-    def add(self, session: Session, report: ParsedReport) -> None:
+    def add(self, session: Session, report: ParsedReport, state: str = READY) -> None:
         """Stage a parsed report in ``session``; the caller commits (together with the chunks)."""
         m = report.meta
         rid = report.id
@@ -199,6 +203,7 @@ class FactStore:
                 text=report.text,
                 flags=report.flags,
                 ingested_at=datetime.now(UTC),
+                state=state,
             )
         )
         session.flush()
@@ -301,7 +306,9 @@ class FactStore:
 
     def chunks(self) -> list[ChunkRow]:
         with self.Session() as s:
-            return list(s.scalars(select(ChunkRow).order_by(ChunkRow.report_id, ChunkRow.start)))
+            ready = select(ReportRow.id).where(ReportRow.state == READY)
+            q = select(ChunkRow).where(ChunkRow.report_id.in_(ready)).order_by(ChunkRow.report_id, ChunkRow.start)
+            return list(s.scalars(q))
 
     def remove(self, session: Session, report_id: str) -> None:
         for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow):
@@ -309,13 +316,31 @@ class FactStore:
         session.execute(delete(ReportRow).where(ReportRow.id == report_id))
 
     # ---- reads -------------------------------------------------------------
-    def reports(self) -> list[ReportRow]:
+    def reports(self, state: str = READY) -> list[ReportRow]:
         with self.Session() as s:
-            return list(s.scalars(select(ReportRow).order_by(ReportRow.issuer, ReportRow.year)))
+            q = select(ReportRow).where(ReportRow.state == state).order_by(ReportRow.issuer, ReportRow.year)
+            return list(s.scalars(q))
 
     def report(self, report_id: str) -> ReportRow | None:
         with self.Session() as s:
-            return s.get(ReportRow, report_id)
+            r = s.get(ReportRow, report_id)
+            return r if r is not None and r.state == READY else None
+
+    def same_report(self, issuer: str, year: int | None, source_path: str) -> list[ReportRow]:
+        """Earlier versions of a report: same issuer, year and source."""
+        with self.Session() as s:
+            q = select(ReportRow).where(
+                ReportRow.issuer == issuer,
+                ReportRow.year == year,
+                ReportRow.source_path == source_path,
+                ReportRow.state == READY,
+            )
+            return list(s.scalars(q))
+
+    def set_state(self, session: Session, report_id: str, state: str) -> None:
+        row = session.get(ReportRow, report_id)
+        if row is not None:
+            row.state = state
 
     def sections(self, report_id: str) -> list[SectionRow]:
         with self.Session() as s:

@@ -10,6 +10,7 @@ form feed, so a citation can name its page.
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,6 +209,8 @@ def load_docx(data: bytes) -> str:
 
 def load_bytes(data: bytes, name: str) -> Loaded:
     suffix = Path(name).suffix.lower()
+    if len(data) > max_file_bytes():
+        raise LoadError(f"file too large ({len(data) / 1048576:.1f} MB)")
     if suffix not in SUPPORTED:
         raise LoadError(f"unsupported file type '{suffix or name}' (supported: {', '.join(sorted(SUPPORTED))})")
     if not data.strip():
@@ -225,9 +228,18 @@ def load_bytes(data: bytes, name: str) -> Loaded:
     return Loaded(decode_text(data), data, "txt")
 
 
+def max_file_bytes() -> int:
+    return int(float(os.environ.get("GONGKAI_MAX_FILE_MB", "50")) * 1024 * 1024)
+
+
 def load(path: str | Path) -> Loaded:
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > max_file_bytes():
+            raise LoadError(
+                f"file too large ({size / 1048576:.1f} MB; the limit is GONGKAI_MAX_FILE_MB={max_file_bytes() // 1048576})"
+            )
         data = p.read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror or exc}") from exc

@@ -5,13 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from assistant.answer import Citation, Fact, ask
 from index.collection import Collection
 from index.detail import ReportDetail, report_detail
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class Turn(BaseModel):
@@ -80,6 +84,15 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
         version="0.1.0",
         description="Questions over 政府信息公开工作年度报告, answered with exact figures and citations.",
     )
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        """Refuse oversized bodies before reading them (uploads have their own, larger limit)."""
+        limit = MAX_UPLOAD_BYTES if request.url.path.startswith("/api/reports") else MAX_BODY_BYTES
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit:
+            return JSONResponse({"detail": f"request body too large (limit {limit} bytes)"}, status_code=413)
+        return await call_next(request)
 
     @app.get("/api/health")
     def health() -> dict[str, object]:

@@ -15,6 +15,8 @@ def _print_result(r: IngestResult) -> None:
     if r.status == "failed":
         print(f"FAILED     {r.path}: {r.error}")
         return
+    if r.replaced:
+        print(f"           (replaces earlier version {', '.join(r.replaced)})")
     tables = ", ".join(f"{k}={v}" for k, v in r.tables.items()) or "no standard tables"
     print(
         f"{r.status:<10} {r.path}: {r.issuer} {r.year} [{r.generation}] {tables}; "
@@ -30,7 +32,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _print_result(r)
         results.append(r)
     failed = [r for r in results if r.status == "failed"]
-    added = sum(r.status == "added" for r in results)
+    added = sum(r.status in ("added", "replaced") for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
     print(
         f"{len(results)} files: {added} added, {unchanged} unchanged, {len(failed)} failed "
@@ -127,6 +129,17 @@ def cmd_facts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    coll = Collection()
+    ids = [r.id for r in coll.reports() if r.id == args.report or r.id.startswith(args.report)]
+    if len(ids) != 1:
+        print(f"{'no' if not ids else 'several'} reports match {args.report!r}", file=sys.stderr)
+        return 1
+    coll.remove(ids[0])
+    print(f"removed {ids[0]}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluate import run, run_naive
 
@@ -186,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_facts)
+    p = sub.add_parser("remove", help="remove a report (its facts and passages) from the collection")
+    p.add_argument("report", help="report id or its prefix")
+    p.set_defaults(func=cmd_remove)
     p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
     p.add_argument(
         "--set", required=True, action="append", help="JSONL file of questions with expectations (repeatable)"

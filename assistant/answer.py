@@ -79,8 +79,9 @@ class Answer:
 class Composer:
     """Collects facts and numbered citations while an answer is written."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, collection: Collection) -> None:
         self.lang = lang
+        self.coll = collection
         self.citations: list[Citation] = []
         self.facts: list[Fact] = []
         self.lines: list[str] = []
@@ -93,7 +94,7 @@ class Composer:
         cid = str(len(self.citations) + 1)
         start = kw.get("start")
         if report.source_format == "pdf" and start is not None:
-            kw["page"] = report.text.count("\f", 0, start) + 1
+            kw["page"] = self.coll.facts.text(report.id).count("\f", 0, start) + 1
         self.citations.append(Citation(id=cid, report_id=report.id, issuer=report.issuer, year=report.year, **kw))
         return cid
 
@@ -153,7 +154,7 @@ def _table_value(
     t = tables.get(cell.table)
     gen = t.generation if t else report.generation
     rlabel, clabel = row_label(row_id, gen), column_label(row_id, col_id, gen)
-    quote = _line_at(report.text, cell.start, cell.end)
+    quote = _line_at(coll.facts.text(report.id), cell.start, cell.end)
     if not _CJK.search(quote):  # one value per line, or T4's bare number row
         quote = f"{rlabel}（{clabel}）：{quote or cell.value_text}"
     cid = comp.cite(
@@ -563,14 +564,15 @@ def _report_fact(comp: Composer, coll: Collection, q: Query, reports: list[Repor
         name = _name(r, comp.lang)
         if q.report_fact in ("phone", "email", "address"):
             rx = {"phone": _PHONE, "email": _EMAIL, "address": _ADDRESS}[q.report_fact]
-            m = rx.search(r.text)
+            text = coll.facts.text(r.id)
+            m = rx.search(text)
             if m:
                 value = m.group(1) if m.groups() else m.group(0)
                 start = m.start(1) if m.groups() else m.start()
                 cid = comp.cite(
                     r,
                     section="",
-                    quote=_line_at(r.text, start, start + len(value)),
+                    quote=_line_at(text, start, start + len(value)),
                     start=start,
                     end=start + len(value),
                 )
@@ -643,8 +645,9 @@ def _section_answer(comp: Composer, coll: Collection, q: Query, reports: list[Re
         for s in coll.facts.sections(r.id):
             if s.level != 1 or s.sid not in sids:
                 continue
-            body_start = r.text.find("\n", s.start) + 1 or s.start
-            body = r.text[body_start : s.end].strip()
+            text = coll.facts.text(r.id)
+            body_start = text.find("\n", s.start) + 1 or s.start
+            body = text[body_start : s.end].strip()
             if not body:
                 continue
             excerpt = _leading_sentences(body, 300)
@@ -697,7 +700,7 @@ def _practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
     matches = []
     for r in reports or coll.reports():
         best, best_score, best_span = "", 0.0, (0, 0)
-        for m in re.finditer(r"[^。！？；;\n]+[。！？；;]?", r.text):
+        for m in re.finditer(r"[^。！？；;\n]+[。！？；;]?", coll.facts.text(r.id)):
             s = m.group(0).strip()
             if not s:
                 continue
@@ -807,7 +810,7 @@ def ask(
     question = (question or "").strip()
     all_reports = coll.reports()
     lang = u.language_of(question)
-    comp = Composer(lang)
+    comp = Composer(lang, coll)
     if not question:
         return Answer("请输入问题。" if lang == "zh" else "Please ask a question.", NOT_FOUND, language=lang)
     if not all_reports:

@@ -205,7 +205,7 @@ class NaiveBaseline:
         self.reports = {r.id: r for r in collection.reports()}
         ids, docs, metas = [], [], []
         for r in self.reports.values():
-            for i, piece in enumerate(splitter.split_text(r.text)):
+            for i, piece in enumerate(splitter.split_text(collection.facts.text(r.id))):
                 ids.append(f"{r.id}:{i}")
                 docs.append(piece)
                 metas.append({"report_id": r.id})

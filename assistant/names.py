@@ -50,6 +50,7 @@ def english_name(unit: str) -> tuple[str, str]:
     return py, py
 
 
+@lru_cache(maxsize=100_000)
 def aliases(issuer: str) -> list[Alias]:
     out = {issuer}
     for suffix in BODY_SUFFIXES:
@@ -74,36 +75,61 @@ def _normal_en(text: str) -> str:
     return re.sub(r"['’`]", "", text.lower())
 
 
+@dataclass(frozen=True)
+class NameIndex:
+    """Every alias of every issuer, for lookups by substring instead of a scan over all issuers."""
+
+    zh: dict[str, tuple[str, ...]]
+    en: dict[str, tuple[str, ...]]  # normalised English alias -> issuers
+    known: frozenset[str]  # every alias, lower-cased
+    max_zh: int
+    max_en_words: int
+
+
+@lru_cache(maxsize=4)
+def name_index(issuers: tuple[str, ...]) -> NameIndex:
+    zh: dict[str, list[str]] = {}
+    en: dict[str, list[str]] = {}
+    for issuer in issuers:
+        for a in aliases(issuer):
+            (en if a.english else zh).setdefault(_normal_en(a.text) if a.english else a.text, []).append(issuer)
+    known = frozenset({k.lower() for k in zh} | set(en))
+    return NameIndex(
+        {k: tuple(dict.fromkeys(v)) for k, v in zh.items()},
+        {k: tuple(dict.fromkeys(v)) for k, v in en.items()},
+        known,
+        max((len(k) for k in zh), default=0),
+        max((len(k.split()) for k in en), default=0),
+    )
+
+
 def match_issuers(question: str, issuers: list[str]) -> list[str]:
     """Issuers named in the question. Where aliases overlap ("东山县" and "东山") the longer one wins;
     issuers named in different places of the question are all kept."""
-    q_en = _normal_en(question)
-    spans: list[tuple[int, int, str]] = []
-    for issuer in issuers:
-        for a in aliases(issuer):
-            if a.english:
-                for m in re.finditer(r"\b" + re.escape(_normal_en(a.text)) + r"\b", q_en):
-                    spans.append((m.start(), m.end(), issuer))
-            else:
-                start = question.find(a.text)
-                while start != -1:
-                    spans.append((start, start + len(a.text), issuer))
-                    start = question.find(a.text, start + 1)
+    index = name_index(tuple(issuers))
+    spans: list[tuple[int, int, tuple[str, ...]]] = []
+    for i in range(len(question)):
+        for n in range(2, min(index.max_zh, len(question) - i) + 1):
+            hit = index.zh.get(question[i : i + n])
+            if hit:
+                spans.append((i, i + n, hit))
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[a-z0-9]+", _normal_en(question))]
+    for i in range(len(words)):
+        for n in range(1, min(index.max_en_words, len(words) - i) + 1):
+            phrase = " ".join(w for _, _, w in words[i : i + n])
+            hit = index.en.get(phrase)
+            if hit:
+                spans.append((1_000_000 + words[i][0], 1_000_000 + words[i + n - 1][1], hit))
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
     taken: list[tuple[int, int]] = []
     found: list[str] = []
-    best_len: dict[tuple[int, int], int] = {}
-    for a, b, issuer in spans:
-        overlapping = [(x, y) for x, y in taken if x < b and a < y]
-        if overlapping:
-            # an equally long alias at the same place: an ambiguous name, keep both issuers
-            if any((x, y) == (a, b) for x, y in overlapping) and issuer not in found:
-                found.append(issuer)
+    for a, b, hit in spans:
+        if any(x < b and a < y for x, y in taken):
             continue
         taken.append((a, b))
-        best_len[(a, b)] = b - a
-        if issuer not in found:
-            found.append(issuer)
+        for issuer in hit:  # an alias several issuers share (two 东山): keep them all
+            if issuer not in found:
+                found.append(issuer)
     return found
 
 
@@ -139,7 +165,7 @@ def unknown_places(question: str, issuers: list[str], regions: list[str] | None 
     Chinese names are found by their unit suffix (海淀区) or, for provinces and prefectures, by
     their stem (上海); English names by the pinyin of any division (Haidian, Shanghai).
     """
-    known = {a.text.lower() for i in issuers for a in aliases(i)}
+    known = set(name_index(tuple(issuers)).known)
     for r in regions or []:
         known |= {a.lower() for a in region_aliases(r)}
     found: list[str] = []
@@ -172,7 +198,8 @@ def unknown_places(question: str, issuers: list[str], regions: list[str] | None 
     return found
 
 
-def region_aliases(name: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def region_aliases(name: str) -> frozenset[str]:
     """福建省 -> 福建省, 福建, Fujian, Fujian Province."""
     out = {name}
     for suffix in sorted(EN_SUFFIX, key=len, reverse=True):
@@ -182,7 +209,7 @@ def region_aliases(name: str) -> set[str]:
             full, py = english_name(name)
             out.update({full, py})
             break
-    return out
+    return frozenset(out)
 
 
 def match_regions(question: str, regions: list[dict[str, str]]) -> list[str]:

@@ -65,6 +65,8 @@ class Collection:
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
         self._chunks: dict[str, Hit] = {}
+        self._catalog: list[ReportRow] | None = None
+        self._catalog_version: tuple[int, str] | None = None
         if recover:
             self.recover()
 
@@ -102,8 +104,9 @@ class Collection:
             return result
         if existing is not None:  # left pending by an ingest that died: start again
             self.remove(existing.id)
-        chunks = chunk_report(report)
-        chunks += table_row_chunks(report, len(chunks))
+        passages = chunk_report(report)
+        # table rows are found by their words (BM25), not embedded: exact figures come from the facts store
+        chunks = passages + table_row_chunks(report, len(passages))
         result.chunks = len(chunks)
         meta = {"report_id": report.id, "issuer": m.issuer, "year": m.report_year or 0, "generation": m.generation}
         try:
@@ -113,7 +116,7 @@ class Collection:
                 self.facts.add_chunks(session, chunks)
                 session.commit()
             _checkpoint("after-facts")
-            self.vectors.add(chunks, meta)
+            self.vectors.add(passages, meta)
             _checkpoint("after-vectors")
             older = [r.id for r in self.facts.same_report(m.issuer, m.report_year, m.source_path) if r.id != report.id]
             with self.facts.Session() as session:
@@ -160,7 +163,13 @@ class Collection:
 
     # ---- reads ---------------------------------------------------------------
     def reports(self) -> list[ReportRow]:
-        return self.facts.reports()
+        """The catalog, cached until another ingest or removal (by this or any process) changes it."""
+        version = self.facts.catalog_version()
+        if self._catalog is None or version != self._catalog_version:
+            if self._catalog is not None:
+                self._lexical = None  # another process changed the collection
+            self._catalog, self._catalog_version = self.facts.reports(), version
+        return self._catalog
 
     def warm(self) -> None:
         """Load the embedding model and build the lexical index now, not on the first question."""
@@ -193,7 +202,7 @@ class Collection:
                 )
                 for c in rows
             }
-            index.build([c.id for c in rows], [c.embed_text for c in rows], [c.report_id for c in rows])
+            index.build([c.id for c in rows], [c.tokens.split() for c in rows], [c.report_id for c in rows])
             self._lexical = index
         return self._lexical
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
+    func,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -54,7 +56,7 @@ class ReportRow(Base):
     compiled_by: Mapped[str] = mapped_column(String(200), default="")
     source_path: Mapped[str] = mapped_column(Text, default="")
     source_format: Mapped[str] = mapped_column(String(16), default="txt")
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, deferred=True)  # read through FactStore.text, cached
     flags: Mapped[list] = mapped_column(JSON, default=list)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # pending: stored, its chunks not yet in the vector index; only "ready" reports are visible
@@ -160,6 +162,7 @@ class ChunkRow(Base):
     sid: Mapped[str] = mapped_column(String(8), default="")
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-joined: the lexical index's input
 
 
 def _decimal_text(value: Decimal | None) -> str:
@@ -290,6 +293,8 @@ class FactStore:
             )
 
     def add_chunks(self, session: Session, chunks: list) -> None:
+        from index.lexical import tokenize
+
         for c in chunks:
             session.add(
                 ChunkRow(
@@ -301,6 +306,7 @@ class FactStore:
                     sid=c.sid,
                     start=c.start,
                     end=c.end,
+                    tokens=" ".join(tokenize(c.embed_text)),
                 )
             )
 
@@ -320,6 +326,19 @@ class FactStore:
         with self.Session() as s:
             q = select(ReportRow).where(ReportRow.state == state).order_by(ReportRow.issuer, ReportRow.year)
             return list(s.scalars(q))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - ids are content hashes: a text never changes under its id
+    def text(self, report_id: str) -> str:
+        with self.Session() as s:
+            return s.scalar(select(ReportRow.text).where(ReportRow.id == report_id)) or ""
+
+    def catalog_version(self) -> tuple[int, str]:
+        """Changes whenever a report becomes visible or goes away (for caches in other processes)."""
+        with self.Session() as s:
+            n, last = s.execute(
+                select(func.count(), func.max(ReportRow.ingested_at)).where(ReportRow.state == READY)
+            ).one()
+            return int(n), str(last)
 
     def report(self, report_id: str) -> ReportRow | None:
         with self.Session() as s:
@@ -372,8 +391,6 @@ class FactStore:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Cells and figures per report, for the catalog."""
-        from sqlalchemy import func
-
         out: dict[str, dict[str, int]] = {}
         with self.Session() as s:
             for rid, n in s.execute(select(CellRow.report_id, func.count()).group_by(CellRow.report_id)):

@@ -20,6 +20,7 @@ _STOP = set(
 def tokenize(text: str) -> list[str]:
     import jieba
 
+    jieba.setLogLevel(60)
     out = []
     for tok in jieba.lcut_for_search(nfkc(text).lower()):
         tok = tok.strip()
@@ -41,16 +42,15 @@ class LexicalIndex:
         self.ids: list[str] = []
         self.report_of: np.ndarray = np.array([], dtype=object)
 
-    def build(self, ids: list[str], texts: list[str], report_ids: list[str]) -> None:
+    def build(self, ids: list[str], tokens: list[list[str]], report_ids: list[str]) -> None:
+        """Index pre-tokenized passages (tokenized once, at ingest: jieba is the slow part)."""
         import bm25s
-        import jieba
 
-        jieba.setLogLevel(60)
         retriever = bm25s.BM25()
-        if texts:
-            retriever.index([tokenize(t) or ["∅"] for t in texts], show_progress=False)
+        if tokens:
+            retriever.index([t or ["∅"] for t in tokens], show_progress=False)
         with self._lock:
-            self._retriever = retriever if texts else None
+            self._retriever = retriever if tokens else None
             self.ids = list(ids)
             self.report_of = np.array(report_ids, dtype=object)
 

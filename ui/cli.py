@@ -140,6 +140,22 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ui import bench
+
+    if args.what == "generate":
+        bench.generate(args.n, Path(args.dir))
+    elif args.what == "ingest":
+        bench.ingest(Path(args.dir))
+    elif args.what == "query":
+        bench.query(args.n)
+    elif args.what == "load":
+        bench.load(args.url, args.clients, args.seconds, args.port)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluate import run, run_naive
 
@@ -202,6 +218,21 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("remove", help="remove a report (its facts and passages) from the collection")
     p.add_argument("report", help="report id or its prefix")
     p.set_defaults(func=cmd_remove)
+    p = sub.add_parser("bench", help="benchmarks that print figures: generate | ingest | query | load")
+    bsub = p.add_subparsers(dest="what", required=True)
+    b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
+    b.add_argument("n", type=int)
+    b.add_argument("dir")
+    b = bsub.add_parser("ingest", help="ingest DIR and print throughput and memory")
+    b.add_argument("dir")
+    b = bsub.add_parser("query", help="time exact lookups and retrieval answers on the collection")
+    b.add_argument("--n", type=int, default=200)
+    b = bsub.add_parser("load", help="concurrent clients on /api/ask for a bounded time (loopback only)")
+    b.add_argument("--url", help="a running server (default: start one)")
+    b.add_argument("--clients", type=int, default=50)
+    b.add_argument("--seconds", type=float, default=60)
+    b.add_argument("--port", type=int, default=7870)
+    p.set_defaults(func=cmd_bench)
     p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
     p.add_argument(
         "--set", required=True, action="append", help="JSONL file of questions with expectations (repeatable)"

@@ -1,0 +1,83 @@
+"""The same code against PostgreSQL and a Chroma server (started by scripts/services.sh in CI).
+
+Skipped when GONGKAI_TEST_DATABASE_URL / GONGKAI_TEST_CHROMA_URL are unset, unless
+GONGKAI_REQUIRE_INTEGRATION=1 (as in CI), where a missing service is a failure.
+"""
+
+import os
+import uuid
+from dataclasses import replace
+
+import pytest
+from conftest import DONGSHAN, SAMPLES
+
+DB = os.environ.get("GONGKAI_TEST_DATABASE_URL")
+CHROMA = os.environ.get("GONGKAI_TEST_CHROMA_URL")
+REQUIRED = os.environ.get("GONGKAI_REQUIRE_INTEGRATION") == "1"
+
+pytestmark = pytest.mark.integration
+if not (DB and CHROMA):
+    if REQUIRED:
+        raise RuntimeError("GONGKAI_REQUIRE_INTEGRATION=1 but the PostgreSQL/Chroma URLs are not set")
+    pytestmark = [pytest.mark.integration, pytest.mark.skip(reason="PostgreSQL/Chroma server not configured")]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    from index.collection import Collection
+    from index.facts import Base
+    from index.settings import Settings
+
+    settings = replace(
+        Settings.from_env(tmp_path_factory.mktemp("home")),
+        database_url=DB,
+        chroma_url=CHROMA,
+        collection_name=f"gongkai_test_{uuid.uuid4().hex[:8]}",
+    )
+    coll = Collection(settings)
+    Base.metadata.drop_all(coll.facts.engine)  # a clean schema for this run
+    Base.metadata.create_all(coll.facts.engine)
+    results = list(coll.ingest([SAMPLES]))
+    assert [r.status for r in results] == ["added"] * 6, [r.error for r in results]
+    yield coll
+    coll.vectors.client.delete_collection(settings.collection_name)
+    Base.metadata.drop_all(coll.facts.engine)
+
+
+def test_backends_are_the_servers(served):
+    assert served.facts.engine.dialect.name == "postgresql"
+    assert type(served.vectors.client).__name__ != "PersistentClient" and served.settings.chroma_url
+
+
+def test_dongshan_question_on_postgres_and_chroma_server(served):
+    from assistant.answer import ask
+
+    answer = ask("how many disclosure applications did Dongshan County receive in 2020", None, served)
+    assert {(f.source, f.value) for f in answer.facts} == {("table", "2"), ("text", "3")}
+
+
+def test_passages_and_lexical_search_on_the_servers(served):
+    from assistant.answer import ask
+
+    answer = ask("岳溪镇设立了多少个民事全程代办服务站？", None, served)
+    assert "25个村(社区)民事全程代办服务站" in answer.answer
+
+
+def test_replace_and_remove_on_the_servers(served, tmp_path):
+    src = tmp_path / "d.txt"
+    src.write_text(DONGSHAN.read_text(encoding="utf-8").replace("164条", "166条"), encoding="utf-8")
+    (r,) = served.ingest([src])
+    assert r.status == "added"
+    before = served.vectors.count()
+    assert served.remove(r.report_id)
+    assert served.vectors.count() < before
+    assert r.report_id not in {x.id for x in served.reports()}
+
+
+def test_devset_on_the_servers(served):
+    from pathlib import Path
+
+    from assistant.evaluate import run
+
+    report = run(Path(__file__).parent / "devset" / "questions.jsonl", served)
+    assert report.accuracy >= 0.95, report.table()

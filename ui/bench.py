@@ -1,0 +1,175 @@
+"""``gongkai bench``: figures, not pass/fail. Generate a synthetic corpus, time ingestion and queries,
+and load a running server on loopback with many concurrent clients for a bounded time.
+
+    gongkai bench generate 1000 /tmp/corpus
+    GONGKAI_HOME=/tmp/bench gongkai bench ingest /tmp/corpus
+    GONGKAI_HOME=/tmp/bench gongkai bench query --n 200
+    GONGKAI_HOME=/tmp/bench gongkai bench load --clients 50 --seconds 60
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(p * len(s))) - 1))]
+
+
+def generate(n: int, out: Path) -> None:
+    from ingest.synthetic import generate as make
+
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    for seed in range(n):
+        s = make(seed)
+        (out / s.filename).write_text(s.text, encoding="utf-8")
+    print(f"generated {n} reports in {out} ({time.perf_counter() - t0:.1f}s)")
+
+
+def ingest(folder: Path) -> None:
+    from index.collection import Collection, expand_paths
+
+    coll = Collection()
+    files = list(expand_paths([folder]))
+    t0 = time.perf_counter()
+    times: list[float] = []
+    failed = 0
+    for i, f in enumerate(files, 1):
+        r = coll.ingest_file(f)
+        times.append(r.seconds)
+        failed += r.status == "failed"
+        if i % 250 == 0:
+            elapsed = time.perf_counter() - t0
+            print(f"  {i}/{len(files)}  {i / elapsed:.1f} reports/s  rss {_rss_mb():.0f} MB", flush=True)
+    elapsed = time.perf_counter() - t0
+    print(
+        f"ingested {len(files)} files in {elapsed:.1f}s: {len(files) / elapsed:.2f} reports/s; "
+        f"per file p50 {statistics.median(times) * 1000:.0f} ms p95 {_pct(times, 0.95) * 1000:.0f} ms; "
+        f"{failed} failed; collection {len(coll.reports())} reports, {coll.vectors.count()} chunks; "
+        f"peak rss {_rss_mb():.0f} MB"
+    )
+
+
+_LOOKUPS = [
+    "{name}{year}年收到多少政府信息公开申请？",
+    "{name}{year}年行政复议多少件",
+    "{name}{year}年予以公开多少件",
+    "{name}{year}年主动公开了多少条政府信息",
+    "how many requests did {name} refuse in {year}",
+]
+_PASSAGES = [
+    "{name}{year}年存在哪些问题？",
+    "{name}开展了几次政务公开业务培训？",
+    "{name}的政务微博发布了多少条信息",
+    "{name}{year}年是怎样审核发布信息的？",
+]
+
+
+def query(n: int) -> None:
+    from assistant.answer import ask
+    from index.collection import Collection
+
+    coll = Collection()
+    reports = coll.reports()
+    if not reports:
+        print("the collection is empty: run `gongkai bench ingest` first")
+        return
+    rng = random.Random(7)
+    t0 = time.perf_counter()
+    coll.warm()
+    print(f"warm-up (model, lexical index over {len(coll.facts.chunks())} chunks): {time.perf_counter() - t0:.1f}s")
+    for label, templates in (("exact lookup", _LOOKUPS), ("retrieval answer", _PASSAGES)):
+        lat, statuses = [], {}
+        for _ in range(n):
+            r = rng.choice(reports)
+            q = rng.choice(templates).format(name=r.issuer, year=r.year)
+            t1 = time.perf_counter()
+            a = ask(q, None, coll)
+            lat.append((time.perf_counter() - t1) * 1000)
+            statuses[a.status] = statuses.get(a.status, 0) + 1
+        print(
+            f"{label:<17} n={n} p50 {statistics.median(lat):.1f} ms  p95 {_pct(lat, 0.95):.1f} ms  "
+            f"max {max(lat):.1f} ms  statuses {statuses}"
+        )
+    t1 = time.perf_counter()
+    for _ in range(n):
+        r = rng.choice(reports)
+        coll.search(rng.choice(_PASSAGES).format(name=r.issuer, year=r.year), [r.id], k=5)
+    print(f"hybrid search     n={n} mean {(time.perf_counter() - t1) / n * 1000:.1f} ms; peak rss {_rss_mb():.0f} MB")
+
+
+async def _load(url: str, clients: int, seconds: float, questions: list[str]) -> None:
+    import httpx
+
+    lat: list[float] = []
+    errors: dict[str, int] = {}
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def client(i: int, http: httpx.AsyncClient) -> None:
+        rng = random.Random(i)
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            try:
+                r = await http.post(f"{url}/api/ask", json={"question": rng.choice(questions)}, timeout=30)
+                if r.status_code != 200:
+                    errors[str(r.status_code)] = errors.get(str(r.status_code), 0) + 1
+            except httpx.HTTPError as exc:
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+            lat.append((time.perf_counter() - t0) * 1000)
+
+    async with httpx.AsyncClient(limits=limits) as http:
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+    total = len(lat)
+    print(
+        f"load: {clients} clients × {seconds:.0f}s on {url}/api/ask: {total} requests, {total / seconds:.1f} req/s, "
+        f"errors {sum(errors.values())} {errors or ''}; latency p50 {statistics.median(lat):.0f} ms "
+        f"p95 {_pct(lat, 0.95):.0f} ms max {max(lat):.0f} ms"
+    )
+
+
+def load(url: str | None, clients: int, seconds: float, port: int) -> None:
+    """Bounded load on loopback; starts its own server on ``port`` unless ``url`` is given."""
+    from assistant.evaluate import load_set
+
+    devset = Path(__file__).resolve().parents[1] / "tests" / "devset" / "questions.jsonl"
+    questions = [item["question"] for item in load_set(devset)] if devset.exists() else ["东山县2020年收到多少申请？"]
+    server = None
+    if url is None:
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import httpx
+
+        for _ in range(240):
+            try:
+                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+    if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise SystemExit("load tests only target this machine (127.0.0.1 / localhost)")
+    try:
+        asyncio.run(_load(url, clients, seconds, questions))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)

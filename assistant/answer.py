@@ -863,3 +863,43 @@ def ask(
 
 def _YEARS_IN(text: str) -> bool:  # noqa: N802 - reads as a predicate
     return bool(u.parse_years(text)[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured access for the API and the compare view
+# ---------------------------------------------------------------------------------------------
+
+
+def values_for(
+    coll: Collection,
+    metric_key: str,
+    issuers: list[str] | None = None,
+    years: list[int] | None = None,
+    column: str | None = None,
+) -> tuple[list[dict[str, Any]], list[Citation]]:
+    """One row per report with the metric's figure and its citation: the compare table's data."""
+    metric = BY_KEY[metric_key]
+    comp = Composer("zh", coll)
+    rows = []
+    for r in coll.reports():
+        if issuers and not any(i == r.issuer or i in r.issuer for i in issuers):
+            continue
+        if years and r.year not in years:
+            continue
+        v = best_value(comp, coll, r, metric, column)
+        rows.append(
+            {
+                "report_id": r.id,
+                "issuer": r.issuer,
+                "year": r.year,
+                "metric": metric_key,
+                "label": v.label if v else metric.zh,
+                "value": format_value(v.value) if v and v.value is not None else None,
+                "unit": v.unit if v else "",
+                "source": v.source if v else None,
+                "status": v.status if v else "missing",
+                "quality": v.quality if v else "",
+                "citation": v.citation if v else None,
+            }
+        )
+    return rows, comp.citations

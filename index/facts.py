@@ -165,6 +165,17 @@ class ChunkRow(Base):
     tokens: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-joined: the lexical index's input
 
 
+class FeedbackRow(Base):
+    """👍/👎 from the chat, with the question and the answer it was about."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    liked: Mapped[bool] = mapped_column(Integer)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 def _decimal_text(value: Decimal | None) -> str:
     return format_value(value) if value is not None else ""
 
@@ -384,6 +395,27 @@ class FactStore:
             if metric:
                 q = q.where(FigureRow.metric == metric)
             return list(s.scalars(q.order_by(FigureRow.start)))
+
+    def add_feedback(self, question: str, answer: str, liked: bool) -> None:
+        with self.Session() as s:
+            s.add(
+                FeedbackRow(
+                    question=question[:4000], answer=answer[:20000], liked=bool(liked), created=datetime.now(UTC)
+                )
+            )
+            s.commit()
+
+    def feedback(self) -> list[FeedbackRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(FeedbackRow).order_by(FeedbackRow.id)))
+
+    def table_statuses(self) -> dict[str, dict[str, str]]:
+        """report id -> {table: status}, for the whole catalog in one query."""
+        out: dict[str, dict[str, str]] = {}
+        with self.Session() as s:
+            for rid, table, status in s.execute(select(TableRow.report_id, TableRow.table, TableRow.status)):
+                out.setdefault(rid, {})[table] = status
+        return out
 
     def discrepancies(self, report_id: str) -> list[DiscrepancyRow]:
         with self.Session() as s:

@@ -16,13 +16,49 @@ def test_app_with_chat_builds_and_serves_the_page(collection):
         assert c.get("/api/health").status_code == 200
 
 
-def test_chat_handler_returns_citations(collection):
-    from ui.chat import build_chat
+def test_chat_handler_streams_an_answer_with_citations(collection):
+    from ui.chat import build_ui
 
-    demo = build_chat(collection)
-    respond = demo.fn
-    md = respond("东山县2020年收到多少政府信息公开申请？", [])
-    assert "[1\\]" in md and "表三" in md and "2" in md
+    demo = build_ui(collection)
+    steps = list(demo.respond("东山县2020年收到多少政府信息公开申请？", []))
+    assert len(steps) > 3  # it streams
+    history, box, cites, pick = steps[-1]
+    md = history[-1]["content"]
+    assert history[-2] == {"role": "user", "content": "东山县2020年收到多少政府信息公开申请？"}
+    assert "表三" in md and "\\[1\\]" in md and "\\[2\\]" in md
+    assert "⚠" in md  # the table's cells were placed by the relations: flagged with the reason
+    assert [c["id"] for c in cites] == ["1", "2"] and box == ""
+
+
+def test_source_view_highlights_the_cited_passage_escaped(collection):
+    from assistant.answer import ask
+    from ui.chat import source_view
+
+    answer = ask("东山县2020年收到多少政府信息公开申请？", None, collection)
+    cites = [c.__dict__ for c in answer.citations]
+    view = source_view(collection, cites, "2")
+    assert "<mark>今年以来,共受理县政府和县政府办信息公开申请3件" in view
+
+
+def test_reports_and_compare_views(collection):
+    from ui.chat import catalog_frame, compare_table, report_view
+
+    frame = catalog_frame(collection)
+    assert len(frame) == 6 and set(frame.columns) >= {"id", "issuer", "year", "quality"}
+    assert list(catalog_frame(collection, "福建")["issuer"]) == ["东山县人民政府办公室"]
+    rid = frame[frame.issuer == "淮安市人民政府"].iloc[0]["id"]
+    md, grids = report_view(collection, rid)
+    assert "表三" in md and "verified" in md and len(grids) == 3
+    t3 = grids[1]
+    assert t3[t3.row.str.startswith("t3.new_received")].iloc[0]["总计"] == "3119"
+    table, path = compare_table(collection, "applications_received", [], [])
+    assert dict(zip(table.issuer, table.value, strict=True))["淮安市人民政府"] == 3119
+    assert path and open(path, encoding="utf-8-sig").read().startswith("issuer,year,label,value")
+
+
+def test_feedback_is_stored(collection):
+    collection.facts.add_feedback("q?", "a.", True)
+    assert [(f.question, bool(f.liked)) for f in collection.facts.feedback()][-1] == ("q?", True)
 
 
 def test_report_text_is_escaped():

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import secrets
+import time
+import uuid
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from assistant.answer import Citation, Fact, ask
-from index.collection import Collection
+from assistant.answer import Citation, Fact, ask, values_for
+from assistant.glossary import BY_KEY, METRICS
+from index.collection import Collection, IngestResult
 from index.detail import ReportDetail, report_detail
+from ingest.loaders import SUPPORTED
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -56,9 +66,10 @@ def default_collection() -> Collection:
 
 def catalog(coll: Collection) -> list[ReportOut]:
     counts = coll.facts.counts()
+    statuses = coll.facts.table_statuses()
     out = []
     for r in coll.reports():
-        tables = {t.table: t.status for t in coll.facts.tables(r.id)}
+        tables = statuses.get(r.id, {})
         out.append(
             ReportOut(
                 id=r.id,
@@ -77,12 +88,110 @@ def catalog(coll: Collection) -> list[ReportOut]:
     return out
 
 
+class SearchHit(BaseModel):
+    chunk_id: str
+    report_id: str
+    issuer: str
+    year: int | None
+    section: str
+    text: str
+    score: float
+    start: int | None = None
+    end: int | None = None
+
+
+class FactRow(BaseModel):
+    report_id: str
+    issuer: str
+    year: int | None
+    metric: str
+    label: str
+    value: str | None
+    unit: str | None
+    status: str
+    method: str
+    source: str  # table | text
+    table_status: str = ""
+    quote: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+class CompareRow(BaseModel):
+    report_id: str
+    issuer: str
+    year: int | None
+    metric: str
+    label: str
+    value: str | None
+    unit: str | None
+    source: str | None
+    status: str
+    quality: str = ""
+    citation: str | None = None
+
+
+class CompareResponse(BaseModel):
+    metric: str
+    label: str
+    rows: list[CompareRow]
+    citations: list[Citation]
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str | list[dict[str, Any]] | None = ""
+
+
+class ChatRequest(BaseModel):
+    model: str = "gongkai"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
+    temperature: float | None = None
+    max_tokens: int | None = None
+
+
+def _text_of(message: ChatMessage) -> str:
+    if isinstance(message.content, list):  # OpenAI "content parts"
+        return " ".join(str(p.get("text", "")) for p in message.content if isinstance(p, dict))
+    return message.content or ""
+
+
+def admin_token() -> str | None:
+    return os.environ.get("GONGKAI_ADMIN_TOKEN") or None
+
+
+def require_admin(request: Request) -> None:
+    """Write routes need ``Authorization: Bearer $GONGKAI_ADMIN_TOKEN``; without a token set they are off."""
+    token = admin_token()
+    if token is None:
+        raise HTTPException(status_code=403, detail="write access is disabled: set GONGKAI_ADMIN_TOKEN on the server")
+    given = request.headers.get("authorization", "")
+    if not given.lower().startswith("bearer ") or not secrets.compare_digest(given[7:].strip(), token):
+        raise HTTPException(
+            status_code=401, detail="missing or wrong admin token", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+def store_upload(home: Path, filename: str, data: bytes) -> Path:
+    """Save an upload under GONGKAI_HOME/uploads by content hash: the client's file name never becomes a path."""
+    suffix = Path(filename.replace("\\", "/")).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise HTTPException(status_code=415, detail=f"unsupported file type {suffix or '(none)'!r}")
+    folder = home / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
+    path.write_bytes(data)
+    return path
+
+
 def create_app(collection: Collection | None = None, with_ui: bool = True) -> FastAPI:
     coll = collection or default_collection()
     app = FastAPI(
         title="gongkai",
         version="0.1.0",
-        description="Questions over 政府信息公开工作年度报告, answered with exact figures and citations.",
+        description="Questions over 政府信息公开工作年度报告, answered with exact figures and citations. "
+        "Every figure in an answer is a stored table cell or a quoted sentence; `citations` say where.",
     )
 
     @app.middleware("http")
@@ -100,9 +209,134 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
 
     @app.post("/api/ask", response_model=AskResponse)
     async def api_ask(req: AskRequest) -> dict[str, object]:
+        """Answer a question; `history` resolves follow-ups such as "那2019年呢？"."""
         history = [t.model_dump() for t in req.history]
         answer = await run_in_threadpool(ask, req.question, history, coll)
         return answer.to_dict()
+
+    @app.get("/api/search", response_model=list[SearchHit])
+    def api_search(
+        q: str = Query(min_length=1, max_length=500),
+        issuer: str | None = Query(None, description="part of the issuer's name"),
+        year: int | None = None,
+        k: int = Query(5, ge=1, le=50),
+    ) -> list[SearchHit]:
+        """Passages for a query (hybrid BM25 + dense), optionally within one issuer and year."""
+        ids = [r.id for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
+        if (issuer or year) and not ids:
+            raise HTTPException(status_code=404, detail="no report matches that issuer and year")
+        hits = coll.search(q, ids if (issuer or year) else None, k=k)
+        return [
+            SearchHit(
+                chunk_id=h.chunk_id,
+                report_id=h.report_id,
+                issuer=str(h.metadata.get("issuer", "")),
+                year=int(h.metadata.get("year") or 0) or None,
+                section=str(h.metadata.get("section", "")),
+                text=h.text,
+                score=round(h.score, 4),
+                start=h.metadata.get("start"),
+                end=h.metadata.get("end"),
+            )
+            for h in hits
+        ]
+
+    @app.get("/api/facts", response_model=list[FactRow])
+    def api_facts(
+        issuer: str | None = None,
+        year: int | None = None,
+        metric: str | None = Query(
+            None,
+            description="a glossary key (see /api/metrics), a cell id like "
+            "t3.new_received:total, a row id like t3.granted, or a prose metric like text.staff",
+        ),
+        column: str | None = None,
+    ) -> list[FactRow]:
+        """Stored table cells and prose figures, filtered; each with its status and where it stands in the text."""
+        reports = [r for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
+        if not reports:
+            raise HTTPException(status_code=404, detail="no report matches that issuer and year")
+        by_id = {r.id: r for r in reports}
+        row_id = col_id = prose = None
+        if metric in BY_KEY:
+            m = BY_KEY[metric]
+            cell = m.cell_for("2021") or m.cell_for("2019")
+            row_id, col_id = cell.split(":") if cell else (None, None)
+            prose = m.prose[0] if m.prose else None
+        elif metric and metric.startswith("text."):
+            prose = metric
+        elif metric:
+            row_id, _, col_id = metric.partition(":")
+            col_id = col_id or None
+        col_id = column or col_id
+        statuses = coll.facts.table_statuses()
+        out: list[FactRow] = []
+        if not (metric and prose and not row_id):
+            for c in coll.facts.cells(list(by_id), row_id, col_id):
+                r = by_id[c.report_id]
+                out.append(
+                    FactRow(
+                        report_id=r.id,
+                        issuer=r.issuer,
+                        year=r.year,
+                        metric=c.cell_id,
+                        label=c.row_id,
+                        value=c.value_text or None,
+                        unit=c.unit,
+                        status=c.status,
+                        method=c.method,
+                        source="table",
+                        table_status=statuses.get(r.id, {}).get(c.table, ""),
+                        start=c.start,
+                        end=c.end,
+                    )
+                )
+        if not metric or prose:
+            for f in coll.facts.figures(list(by_id), prose):
+                r = by_id[f.report_id]
+                out.append(
+                    FactRow(
+                        report_id=r.id,
+                        issuer=r.issuer,
+                        year=r.year,
+                        metric=f.metric,
+                        label=f.label,
+                        value=f.value_text,
+                        unit=f.unit,
+                        status="number",
+                        method="prose",
+                        source="text",
+                        quote=f.quote,
+                        start=f.start,
+                        end=f.end,
+                    )
+                )
+        return out
+
+    @app.get("/api/metrics")
+    def api_metrics() -> list[dict[str, Any]]:
+        """The glossary: every metric gongkai understands, with its cell and its words."""
+        return [{"key": m.key, "zh": m.zh, "en": m.en, "cell": m.cell, "prose": list(m.prose)} for m in METRICS]
+
+    @app.get("/api/compare", response_model=CompareResponse)
+    def api_compare(
+        metric: str = Query(description="a glossary key, e.g. applications_received, reviews, granted"),
+        issuers: str | None = Query(None, description="comma-separated parts of issuer names"),
+        years: str | None = Query(None, description="comma-separated years"),
+        column: str | None = None,
+    ) -> CompareResponse:
+        """One metric across issuers and years, each value with its citation."""
+        if metric not in BY_KEY:
+            raise HTTPException(status_code=422, detail=f"unknown metric {metric!r}; see /api/metrics")
+        try:
+            year_list = [int(y) for y in years.split(",") if y.strip()] if years else None
+        except ValueError as exc:
+            raise HTTPException(status_code=422, detail="years must be comma-separated integers") from exc
+        names = [i.strip() for i in issuers.split(",") if i.strip()] if issuers else None
+        rows, cites = values_for(coll, metric, names, year_list, column)
+        return CompareResponse(
+            metric=metric, label=BY_KEY[metric].zh, rows=[CompareRow(**r) for r in rows], citations=cites
+        )
 
     @app.get("/api/reports", response_model=list[ReportOut])
     def api_reports() -> list[ReportOut]:
@@ -116,10 +350,104 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
             raise HTTPException(status_code=404, detail=f"no report with id {report_id!r}")
         return detail
 
+    @app.post("/api/reports", dependencies=[Depends(require_admin)])
+    async def api_upload(files: list[UploadFile] = File(...)) -> list[dict[str, Any]]:
+        """Upload report files (HTML/PDF/DOCX/TXT); a result per file. Needs the admin token."""
+        results = []
+        for f in files:
+            data = await f.read(MAX_UPLOAD_BYTES + 1)
+            if len(data) > MAX_UPLOAD_BYTES:
+                results.append({"file": f.filename, "status": "failed", "error": "file too large"})
+                continue
+            try:
+                path = store_upload(coll.settings.home, f.filename or "upload", data)
+            except HTTPException as exc:
+                results.append({"file": f.filename, "status": "failed", "error": exc.detail})
+                continue
+            r: IngestResult = await run_in_threadpool(coll.ingest_file, path)
+            results.append(
+                {
+                    "file": f.filename,
+                    "status": r.status,
+                    "report_id": r.report_id,
+                    "issuer": r.issuer,
+                    "year": r.year,
+                    "tables": r.tables,
+                    "error": r.error,
+                }
+            )
+        return results
+
+    @app.delete("/api/reports/{report_id}", dependencies=[Depends(require_admin)])
+    def api_delete(report_id: str) -> dict[str, str]:
+        if coll.facts.report(report_id) is None:
+            raise HTTPException(status_code=404, detail=f"no report with id {report_id!r}")
+        coll.remove(report_id)
+        return {"removed": report_id}
+
+    # ---- OpenAI-compatible ---------------------------------------------------------------------
+    @app.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": "gongkai", "object": "model", "created": 0, "owned_by": "gongkai"}]}
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(req: ChatRequest):
+        """OpenAI chat completions. The answer's citations and facts ride in extra fields `citations` and
+        `facts` (in the final chunk when streaming)."""
+        users = [m for m in req.messages if m.role == "user"]
+        if not users:
+            raise HTTPException(status_code=422, detail="messages must contain a user message")
+        question = _text_of(users[-1])
+        history = [
+            {"role": m.role, "content": _text_of(m)}
+            for m in req.messages[: req.messages.index(users[-1])]
+            if m.role in ("user", "assistant")
+        ]
+        answer = await run_in_threadpool(ask, question, history, coll)
+        body = answer.to_dict()
+        cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+        if not req.stream:
+            return {
+                "id": cid,
+                "object": "chat.completion",
+                "created": created,
+                "model": "gongkai",
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": answer.answer}, "finish_reason": "stop"}
+                ],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "citations": body["citations"],
+                "facts": body["facts"],
+                "status": answer.status,
+            }
+
+        def events() -> Iterator[str]:
+            base = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": "gongkai"}
+            first = {**base, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
+            yield f"data: {json.dumps(first, ensure_ascii=False)}\n\n"
+            text = answer.answer
+            for i in range(0, len(text), 24):
+                chunk = {
+                    **base,
+                    "choices": [{"index": 0, "delta": {"content": text[i : i + 24]}, "finish_reason": None}],
+                }
+                yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+            last = {
+                **base,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "citations": body["citations"],
+                "facts": body["facts"],
+                "status": answer.status,
+            }
+            yield f"data: {json.dumps(last, ensure_ascii=False)}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
     if with_ui:
         import gradio as gr
 
-        from ui.chat import build_chat
+        from ui.chat import build_ui
 
-        app = gr.mount_gradio_app(app, build_chat(coll), path="/")
+        app = gr.mount_gradio_app(app, build_ui(coll), path="/")
     return app

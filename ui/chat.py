@@ -1,32 +1,355 @@
-"""The Gradio chat, mounted at / on the API app."""
+"""The Gradio app mounted at /: chat with citations and a source view, the reports catalog, a compare
+view with a chart and CSV, and uploads. Every handler calls the same functions as the HTTP API.
+
+Report text is data: it reaches the page only through :func:`ui.render.esc` or ``html.escape``.
+"""
 
 from __future__ import annotations
 
-import gradio as gr
+import csv
+import html
+import tempfile
+from collections.abc import Iterator
+from typing import Any
 
-from assistant.answer import ask
+import gradio as gr
+import pandas as pd
+
+from assistant.answer import Answer, ask, values_for
+from assistant.glossary import BY_KEY, METRICS
 from index.collection import Collection
+from index.detail import report_detail
 from ui.render import answer_markdown
 
 EXAMPLES = [
     "东山县2020年收到多少政府信息公开申请？",
     "how many disclosure applications did Dongshan County receive in 2020",
-    "淮安市2024年行政复议多少件？",
+    "淮安市2024年予以公开占比是多少？",
+    "哪个单位收到的政府信息公开申请最多？",
     "岳溪镇的民事全程代办有多少服务站？",
-    "铜川镇有几名信息公开工作人员？",
-    "Which problems did Yuncheng District report?",
+    "哪些单位提到缺少专职人员？",
+    "Which years of Dongshan do you have?",
+    "What problems did Yuncheng District report?",
 ]
 
+LABELS = {
+    "中文": {
+        "title": "## 公开 gongkai · 政府信息公开工作年度报告问答\n按报告原表和原文回答，每个数字都附引用。",
+        "chat": "问答",
+        "reports": "报告",
+        "compare": "比较",
+        "upload": "上传",
+        "box": "输入问题，例如：东山县2020年收到多少政府信息公开申请？",
+        "send": "发送",
+        "source": "原文（点选引用查看）",
+        "pick": "查看引用",
+        "metric": "指标",
+        "issuers": "单位",
+        "years": "年度",
+        "run": "比较",
+        "token": "管理员令牌",
+        "files": "报告文件（HTML/PDF/DOCX/TXT）",
+        "ingest": "上传并入库",
+        "filter": "筛选（地区/单位/年度/格式/质量）",
+        "open": "打开报告",
+    },
+    "English": {
+        "title": "## gongkai · Government information disclosure annual reports\nAnswers come from the reports' "
+        "own tables and sentences; every figure is cited.",
+        "chat": "Ask",
+        "reports": "Reports",
+        "compare": "Compare",
+        "upload": "Upload",
+        "box": "Ask a question, e.g. how many disclosure applications did Dongshan County receive in 2020",
+        "send": "Send",
+        "source": "Source (pick a citation)",
+        "pick": "Citation",
+        "metric": "Metric",
+        "issuers": "Offices",
+        "years": "Years",
+        "run": "Compare",
+        "token": "Admin token",
+        "files": "Report files (HTML/PDF/DOCX/TXT)",
+        "ingest": "Upload and ingest",
+        "filter": "Filter (region / office / year / format / quality)",
+        "open": "Open report",
+    },
+}
 
-def build_chat(collection: Collection) -> gr.Blocks:
-    def respond(message: str, history: list[dict[str, str]]) -> str:
-        turns = [{"role": t["role"], "content": str(t["content"])} for t in history or [] if isinstance(t, dict)]
-        return answer_markdown(ask(message, turns, collection))
 
-    return gr.ChatInterface(
-        respond,
-        title="公开 gongkai · 政府信息公开工作年度报告问答",
-        description="按报告原表和原文回答，附引用。Answers come from the reports' own tables and sentences, with citations.",
-        examples=EXAMPLES,
-        cache_examples=False,
+def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: str | None) -> str:
+    """The report text around a cited passage, the passage highlighted; everything escaped."""
+    cite = next((c for c in answer_citations if c["id"] == pick), None)
+    if cite is None or cite.get("start") is None:
+        return ""
+    text = coll.facts.text(cite["report_id"]).replace("\f", "\n")
+    start, end = int(cite["start"]), int(cite.get("end") or cite["start"])
+    a, b = max(0, start - 300), min(len(text), end + 300)
+    body = html.escape(text[a:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>" + html.escape(text[end:b])
+    where = html.escape(f"{cite['issuer']} {cite['year']} · {cite.get('section') or ''}")
+    page = f" · 第{cite['page']}页" if cite.get("page") else ""
+    return (
+        f"<div class='gk-source'><b>[{html.escape(cite['id'])}] {where}{page}</b>"
+        f"<pre style='white-space:pre-wrap'>{'…' if a else ''}{body}{'…' if b < len(text) else ''}</pre></div>"
     )
+
+
+def catalog_frame(coll: Collection, query: str = "") -> pd.DataFrame:
+    from ui.api import catalog
+
+    rows = []
+    for r in catalog(coll):
+        row = {
+            "id": r.id,
+            "issuer": r.issuer,
+            "year": r.year,
+            "region": "/".join(r.region.values()),
+            "format": r.format,
+            "source": r.source_format,
+            "quality": ", ".join(f"{k}:{v}" for k, v in r.tables.items()) or "-",
+            "published": r.published or "",
+        }
+        if query and not all(q in " ".join(map(str, row.values())) for q in query.split()):
+            continue
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["id", "issuer", "year", "region", "format", "source", "quality", "published"])
+
+
+def report_view(coll: Collection, report_id: str) -> tuple[str, list[pd.DataFrame]]:
+    d = report_detail(coll.facts, (report_id or "").strip())
+    if d is None:
+        return "", []
+    lines = [
+        f"### {html.escape(d.title)}",
+        f"{html.escape(d.issuer)} · {d.year} · {d.format} · {'/'.join(d.region.values())}",
+    ]
+    for x in d.discrepancies:
+        lines.append(f"⚠ 正文称 {x.text_value}，表格 {x.cell} 为 {x.table_value}：“{html.escape(x.quote[:80])}”")
+    lines.append("\n**章节**")
+    lines += [f"{'  ' * max(0, s.level - 1)}- {html.escape(s.title)}" for s in d.sections if s.level >= 1]
+    frames = []
+    for t in d.tables:
+        lines.append(
+            f"\n**{t.title}**：{t.status}" + (f"（{html.escape('; '.join(t.reasons[:2]))}）" if t.reasons else "")
+        )
+        cols = list(dict.fromkeys(c.label for row in t.rows for c in row.cells))
+        data = []
+        for row in t.rows:
+            cells = {
+                c.label: (
+                    c.value
+                    if c.value is not None
+                    else {"ambiguous": "?" + "|".join(c.candidates)}.get(c.status, c.status)
+                )
+                for c in row.cells
+            }
+            data.append({"row": f"{row.row_id} {row.label}", **{k: cells.get(k, "") for k in cols}})
+        frames.append(pd.DataFrame(data))
+    return "\n".join(lines), frames
+
+
+def compare_table(
+    coll: Collection, metric: str, issuers: list[str], years: list[str]
+) -> tuple[pd.DataFrame, str | None]:
+    rows, cites = values_for(coll, metric, issuers or None, [int(y) for y in years] if years else None)
+    by_id = {c.id: c for c in cites}
+    data = [
+        {
+            "issuer": r["issuer"],
+            "year": r["year"],
+            "label": f"{r['issuer']} {r['year']}",
+            "value": float(r["value"]) if r["value"] is not None else None,
+            "unit": r["unit"],
+            "source": r["source"],
+            "quality": r["quality"],
+            "citation": by_id[r["citation"]].quote[:120] if r["citation"] in by_id else "",
+        }
+        for r in rows
+    ]
+    frame = pd.DataFrame(data, columns=["issuer", "year", "label", "value", "unit", "source", "quality", "citation"])
+    path = None
+    if data:
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8-sig", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(frame.columns))
+            writer.writeheader()
+            writer.writerows(data)
+            path = f.name
+    return frame, path
+
+
+def build_ui(coll: Collection) -> gr.Blocks:
+    issuers = sorted({r.issuer for r in coll.reports()})
+    years = sorted({str(r.year) for r in coll.reports() if r.year})
+    metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]
+
+    with gr.Blocks(title="公开 gongkai", analytics_enabled=False) as demo:
+        lang = gr.Radio(list(LABELS), value="中文", label="界面语言 / Language", elem_id="gk-lang")
+        title = gr.Markdown(LABELS["中文"]["title"])
+        cites_state = gr.State([])
+        with gr.Tabs():
+            with gr.Tab(LABELS["中文"]["chat"], id="chat") as tab_chat:
+                chatbot = gr.Chatbot(
+                    height=480, elem_id="gk-chat", label="gongkai", feedback_options=("Like", "Dislike")
+                )
+                with gr.Row():
+                    box = gr.Textbox(placeholder=LABELS["中文"]["box"], show_label=False, scale=8, elem_id="gk-box")
+                    send = gr.Button(LABELS["中文"]["send"], variant="primary", scale=1)
+                gr.Examples(EXAMPLES, inputs=box)
+                pick = gr.Dropdown(label=LABELS["中文"]["pick"], choices=[], interactive=True)
+                source = gr.HTML(label=LABELS["中文"]["source"])
+            with gr.Tab(LABELS["中文"]["reports"], id="reports") as tab_reports:
+                flt = gr.Textbox(label=LABELS["中文"]["filter"])
+                table = gr.Dataframe(value=catalog_frame(coll), interactive=False, wrap=True)
+                rid = gr.Textbox(label=LABELS["中文"]["open"] + " (id)")
+                detail = gr.Markdown()
+                grids = [gr.Dataframe(visible=False, wrap=True) for _ in range(4)]
+            with gr.Tab(LABELS["中文"]["compare"], id="compare") as tab_compare:
+                with gr.Row():
+                    metric = gr.Dropdown(metric_choices, value="applications_received", label=LABELS["中文"]["metric"])
+                    who = gr.Dropdown(issuers, multiselect=True, label=LABELS["中文"]["issuers"])
+                    when = gr.Dropdown(years, multiselect=True, label=LABELS["中文"]["years"])
+                run = gr.Button(LABELS["中文"]["run"])
+                cmp_table = gr.Dataframe(interactive=False, wrap=True)
+                chart = gr.BarPlot(x="label", y="value", height=320)
+                csv_file = gr.File(label="CSV")
+            with gr.Tab(LABELS["中文"]["upload"], id="upload") as tab_upload:
+                token = gr.Textbox(label=LABELS["中文"]["token"], type="password")
+                files = gr.File(file_count="multiple", label=LABELS["中文"]["files"])
+                upload = gr.Button(LABELS["中文"]["ingest"])
+                upload_result = gr.Dataframe(interactive=False)
+
+        # ---- chat
+        def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+            message = (message or "").strip()
+            if not message:
+                yield history, "", [], gr.update()
+                return
+            turns = [{"role": t["role"], "content": str(t["content"])} for t in history or [] if isinstance(t, dict)]
+            answer: Answer = ask(message, [t for t in turns if t["role"] == "user"], coll)
+            md = answer_markdown(answer)
+            history = [*(history or []), {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+            step = max(8, len(md) // 12)
+            for i in range(step, len(md) + step, step):  # the answer streams in
+                history[-1] = {"role": "assistant", "content": md[:i]}
+                yield history, "", gr.update(), gr.update()
+            cites = [c.__dict__ for c in answer.citations]
+            choices = [(f"[{c['id']}] {c['issuer']} {c['year']}", c["id"]) for c in cites]
+            yield history, "", cites, gr.update(choices=choices, value=choices[0][1] if choices else None)
+
+        def on_like(data: gr.LikeData, history: list[dict[str, Any]]) -> None:
+            idx = data.index[0] if isinstance(data.index, list | tuple) else data.index
+            question = next((h["content"] for h in reversed(history[:idx]) if h["role"] == "user"), "")
+            coll.facts.add_feedback(str(question), str(history[idx]["content"]), bool(data.liked))
+
+        for trigger in (box.submit, send.click):
+            trigger(respond, [box, chatbot], [chatbot, box, cites_state, pick])
+        chatbot.like(on_like, [chatbot], None)
+        pick.change(lambda cites, p: source_view(coll, cites, p), [cites_state, pick], source)
+
+        # ---- reports
+        flt.change(lambda q: catalog_frame(coll, q), flt, table)
+
+        def open_report(report_id: str) -> list[Any]:
+            md, frames = report_view(coll, report_id)
+            updates = [gr.update(value=f, visible=True) for f in frames[:4]]
+            updates += [gr.update(visible=False)] * (4 - len(updates))
+            return [md, *updates]
+
+        def on_select(evt: gr.SelectData, frame: pd.DataFrame) -> str:
+            row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+            return str(frame.iloc[row]["id"])
+
+        table.select(on_select, table, rid)
+        rid.change(open_report, rid, [detail, *grids])
+
+        # ---- compare
+        def do_compare(m: str, w: list[str], y: list[str]) -> tuple[Any, ...]:
+            frame, path = compare_table(coll, m, w, y)
+            return frame, frame.dropna(subset=["value"]), path
+
+        run.click(do_compare, [metric, who, when], [cmp_table, chart, csv_file])
+
+        # ---- upload (the same admin token as the API)
+        def do_upload(tok: str, paths: list[str] | None, progress=gr.Progress()) -> pd.DataFrame:  # noqa: B008
+            import os
+            import secrets
+            from pathlib import Path
+
+            from ui.api import store_upload
+
+            expected = os.environ.get("GONGKAI_ADMIN_TOKEN")
+            if not expected or not tok or not secrets.compare_digest(tok, expected):
+                return pd.DataFrame([{"file": "-", "status": "refused", "error": "admin token missing or wrong"}])
+            rows = []
+            for p in progress.tqdm(paths or [], desc="ingest"):
+                path = Path(p)
+                try:
+                    stored = store_upload(coll.settings.home, path.name, path.read_bytes())
+                except Exception as exc:  # noqa: BLE001 - shown to the uploader, per file
+                    rows.append({"file": path.name, "status": "failed", "error": str(getattr(exc, "detail", exc))})
+                    continue
+                r = coll.ingest_file(stored)
+                rows.append(
+                    {
+                        "file": path.name,
+                        "status": r.status,
+                        "issuer": r.issuer,
+                        "year": r.year,
+                        "tables": ", ".join(f"{k}={v}" for k, v in r.tables.items()),
+                        "error": r.error,
+                    }
+                )
+            return pd.DataFrame(rows)
+
+        upload.click(do_upload, [token, files], upload_result)
+
+        # ---- language
+        def switch(language: str) -> list[Any]:
+            t = LABELS[language]
+            return [
+                gr.update(value=t["title"]),
+                gr.update(label=t["chat"]),
+                gr.update(label=t["reports"]),
+                gr.update(label=t["compare"]),
+                gr.update(label=t["upload"]),
+                gr.update(placeholder=t["box"]),
+                gr.update(value=t["send"]),
+                gr.update(label=t["pick"]),
+                gr.update(label=t["filter"]),
+                gr.update(label=t["metric"]),
+                gr.update(label=t["issuers"]),
+                gr.update(label=t["years"]),
+                gr.update(value=t["run"]),
+                gr.update(label=t["token"]),
+                gr.update(label=t["files"]),
+                gr.update(value=t["ingest"]),
+            ]
+
+        lang.change(
+            switch,
+            lang,
+            [
+                title,
+                tab_chat,
+                tab_reports,
+                tab_compare,
+                tab_upload,
+                box,
+                send,
+                pick,
+                flt,
+                metric,
+                who,
+                when,
+                run,
+                token,
+                files,
+                upload,
+            ],
+        )
+        demo.respond = respond  # for tests: the chat handler without a browser
+    return demo
+
+
+def metric_keys() -> list[str]:
+    return list(BY_KEY)

@@ -21,6 +21,10 @@ def esc(text: object) -> str:
 def answer_markdown(answer: Answer) -> str:
     zh = answer.language == "zh"
     parts = [esc(answer.answer).replace("\n", "  \n")]
+    flagged = [f for f in answer.facts if f.quality and f.quality not in ("verified", "unchecked", "computed")]
+    for f in flagged:  # a figure from a table that is not verified says so, with the reason
+        label = "质量提示" if zh else "Quality"
+        parts.append(f"  \n⚠ {label} \\[{esc(f.citation)}\\]: {esc(f.quality)}")
     if answer.citations:
         parts.append("\n\n---\n**" + ("引用" if zh else "Citations") + "**")
         for c in answer.citations:

@@ -165,9 +165,7 @@ def unknown_places(question: str, issuers: list[str], regions: list[str] | None 
     Chinese names are found by their unit suffix (海淀区) or, for provinces and prefectures, by
     their stem (上海); English names by the pinyin of any division (Haidian, Shanghai).
     """
-    known = set(name_index(tuple(issuers)).known)
-    for r in regions or []:
-        known |= {a.lower() for a in region_aliases(r)}
+    known = set(name_index(tuple(issuers)).known) | _region_index(tuple(sorted(set(regions or []))))[2]
     found: list[str] = []
     pos = 0
     while pos < len(question):
@@ -212,16 +210,29 @@ def region_aliases(name: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=4)
+def _region_index(names: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """(Chinese alias -> region, English alias -> region, every alias lower-cased) for the catalog's regions."""
+    zh: dict[str, str] = {}
+    en: dict[str, str] = {}
+    for name in sorted(names, key=len, reverse=True):
+        for alias in region_aliases(name):
+            (en if alias.isascii() else zh).setdefault(_normal_en(alias) if alias.isascii() else alias, name)
+    return zh, en, frozenset({k.lower() for k in zh} | set(en))
+
+
 def match_regions(question: str, regions: list[dict[str, str]]) -> list[str]:
     """Region names (province, city or county) the question mentions, as the reports write them."""
-    q_lower = _normal_en(question)
+    names = tuple(sorted({n for r in regions for level, n in r.items() if level != "town"}))
+    zh, en, _ = _region_index(names)
     found: list[str] = []
-    names = sorted({n for r in regions for level, n in r.items() if level != "town"}, key=len, reverse=True)
-    for name in names:
-        for alias in region_aliases(name):
-            english = alias.isascii()
-            hit = re.search(r"\b" + re.escape(alias.lower()) + r"\b", q_lower) if english else alias in question
-            if hit and name not in found:
+    for alias in sorted((a for a in zh if a in question), key=len, reverse=True):
+        if zh[alias] not in found:
+            found.append(zh[alias])
+    words = re.findall(r"[a-z0-9]+", _normal_en(question))
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            name = en.get(" ".join(words[i : i + n]))
+            if name and name not in found:
                 found.append(name)
-                break
     return found

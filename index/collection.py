@@ -57,6 +57,16 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+@dataclass
+class _Staged:
+    id: str
+    issuer: str
+    year: int | None
+    source: str
+    passages: list
+    meta: dict
+
+
 class Collection:
     def __init__(self, settings: Settings | None = None, recover: bool = True) -> None:
         self.settings = settings or Settings.from_env()
@@ -78,6 +88,10 @@ class Collection:
 
     # ---- writes --------------------------------------------------------------
     def ingest_file(self, path: str | Path) -> IngestResult:
+        return next(iter(self.ingest([path])))
+
+    def _prepare(self, path: str | Path) -> tuple[IngestResult, _Staged | None]:
+        """Load, parse and stage one file as a pending report (durable, invisible)."""
         t0 = time.perf_counter()
         result = IngestResult(str(path), "failed")
         try:
@@ -86,7 +100,7 @@ class Collection:
         except (LoadError, NotAReportError) as exc:
             result.error = str(exc)
             result.seconds = time.perf_counter() - t0
-            return result
+            return result, None
         m = report.meta
         result.report_id, result.issuer, result.year, result.generation = (
             report.id,
@@ -101,7 +115,7 @@ class Collection:
         if existing is not None and existing.state == READY:
             result.status = "unchanged"
             result.seconds = time.perf_counter() - t0
-            return result
+            return result, None
         if existing is not None:  # left pending by an ingest that died: start again
             self.remove(existing.id)
         passages = chunk_report(report)
@@ -110,32 +124,56 @@ class Collection:
         result.chunks = len(chunks)
         meta = {"report_id": report.id, "issuer": m.issuer, "year": m.report_year or 0, "generation": m.generation}
         try:
-            # 1. facts, durable but invisible; 2. vectors; 3. visible in one step, replacing any earlier version
             with self.facts.Session() as session:
                 self.facts.add(session, report, state=PENDING)
                 self.facts.add_chunks(session, chunks)
                 session.commit()
-            _checkpoint("after-facts")
-            self.vectors.add(passages, meta)
-            _checkpoint("after-vectors")
-            older = [r.id for r in self.facts.same_report(m.issuer, m.report_year, m.source_path) if r.id != report.id]
-            with self.facts.Session() as session:
-                self.facts.set_state(session, report.id, READY)
-                for old in older:
-                    self.facts.set_state(session, old, REPLACED)
-                session.commit()
-            for old in older:
-                self.remove(old)
-            result.replaced = older
         except Exception as exc:
             self.remove(report.id)
             result.error = f"could not store the report: {type(exc).__name__}: {exc}"
             result.seconds = time.perf_counter() - t0
-            return result
-        self._lexical = None  # rebuilt on the next search
-        result.status = "added" if not result.replaced else "replaced"
+            return result, None
         result.seconds = time.perf_counter() - t0
-        return result
+        return result, _Staged(report.id, m.issuer, m.report_year, m.source_path, passages, meta)
+
+    def _publish(self, result: IngestResult, staged: _Staged) -> None:
+        """Make a staged report visible, replacing earlier versions of it, in one step."""
+        older = [r.id for r in self.facts.same_report(staged.issuer, staged.year, staged.source) if r.id != staged.id]
+        with self.facts.Session() as session:
+            self.facts.set_state(session, staged.id, READY)
+            for old in older:
+                self.facts.set_state(session, old, REPLACED)
+            session.commit()
+        for old in older:
+            self.remove(old)
+        result.replaced = older
+        result.status = "added" if not older else "replaced"
+
+    def ingest(self, paths: Iterable[str | Path], batch: int = 16) -> Iterator[IngestResult]:
+        """Ingest files, each all-or-nothing: facts staged pending, passages embedded a batch at a time
+        (one call to the vector index per batch), then each report made visible."""
+        files = list(expand_paths(paths))
+        for i in range(0, len(files), batch):
+            t0 = time.perf_counter()
+            prepared = [self._prepare(f) for f in files[i : i + batch]]
+            staged = [(r, st) for r, st in prepared if st is not None]
+            if staged:
+                _checkpoint("after-facts")
+                try:
+                    self.vectors.add_many([(st.passages, st.meta) for _, st in staged])
+                    _checkpoint("after-vectors")
+                    for r, st in staged:
+                        self._publish(r, st)
+                except Exception as exc:
+                    for r, st in staged:
+                        self.remove(st.id)
+                        r.status, r.error = "failed", f"could not index the report: {type(exc).__name__}: {exc}"
+                self._lexical = None  # rebuilt on the next search
+            share = (time.perf_counter() - t0 - sum(r.seconds for r, _ in prepared)) / max(1, len(staged))
+            for r, st in prepared:
+                if st is not None:
+                    r.seconds += share  # each file's part of the batch's indexing time
+                yield r
 
     def remove(self, report_id: str) -> bool:
         """Delete a report's facts and chunks, whatever its state. True if there was anything."""
@@ -156,10 +194,6 @@ class Collection:
         for rid in leftovers:
             self.remove(rid)
         return leftovers
-
-    def ingest(self, paths: Iterable[str | Path]) -> Iterator[IngestResult]:
-        for p in expand_paths(paths):
-            yield self.ingest_file(p)
 
     # ---- reads ---------------------------------------------------------------
     def reports(self) -> list[ReportRow]:

@@ -49,8 +49,7 @@ def ingest(folder: Path) -> None:
     t0 = time.perf_counter()
     times: list[float] = []
     failed = 0
-    for i, f in enumerate(files, 1):
-        r = coll.ingest_file(f)
+    for i, r in enumerate(coll.ingest(files), 1):
         times.append(r.seconds)
         failed += r.status == "failed"
         if i % 250 == 0:

@@ -259,6 +259,33 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
     return figures
 
 
+def _part(
+    flat: _Flat,
+    s_start: int,
+    s_end: int,
+    after: int,
+    m: re.Match[str],
+    metric: str,
+    label: str,
+    sections: list[Section],
+    compare_to: str | None = None,
+) -> Figure:
+    """A figure of a "其中…" breakdown, matched in the clause after its total."""
+    return Figure(
+        metric=metric,
+        label=label,
+        value=Decimal(m.group("num")),
+        unit=m.group("unit"),
+        quote=quote_of(flat.text),
+        start=s_start,
+        end=s_end,
+        value_start=flat.start(after + m.start("num")),
+        value_end=flat.end(after + m.end("num")),
+        section=_section_path(sections, s_start),
+        compare_to=compare_to,
+    )
+
+
 _OUTCOME = re.compile(r"(?P<label>结果维持|结果纠正|其他结果|尚未审结)" + _NUM + r"(?P<unit>件|宗|起)")
 _OUTCOME_COL = {"结果维持": "upheld", "结果纠正": "corrected", "其他结果": "other", "尚未审结": "pending"}
 
@@ -278,21 +305,7 @@ def _outcomes(
     for m in _OUTCOME.finditer(clause):
         spans.append((after + m.start(), after + m.end()))
         col = _OUTCOME_COL[m.group("label")]
-        out.append(
-            Figure(
-                metric=f"{metric}.{col}",
-                label=m.group("label"),
-                value=Decimal(m.group("num")),
-                unit=m.group("unit"),
-                quote=quote_of(flat.text),
-                start=s_start,
-                end=s_end,
-                value_start=flat.start(after + m.start("num")),
-                value_end=flat.end(after + m.end("num")),
-                section=_section_path(sections, s_start),
-                compare_to=f"{row}:{col}",
-            )
-        )
+        out.append(_part(flat, s_start, s_end, after, m, f"{metric}.{col}", m.group("label"), sections, f"{row}:{col}"))
     return out, spans
 
 
@@ -306,17 +319,6 @@ def _channels(flat: _Flat, s_start: int, s_end: int, after: int, sections: list[
         label = m.group("label").removeprefix("其中").lstrip("，,")
         channel = next((v for k, v in CHANNELS.items() if k in label), "other")
         out.append(
-            Figure(
-                metric=f"text.applications_received.{channel}",
-                label=f"{label}申请",
-                value=Decimal(m.group("num")),
-                unit=m.group("unit"),
-                quote=quote_of(flat.text),
-                start=s_start,
-                end=s_end,
-                value_start=flat.start(after + m.start("num")),
-                value_end=flat.end(after + m.end("num")),
-                section=_section_path(sections, s_start),
-            )
+            _part(flat, s_start, s_end, after, m, f"text.applications_received.{channel}", f"{label}申请", sections)
         )
     return out

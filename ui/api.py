@@ -100,7 +100,7 @@ class SearchHit(BaseModel):
     end: int | None = None
 
 
-class FactRow(BaseModel):
+class _ReportValue(BaseModel):
     report_id: str
     issuer: str
     year: int | None
@@ -109,6 +109,9 @@ class FactRow(BaseModel):
     value: str | None
     unit: str | None
     status: str
+
+
+class FactRow(_ReportValue):
     method: str
     source: str  # table | text
     table_status: str = ""
@@ -117,16 +120,8 @@ class FactRow(BaseModel):
     end: int | None = None
 
 
-class CompareRow(BaseModel):
-    report_id: str
-    issuer: str
-    year: int | None
-    metric: str
-    label: str
-    value: str | None
-    unit: str | None
+class CompareRow(_ReportValue):
     source: str | None
-    status: str
     quality: str = ""
     citation: str | None = None
 

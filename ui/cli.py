@@ -188,7 +188,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     coll.warm()
     app = create_app(coll)
     print(f"serving on http://{args.host}:{args.port}  (chat at /, API at /api, docs at /docs)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # keep-alive longer than clients wait between requests: a connection closed mid-reuse is a client error
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75, backlog=2048)
     return 0
 
 

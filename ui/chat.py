@@ -210,7 +210,8 @@ def build_ui(coll: Collection) -> gr.Blocks:
                     when = gr.Dropdown(years, multiselect=True, label=LABELS["中文"]["years"])
                 run = gr.Button(LABELS["中文"]["run"])
                 cmp_table = gr.Dataframe(interactive=False, wrap=True)
-                chart = gr.BarPlot(x="label", y="value", height=320)
+                chart = gr.BarPlot(x="label", y="value", height=320)  # peers side by side
+                trend = gr.LinePlot(x="year", y="value", height=320, visible=False)  # one office over the years
                 csv_file = gr.File(label="CSV")
             with gr.Tab(LABELS["中文"]["upload"], id="upload") as tab_upload:
                 token = gr.Textbox(label=LABELS["中文"]["token"], type="password")
@@ -265,9 +266,16 @@ def build_ui(coll: Collection) -> gr.Blocks:
         # ---- compare
         def do_compare(m: str, w: list[str], y: list[str]) -> tuple[Any, ...]:
             frame, path = compare_table(coll, m, w, y)
-            return frame, frame.dropna(subset=["value"]), path
+            known = frame.dropna(subset=["value"])
+            one_office = known["issuer"].nunique() == 1 and len(known) > 1
+            return (
+                frame,
+                gr.update(value=known, visible=not one_office),
+                gr.update(value=known.sort_values("year"), visible=one_office),
+                path,
+            )
 
-        run.click(do_compare, [metric, who, when], [cmp_table, chart, csv_file])
+        run.click(do_compare, [metric, who, when], [cmp_table, chart, trend, csv_file])
 
         # ---- upload (the same admin token as the API)
         def do_upload(tok: str, paths: list[str] | None, progress=gr.Progress()) -> pd.DataFrame:  # noqa: B008

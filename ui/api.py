@@ -36,6 +36,11 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=1000, examples=["东山县2020年收到多少政府信息公开申请？"])
     history: list[Turn] = Field(default_factory=list, max_length=50)
+    mode: Literal["exact", "generative"] = Field(
+        "exact",
+        description="exact: the deterministic answer; generative: rephrased by the configured LLM, "
+        "checked so that every figure is in the evidence (else the exact answer)",
+    )
 
 
 class AskResponse(BaseModel):
@@ -57,6 +62,13 @@ class ReportOut(BaseModel):
     tables: dict[str, str]
     counts: dict[str, int]
     flags: list[str]
+
+
+@lru_cache(maxsize=1)
+def llm_backend() -> Any | None:
+    from assistant.generative import make_llm
+
+    return make_llm()
 
 
 @lru_cache(maxsize=1)
@@ -206,7 +218,17 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
     async def api_ask(req: AskRequest) -> dict[str, object]:
         """Answer a question; `history` resolves follow-ups such as "那2019年呢？"."""
         history = [t.model_dump() for t in req.history]
-        answer = await run_in_threadpool(ask, req.question, history, coll)
+        if req.mode == "generative":
+            from assistant.generative import generate
+
+            llm = llm_backend()
+            if llm is None:
+                raise HTTPException(
+                    status_code=503, detail="generative mode needs a model: set GONGKAI_LLM (see README)"
+                )
+            answer = await run_in_threadpool(generate, req.question, history, coll, llm)
+        else:
+            answer = await run_in_threadpool(ask, req.question, history, coll)
         return answer.to_dict()
 
     @app.get("/api/search", response_model=list[SearchHit])

@@ -142,6 +142,8 @@ def _table_value(
     comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None
 ) -> Value | None:
     tables = {t.table: t for t in coll.facts.tables(report.id)}
+    if "legacy" in tables and column is None:
+        return _legacy_value(comp, coll, report, metric)
     cell_id = metric.cell_for(next((t.generation for t in tables.values() if t.table == "t2"), report.generation))
     if not cell_id:
         return None
@@ -182,6 +184,52 @@ def _table_value(
             quality or (t.status if t else ""),
         )
     return Value(report, None, "", unit, "table", cid, label, quality, cell.status, list(cell.candidates or []))
+
+
+# Words a pre-2019 statistics-table row uses for a metric (rows are kept under their own labels, §7).
+_LEGACY_WORDS = {
+    "applications_received": ("收到申请", "申请总数", "受理申请", "依申请公开申请"),
+    "proactive_items": ("主动公开政府信息", "主动公开信息"),
+    "granted": ("同意公开",),
+    "partially_granted": ("部分公开",),
+    "denied": ("不予公开", "否决公开", "不同意公开"),
+    "reviews": ("行政复议",),
+    "lawsuits": ("行政诉讼",),
+    "fees": ("收费",),
+}
+
+
+def _legacy_value(comp: Composer, coll: Collection, report: ReportRow, metric: Metric) -> Value | None:
+    """本年度 figure of the first local-statistics-table row whose label names the metric."""
+    words = _LEGACY_WORDS.get(metric.key)
+    if not words:
+        return None
+    for cell in coll.facts.cells([report.id], None, "this_year"):
+        label = cell.row_id.removeprefix("legacy.")
+        if cell.table == "legacy" and any(w in label for w in words) and cell.status == "number":
+            quote = _line_at(coll.facts.text(report.id), cell.start, cell.end)
+            cid = comp.cite(
+                report,
+                section="",
+                quote=quote,
+                table="政府信息公开情况统计表",
+                row=label,
+                column="本年度",
+                start=cell.start,
+                end=cell.end,
+            )
+            return Value(
+                report,
+                Decimal(cell.value_text),
+                cell.value_text,
+                cell.unit or metric.unit_zh,
+                "table",
+                cid,
+                f"{label} · 本年度",
+                "unchecked",
+                metric_id=f"{cell.row_id}:this_year",
+            )
+    return None
 
 
 def _prose_values(comp: Composer, coll: Collection, report: ReportRow, metric: Metric) -> list[Value]:
@@ -303,12 +351,14 @@ def _lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]
                     else ""
                 )
                 note_en = f" ({tv.quality})" if note_zh else ""
+                table = next(c.table for c in comp.citations if c.id == tv.citation) or ""
+                short = table.split(" ")[0]
                 comp.say(
-                    f"{name}：{TABLE_TITLES[_row_of(metric)[:2]].split(' ')[0]}“{row_id}”{col_label}为 {tv.text}{_unit_zh(tv.unit)} [{tv.citation}]{note_zh}。",
-                    f"{name}: {TABLE_TITLES[_row_of(metric)[:2]].split(' ')[0]} “{row_id}” ({gloss}), {col_label} "
+                    f"{name}：{short}“{row_id}”{col_label}为 {tv.text}{_unit_zh(tv.unit)} [{tv.citation}]{note_zh}。",
+                    f"{name}: {short} “{row_id}” ({gloss}), {col_label} "
                     f"({COLUMN_GLOSS_EN.get(col_id, col_id)}): {tv.text}{_unit_en(tv.unit)} [{tv.citation}]{note_en}.",
                 )
-                _fact(comp, tv, f"{_row_of(metric)}:{col_id}")
+                _fact(comp, tv, tv.metric_id or f"{_row_of(metric)}:{col_id}")
             else:
                 cands = "、".join(tv.candidates)
                 comp.say(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,7 +199,7 @@ class NaiveBaseline:
         splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.col = client.create_collection(
-            f"naive_{id(self)}",
+            f"naive_{uuid.uuid4().hex}",
             embedding_function=ChromaEmbedding(collection.settings.embedding_model),  # type: ignore[arg-type]
             metadata={"hnsw:space": "cosine"},
         )

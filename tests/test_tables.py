@@ -259,3 +259,18 @@ def test_pre2019_statistics_table_rows_keep_their_own_labels():
     assert got["legacy.收费及减免情况:this_year"] == (0, "万元")
     assert t.cell("legacy.否决公开答复数:cumulative").status == "dash"
     assert not any(c.row_id.startswith("legacy.一、") or "概述" in c.row_id for c in t.cells)
+
+
+def test_pre2019_statistics_table_answers_questions(tmp_path):
+    from assistant.answer import ask
+    from index.collection import Collection
+    from index.settings import Settings
+
+    path = tmp_path / "legacy.txt"
+    path.write_text(LEGACY, encoding="utf-8")
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    assert [r.status for r in coll.ingest([path])] == ["added"]
+    answer = ask("甲县水利局2016年收到多少政府信息公开申请？", None, coll)
+    assert [(f.source, f.value) for f in answer.facts][0] == ("table", "4")
+    assert answer.citations[0].row == "收到申请数" and answer.citations[0].column == "本年度"
+    assert [f.value for f in ask("甲县水利局2016年主动公开了多少条政府信息", None, coll).facts][0] == "156"

@@ -55,3 +55,16 @@ def test_api_generative_mode_without_a_model_is_a_clear_error(client):
     r = client.post("/api/ask", json={"question": Q, "mode": "generative"})
     assert r.status_code == 503 and "GONGKAI_LLM" in r.json()["detail"]
     assert client.post("/api/ask", json={"question": Q, "mode": "poetic"}).status_code == 422
+
+
+def test_chat_generative_mode_streams_and_keeps_code_citations(collection):
+    from ui.chat import build_ui
+
+    good = FakeListChatModel(responses=["东山县政府办2020年新收申请2件[1]，正文称3件[2]。"])
+    demo = build_ui(collection, llm=good)
+    steps = list(demo.respond(Q, [], "生成 generative"))
+    history, _, cites, _ = steps[-1]
+    assert history[-1]["content"].startswith("东山县政府办2020年新收申请2件") and len(cites) == 2
+    bad = FakeListChatModel(responses=["东山县2020年收到申请8件。"])
+    history, _, cites, _ = list(build_ui(collection, llm=bad).respond(Q, [], "生成 generative"))[-1]
+    assert "8件" not in history[-1]["content"] and "总计为 2件" in history[-1]["content"]

@@ -10,6 +10,7 @@ import csv
 import html
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import gradio as gr
@@ -19,7 +20,7 @@ from assistant.answer import Answer, ask, values_for
 from assistant.glossary import BY_KEY, METRICS
 from index.collection import Collection
 from index.detail import report_detail
-from ui.render import answer_markdown
+from ui.render import answer_markdown, esc
 
 EXAMPLES = [
     "东山县2020年收到多少政府信息公开申请？",
@@ -177,7 +178,15 @@ def compare_table(
     return frame, path
 
 
-def build_ui(coll: Collection) -> gr.Blocks:
+def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
+    """The app. ``llm``: a LangChain chat model for the generative mode (default: GONGKAI_LLM, if set)."""
+    if llm is None:
+        from assistant.generative import make_llm
+
+        try:
+            llm = make_llm()
+        except ImportError:  # the optional extra is not installed
+            llm = None
     issuers = sorted({r.issuer for r in coll.reports()})
     years = sorted({str(r.year) for r in coll.reports() if r.year})
     metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]
@@ -194,6 +203,12 @@ def build_ui(coll: Collection) -> gr.Blocks:
                 with gr.Row():
                     box = gr.Textbox(placeholder=LABELS["中文"]["box"], show_label=False, scale=8, elem_id="gk-box")
                     send = gr.Button(LABELS["中文"]["send"], variant="primary", scale=1)
+                mode = gr.Radio(
+                    ["精确 exact", "生成 generative"],
+                    value="精确 exact",
+                    label="回答方式 / Mode",
+                    visible=llm is not None,
+                )
                 gr.Examples(EXAMPLES, inputs=box)
                 pick = gr.Dropdown(label=LABELS["中文"]["pick"], choices=[], interactive=True)
                 source = gr.HTML(label=LABELS["中文"]["source"])
@@ -220,15 +235,25 @@ def build_ui(coll: Collection) -> gr.Blocks:
                 upload_result = gr.Dataframe(interactive=False)
 
         # ---- chat
-        def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+        def respond(message: str, history: list[dict[str, Any]], how: str = "精确 exact") -> Iterator[tuple[Any, ...]]:
             message = (message or "").strip()
             if not message:
                 yield history, "", [], gr.update()
                 return
             turns = [{"role": t["role"], "content": str(t["content"])} for t in history or [] if isinstance(t, dict)]
-            answer: Answer = ask(message, [t for t in turns if t["role"] == "user"], coll)
-            md = answer_markdown(answer)
+            users = [t for t in turns if t["role"] == "user"]
             history = [*(history or []), {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+            answer: Answer = ask(message, users, coll)
+            if llm is not None and how.startswith("生成") and answer.status != "not_found":
+                from assistant.generative import stream
+
+                shown = ""
+                for piece in stream(message, users, coll, llm):  # tokens as the model writes them
+                    shown = piece[1:] if piece.startswith("\f") else shown + piece  # \f: the guard replaced it
+                    history[-1] = {"role": "assistant", "content": esc(shown)}
+                    yield history, "", gr.update(), gr.update()
+                answer = replace(answer, answer=shown.strip() or answer.answer)  # citations stay the code's
+            md = answer_markdown(answer)
             step = max(8, len(md) // 12)
             for i in range(step, len(md) + step, step):  # the answer streams in
                 history[-1] = {"role": "assistant", "content": md[:i]}
@@ -243,7 +268,7 @@ def build_ui(coll: Collection) -> gr.Blocks:
             coll.facts.add_feedback(str(question), str(history[idx]["content"]), bool(data.liked))
 
         for trigger in (box.submit, send.click):
-            trigger(respond, [box, chatbot], [chatbot, box, cites_state, pick])
+            trigger(respond, [box, chatbot, mode], [chatbot, box, cites_state, pick])
         chatbot.like(on_like, [chatbot], None)
         pick.change(lambda cites, p: source_view(coll, cites, p), [cites_state, pick], source)
 

@@ -182,7 +182,10 @@ def make_llm() -> Any | None:
     if kind == "llamacpp":
         from langchain_community.chat_models import ChatLlamaCpp  # optional extra: pip install gongkai[local-llm]
 
+        from assistant.local_model import DEFAULT_LOCAL, assemble
+
+        path = os.environ.get("GONGKAI_LLM_GGUF") or str(assemble(os.environ.get("GONGKAI_LLM_MODEL", DEFAULT_LOCAL)))
         return ChatLlamaCpp(
-            model_path=os.environ["GONGKAI_LLM_GGUF"], temperature=0, n_ctx=4096, max_tokens=512, verbose=False
+            model_path=path, temperature=0, n_ctx=4096, max_tokens=400, n_threads=os.cpu_count() or 2, verbose=False
         )
     return None

@@ -30,6 +30,12 @@ def test_an_invented_figure_is_rejected_and_the_exact_answer_returned(collection
     assert guard("共收到申请5件", answer) == [Decimal(5)]
 
 
+def test_a_reply_that_drops_the_text_figure_is_rejected(collection):
+    llm = FakeListChatModel(responses=["东山县2020年收到申请2件[1]。"])  # true, but the 3 of the text is lost
+    answer = generate(Q, None, collection, llm)
+    assert "报告正文另称" in answer.answer and "3件" in answer.answer
+
+
 def test_not_found_is_never_sent_to_the_model(collection):
     llm = FakeListChatModel(responses=["东山县2019年收到7件申请。"])
     answer = generate("东山县2019年收到多少申请？", None, collection, llm)

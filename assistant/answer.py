@@ -354,7 +354,7 @@ def _lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]
                 table = next(c.table for c in comp.citations if c.id == tv.citation) or ""
                 short = table.split(" ")[0]
                 comp.say(
-                    f"{name}：{short}“{row_id}”{col_label}为 {tv.text}{_unit_zh(tv.unit)} [{tv.citation}]{note_zh}。",
+                    f"{name}：{short}“{row_id}”{col_label}为 {tv.text}{tv.unit or ''} [{tv.citation}]{note_zh}。",
                     f"{name}: {short} “{row_id}” ({gloss}), {col_label} "
                     f"({COLUMN_GLOSS_EN.get(col_id, col_id)}): {tv.text}{_unit_en(tv.unit)} [{tv.citation}]{note_en}.",
                 )
@@ -380,10 +380,6 @@ def _lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]
     if covered:
         return ANSWERED if all(r.id in covered for r in reports) else PARTIAL
     return PARTIAL if comp.citations else NOT_FOUND
-
-
-def _unit_zh(unit: str) -> str:
-    return unit or ""
 
 
 def _unit_en(unit: str) -> str:
@@ -435,7 +431,7 @@ def _say_value(comp: Composer, v: Value, prefix_zh: str = "", prefix_en: str = "
     )
 
 
-def _say_missing(comp: Composer, missing: list[ReportRow], metric: Metric, column: str | None) -> None:
+def _say_missing(comp: Composer, missing: list[ReportRow]) -> None:
     if missing:
         comp.say(
             "以下报告没有可用的数字：" + "、".join(_name(r, "zh") for r in missing) + "。",
@@ -451,7 +447,7 @@ def _compare(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
             f"所选报告中没有“{_metric_label(q.metric, q.column, 'zh')}”的数字。",
             f"None of these reports states a figure for {_metric_label(q.metric, q.column, 'en')}.",
         )
-        _say_missing(comp, missing, q.metric, q.column)
+        _say_missing(comp, missing)
         return NOT_FOUND
     comp.say(
         f"“{_metric_label(q.metric, q.column, 'zh')}”：", f"{_metric_label(q.metric, q.column, 'en').capitalize()}:"
@@ -460,7 +456,7 @@ def _compare(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
         _say_value(comp, v, "- ", "- ")
     if len(found) == 2 and q.kind in (u.COMPARE, u.DIFFERENCE):
         _difference(comp, found)
-    _say_missing(comp, missing, q.metric, q.column)
+    _say_missing(comp, missing)
     return ANSWERED if not missing else PARTIAL
 
 
@@ -521,7 +517,7 @@ def _rank(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
             "注：部分数字取自报告正文（2019年前的报告没有统一表格），口径可能不同。",
             "Note: some figures come from report text (pre-2019 reports have no standard table) and may count differently.",
         )
-    _say_missing(comp, missing, q.metric, q.column)
+    _say_missing(comp, missing)
     return ANSWERED
 
 
@@ -541,7 +537,7 @@ def _zero_list(comp: Composer, coll: Collection, q: Query, reports: list[ReportR
         comp.say("其余报告：", "Others:")
         for v in others:
             _say_value(comp, v, "- ", "- ")
-    _say_missing(comp, missing, q.metric, q.column)
+    _say_missing(comp, missing)
     return ANSWERED if found else NOT_FOUND
 
 
@@ -869,14 +865,6 @@ def ask(
         )
     catalog = [(r.issuer, r.year, r.regions) for r in all_reports]
     q = u.resolve_follow_up(u.parse(question, catalog, today), _previous_query(history, catalog, today))
-    if (
-        q.follow_up
-        and q.issuers
-        and q.years
-        and not any(r.issuer in q.issuers and r.year in q.years for r in all_reports)
-    ):
-        if not _YEARS_IN(question):  # the year came from the previous question: take the new issuer's years
-            q.years = []
     reports = select_reports(comp, q, all_reports)
     if reports is None:
         return comp.done(NOT_FOUND)
@@ -909,10 +897,6 @@ def ask(
     if status == NOT_FOUND and not comp.lines:
         comp.say("没有找到相关内容。", "Nothing relevant was found.")
     return comp.done(status)
-
-
-def _YEARS_IN(text: str) -> bool:  # noqa: N802 - reads as a predicate
-    return bool(u.parse_years(text)[0])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.answer import Answer, ask, values_for
-from assistant.glossary import BY_KEY, METRICS
+from assistant.glossary import METRICS
 from index.collection import Collection
 from index.detail import report_detail
 from ui.render import answer_markdown, esc
@@ -382,7 +382,3 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
         )
         demo.respond = respond  # for tests: the chat handler without a browser
     return demo
-
-
-def metric_keys() -> list[str]:
-    return list(BY_KEY)

@@ -69,6 +69,9 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     language: str = "zh"
+    # exact: the deterministic text; generative: a model's rephrasing that passed the guard;
+    # exact_fallback: a model was asked but its reply failed the guard (or the model failed)
+    mode: str = "exact"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -25,6 +25,13 @@ _RECENT = re.compile(r"(?:近|最近|过去)\s*([一二两三四五六七八九�
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上一年": -1, "前年": -2, "this year": 0, "last year": -1}
+# in a follow-up these count from the year asked about before, not from today ("2020年…？" "前一年呢？" = 2019)
+_SHIFT = re.compile(
+    r"(前一年|上一年|上年|前一个?年度|后一年|下一年|次年|第二年|后一个?年度|the (?:year|report) before|"
+    r"the previous year|a year (?:earlier|before)|the (?:year|report) after|the following year|a year later)",
+    re.I,
+)
+_SHIFT_BACK = re.compile(r"前|上|before|previous|earlier", re.I)
 _PUBLISHED = re.compile(r"发布|公布|印发|published|released|issued in|posted")
 
 _KIND_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
@@ -278,7 +285,11 @@ def resolve_follow_up(current: Query, previous: Query | None) -> Query:
     changed_subject = bool(q.issuers or q.regions)
     if not changed_subject:
         q.issuers, q.regions = previous.issuers, previous.regions
-    if not q.years and not changed_subject:
+    shift = _SHIFT.search(current.question)
+    if shift and len(previous.years) == 1 and not _YEAR_ONE.search(current.question):
+        q.years = [previous.years[0] + (-1 if _SHIFT_BACK.search(shift.group(1)) else 1)]
+        q.year_words = shift.group(1)
+    elif not q.years and not changed_subject:
         q.years, q.year_words = previous.years, previous.year_words
     if q.kind in (PASSAGE, LOOKUP) and previous.kind not in (PASSAGE, PRACTICE):
         q.kind = previous.kind if previous.kind != COMPARE or len(q.issuers) + len(q.years) > 2 else LOOKUP

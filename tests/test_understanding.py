@@ -53,6 +53,20 @@ def test_follow_ups_inherit_what_they_leave_out():
     assert other.issuers == ["东山县人民政府办公室"] and other.metric.key == "applications_received"
 
 
+def test_a_follow_up_year_counts_from_the_year_asked_before_not_from_today():
+    catalog = [("东山县人民政府办公室", 2020, {"county": "东山县"})]
+    first = parse("东山县2020年收到多少政府信息公开申请？", catalog, TODAY)
+    for words, year in [
+        ("那个县前一年呢", 2019),
+        ("上一年呢？", 2019),
+        ("what about the year before?", 2019),
+        ("次年呢", 2021),
+    ]:
+        follow = resolve_follow_up(parse(words, catalog, TODAY), first)
+        assert follow.years == [year] and follow.metric.key == "applications_received", words
+    assert parse("上一年收到多少申请？", catalog, TODAY).years == [2025]  # standalone: counted from today
+
+
 def test_how_questions_are_not_figure_lookups():
     catalog = [("东山县人民政府办公室", 2020, {})]
     assert parse("东山县下一步怎么做依申请公开监测？", catalog, TODAY).metric is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import secrets
 import time
@@ -18,12 +19,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from assistant.answer import Citation, Fact, ask, values_for
+from assistant.answer import Answer, Citation, Fact, ask, values_for
 from assistant.glossary import BY_KEY, METRICS
 from index.collection import Collection, IngestResult
 from index.detail import ReportDetail, report_detail
 from ingest.loaders import SUPPORTED
 
+log = logging.getLogger("gongkai.api")
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -48,6 +50,10 @@ class AskResponse(BaseModel):
     status: Literal["answered", "partial", "not_found"]
     citations: list[Citation]
     facts: list[Fact]
+    mode: Literal["exact", "generative", "exact_fallback"] = Field(
+        "exact",
+        description="who wrote `answer`: the code, the model (checked), or the code after the model's reply failed the check",
+    )
 
 
 class ReportOut(BaseModel):
@@ -68,7 +74,11 @@ class ReportOut(BaseModel):
 def llm_backend() -> Any | None:
     from assistant.generative import make_llm
 
-    return make_llm()
+    try:
+        return make_llm()
+    except ImportError as exc:  # GONGKAI_LLM names a backend whose extra is not installed
+        log.error("GONGKAI_LLM is set but its backend is not installed (%s); generative mode is off", exc)
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -192,8 +202,17 @@ def store_upload(home: Path, filename: str, data: bytes) -> Path:
     return path
 
 
-def create_app(collection: Collection | None = None, with_ui: bool = True) -> FastAPI:
+def create_app(collection: Collection | None = None, with_ui: bool = True, llm: Any | None = None) -> FastAPI:
+    """``llm``: a LangChain chat model for the generative mode (default: the one GONGKAI_LLM configures,
+    loaded on first use)."""
     coll = collection or default_collection()
+
+    def require_llm() -> Any:
+        model = llm if llm is not None else llm_backend()
+        if model is None:
+            raise HTTPException(status_code=503, detail="generative mode needs a model: set GONGKAI_LLM (see README)")
+        return model
+
     app = FastAPI(
         title="gongkai",
         version="0.1.0",
@@ -221,12 +240,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
         if req.mode == "generative":
             from assistant.generative import generate
 
-            llm = llm_backend()
-            if llm is None:
-                raise HTTPException(
-                    status_code=503, detail="generative mode needs a model: set GONGKAI_LLM (see README)"
-                )
-            answer = await run_in_threadpool(generate, req.question, history, coll, llm)
+            answer = await run_in_threadpool(generate, req.question, history, coll, require_llm())
         else:
             answer = await run_in_threadpool(ask, req.question, history, coll)
         return answer.to_dict()
@@ -405,12 +419,17 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
     # ---- OpenAI-compatible ---------------------------------------------------------------------
     @app.get("/v1/models")
     def models() -> dict[str, Any]:
-        return {"object": "list", "data": [{"id": "gongkai", "object": "model", "created": 0, "owned_by": "gongkai"}]}
+        ids = ["gongkai"] + (["gongkai-generative"] if llm is not None or os.environ.get("GONGKAI_LLM") else [])
+        return {
+            "object": "list",
+            "data": [{"id": i, "object": "model", "created": 0, "owned_by": "gongkai"} for i in ids],
+        }
 
     @app.post("/v1/chat/completions")
     async def chat_completions(req: ChatRequest):
-        """OpenAI chat completions. The answer's citations and facts ride in extra fields `citations` and
-        `facts` (in the final chunk when streaming)."""
+        """OpenAI chat completions. `model: "gongkai"` gives the exact answer, `"gongkai-generative"` the
+        configured LLM's checked rephrasing (its tokens stream as written). Citations, facts and the mode
+        ride in extra fields `citations`, `facts`, `mode` (in the final chunk when streaming)."""
         users = [m for m in req.messages if m.role == "user"]
         if not users:
             raise HTTPException(status_code=422, detail="messages must contain a user message")
@@ -420,43 +439,83 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
             for m in req.messages[: req.messages.index(users[-1])]
             if m.role in ("user", "assistant")
         ]
-        answer = await run_in_threadpool(ask, question, history, coll)
-        body = answer.to_dict()
+        generative = req.model == "gongkai-generative"
+        model = require_llm() if generative else None
         cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
-        if not req.stream:
+        base = {"id": cid, "created": created, "model": req.model if generative else "gongkai"}
+
+        def extras(answer: Answer) -> dict[str, Any]:
+            body = answer.to_dict()
             return {
-                "id": cid,
+                "citations": body["citations"],
+                "facts": body["facts"],
+                "status": answer.status,
+                "mode": answer.mode,
+            }
+
+        if not req.stream:
+            if generative:
+                from assistant.generative import generate
+
+                answer = await run_in_threadpool(generate, question, history, coll, model)
+            else:
+                answer = await run_in_threadpool(ask, question, history, coll)
+            return {
+                **base,
                 "object": "chat.completion",
-                "created": created,
-                "model": "gongkai",
                 "choices": [
                     {"index": 0, "message": {"role": "assistant", "content": answer.answer}, "finish_reason": "stop"}
                 ],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                "citations": body["citations"],
-                "facts": body["facts"],
-                "status": answer.status,
+                **extras(answer),
             }
 
-        def events() -> Iterator[str]:
-            base = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": "gongkai"}
-            first = {**base, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
-            yield f"data: {json.dumps(first, ensure_ascii=False)}\n\n"
-            text = answer.answer
-            for i in range(0, len(text), 24):
-                chunk = {
-                    **base,
-                    "choices": [{"index": 0, "delta": {"content": text[i : i + 24]}, "finish_reason": None}],
-                }
-                yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
-            last = {
+        def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+            body = {
                 **base,
-                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                "citations": body["citations"],
-                "facts": body["facts"],
-                "status": answer.status,
+                "object": "chat.completion.chunk",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
             }
-            yield f"data: {json.dumps(last, ensure_ascii=False)}\n\n"
+            return f"data: {json.dumps({**body, **extra}, ensure_ascii=False)}\n\n"
+
+        def pieces() -> Iterator[str | Answer]:
+            """Model tokens then the final answer (generative); the exact answer in slices (exact)."""
+            if generative:
+                from assistant.generative import stream
+
+                yield from stream(question, history, coll, model)
+                return
+            answer = ask(question, history, coll)
+            for i in range(0, len(answer.answer), 24):
+                yield answer.answer[i : i + 24]
+            yield answer
+
+        def events() -> Iterator[str]:  # a sync generator: Starlette runs it in a worker thread
+            yield chunk({"role": "assistant"})
+            shown = ""
+            for piece in pieces():
+                if isinstance(piece, Answer):
+                    if shown and piece.answer.strip() != shown.strip():  # a client cannot unsay tokens: correct
+                        zh = piece.language == "zh"
+                        if piece.mode == "exact_fallback":
+                            note = (
+                                "模型回答未通过数字核对，以下为精确答案："
+                                if zh
+                                else "The model's reply failed the figure check; the exact answer:"
+                            )
+                        else:
+                            note = (
+                                "模型回答未通过数字核对，更正如下（已核对）："
+                                if zh
+                                else "The model's reply failed the figure check; corrected (checked):"
+                            )
+                        yield chunk({"content": f"\n\n——\n{note}\n{piece.answer}"})
+                    elif not shown:
+                        yield chunk({"content": piece.answer})
+                    yield chunk({}, "stop", **extras(piece))
+                    break
+                shown += piece
+                yield chunk({"content": piece})
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")
@@ -466,5 +525,5 @@ def create_app(collection: Collection | None = None, with_ui: bool = True) -> Fa
 
         from ui.chat import build_ui
 
-        app = gr.mount_gradio_app(app, build_ui(coll), path="/")
+        app = gr.mount_gradio_app(app, build_ui(coll, llm if llm is not None else llm_backend()), path="/")
     return app

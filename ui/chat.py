@@ -10,7 +10,6 @@ import csv
 import html
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import gradio as gr
@@ -243,16 +242,19 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             turns = [{"role": t["role"], "content": str(t["content"])} for t in history or [] if isinstance(t, dict)]
             users = [t for t in turns if t["role"] == "user"]
             history = [*(history or []), {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-            answer: Answer = ask(message, users, coll)
-            if llm is not None and how.startswith("生成") and answer.status != "not_found":
+            if llm is not None and how.startswith("生成"):
                 from assistant.generative import stream
 
                 shown = ""
                 for piece in stream(message, users, coll, llm):  # tokens as the model writes them
-                    shown = piece[1:] if piece.startswith("\f") else shown + piece  # \f: the guard replaced it
+                    if isinstance(piece, Answer):  # the checked reply, or the exact answer that replaces it
+                        answer = piece
+                        break
+                    shown += piece
                     history[-1] = {"role": "assistant", "content": esc(shown)}
                     yield history, "", gr.update(), gr.update()
-                answer = replace(answer, answer=shown.strip() or answer.answer)  # citations stay the code's
+            else:
+                answer = ask(message, users, coll)
             md = answer_markdown(answer)
             step = max(8, len(md) // 12)
             for i in range(step, len(md) + step, step):  # the answer streams in

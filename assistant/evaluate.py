@@ -21,6 +21,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.answer import Answer, Citation, ask
 from assistant.understand import parse
@@ -75,6 +76,7 @@ class Report:
                         "p50_ms": f"{statistics.median(lat):.1f}",
                         "p95_ms": f"{_p95(lat):.1f}",
                         "ret_p95_ms": f"{_p95(rlat):.1f}" if rlat else "-",
+                        "model_used": f"{sum(r.answer.mode == 'generative' for r in rs)}/{len(rs)}",
                     },
                 )
             )
@@ -82,6 +84,8 @@ class Report:
 
     def table(self) -> str:
         cols = ["n", "acc", "R@1", "R@5", "MRR", "cite_prec", "p50_ms", "p95_ms", "ret_p95_ms"]
+        if any(r.answer.mode != "exact" for r in self.results):
+            cols.append("model_used")  # generative runs: replies that passed the checks
         lines = [f"[{self.system}]", f"{'kind':<12} " + " ".join(f"{c:>10}" for c in cols)]
         for kind, row in self.rows():
             lines.append(f"{kind:<12} " + " ".join(f"{row[c]:>10}" for c in cols))
@@ -168,13 +172,32 @@ def _retrieve(collection: Collection, question: str) -> list[str]:
     return [h.text for h in collection.search(question, ids if narrowed else None, k=5)]
 
 
-def run(path: str | Path, collection: Collection) -> Report:
-    report = Report("gongkai")
+def _stated(item: dict, answer: Answer) -> tuple[bool, str]:
+    """A generated reply must itself state every expected figure (the facts list always would)."""
+    from assistant.generative import numbers_in, stated
+
+    said = stated(answer.answer)
+    expected = item.get("expect", {}).get("values", [])
+    missing = [v for v in expected if numbers_in(v) and not numbers_in(v) & said]
+    return (False, f"generated reply does not state {missing}") if missing else (True, "")
+
+
+def run(path: str | Path, collection: Collection, llm: Any | None = None) -> Report:
+    """Score a question set; with ``llm``, through the generative mode (``Result.answer.mode`` says
+    whether the model's reply was used or the exact answer replaced it)."""
+    from assistant.generative import generate
+
+    report = Report("gongkai" if llm is None else "gongkai generative")
     for item in load_set(path):
         t0 = time.perf_counter()
-        answer = ask(item["question"], item.get("history"), collection)
+        if llm is None:
+            answer = ask(item["question"], item.get("history"), collection)
+        else:
+            answer = generate(item["question"], item.get("history"), collection, llm)
         seconds = time.perf_counter() - t0
         ok, why = score(item, answer)
+        if ok and answer.mode == "generative":
+            ok, why = _stated(item, answer)
         result = Result(item["id"], item["kind"], item["question"], ok, why, seconds, answer)
         result.citation_precision = citation_precision(item, answer)
         if item.get("gold"):

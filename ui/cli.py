@@ -161,9 +161,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     coll = Collection()
     coll.warm()
+    llm = None
+    if args.mode == "generative":
+        from assistant.generative import make_llm
+
+        llm = make_llm()
+        if llm is None:
+            print("--mode generative needs a model: set GONGKAI_LLM (see README)", file=sys.stderr)
+            return 2
     accuracy = 1.0
     for path in args.set:
-        report = run(path, coll)
+        report = run(path, coll, llm)
         print(f"== {path}")
         print(report.table())
         accuracy = min(accuracy, report.accuracy)
@@ -237,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
     p.add_argument(
         "--set", required=True, action="append", help="JSONL file of questions with expectations (repeatable)"
+    )
+    p.add_argument(
+        "--mode", choices=["exact", "generative"], default="exact", help="generative: through the configured LLM"
     )
     p.add_argument("--baseline", choices=["naive"], help="also run the textbook RAG pipeline, side by side")
     p.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this overall accuracy")

@@ -72,6 +72,9 @@ class Answer:
     # exact: the deterministic text; generative: a model's rephrasing that passed the guard;
     # exact_fallback: a model was asked but its reply failed the guard (or the model failed)
     mode: str = "exact"
+    # how the question was read ("no 2021 report; the 2020 report published in 2021 is used"): a
+    # rephrased answer must carry these verbatim, so the generative mode puts them before the reply
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -89,6 +92,7 @@ class Composer:
         self.facts: list[Fact] = []
         self.lines: list[str] = []
         self.fallback = False  # answered from another reading of the question (publication year)
+        self.notes: list[str] = []
 
     def cite(self, report: ReportRow, **kw: Any) -> str:
         for c in self.citations:  # one number per passage
@@ -104,10 +108,15 @@ class Composer:
     def say(self, zh: str, en: str) -> None:
         self.lines.append(zh if self.lang == "zh" else en)
 
+    def note(self, zh: str, en: str) -> None:
+        """Say how the question was read; kept apart so that no rephrasing can drop it."""
+        self.say(zh, en)
+        self.notes.append(self.lines[-1])
+
     def done(self, status: str) -> Answer:
         if self.fallback and status == ANSWERED:
             status = PARTIAL
-        return Answer("\n".join(self.lines), status, self.citations, self.facts, self.lang)
+        return Answer("\n".join(self.lines), status, self.citations, self.facts, self.lang, notes=self.notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -796,7 +805,7 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
     if q.published_reading:
         chosen = [r for r in pool if r.published and r.published.year in q.years]
         if chosen:
-            comp.say(
+            comp.note(
                 f"按发布年份理解：{'、'.join(map(str, q.years))}年发布的报告。",
                 f"Reading {', '.join(map(str, q.years))} as the publication year.",
             )
@@ -805,7 +814,7 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
     if len(q.years) > 1 and chosen:
         missing_years = sorted(set(q.years) - {r.year for r in chosen})
         if missing_years and q.year_words:
-            comp.say(
+            comp.note(
                 f"（“{q.year_words}”按 {q.years[0]}—{q.years[-1]} 年理解；其中 {'、'.join(map(str, missing_years))} 年没有报告。）",
                 f"(“{q.year_words}” read as {q.years[0]}–{q.years[-1]}; no report for {', '.join(map(str, missing_years))}.)",
             )
@@ -817,7 +826,7 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
     if published and (q.issuers or q.regions):
         r0 = published[0]
         comp.fallback = True
-        comp.say(
+        comp.note(
             f"资料库中没有{q.years[0]}年度（统计年度）的报告；{r0.issuer}{r0.year}年度报告于{r0.published.year}年发布，以下按该报告回答。",
             f"The collection has no report for statistics year {q.years[0]}; the {r0.year} report of {r0.issuer} was "
             f"published in {r0.published.year}, so the answer uses it.",

@@ -333,7 +333,8 @@ def _finish(exact: Answer, reply: str) -> Answer:
     on the development set (temperature 0), so a retry only doubled the wait."""
     problems = check(reply, exact)
     if not problems:
-        return replace(exact, answer=reply, mode="generative")
+        notes = [n for n in exact.notes if n not in reply]  # how the question was read stays the code's words
+        return replace(exact, answer="\n".join([*notes, reply]), mode="generative")
     log.warning("generated reply rejected (%s): %r; deterministic answer returned", problems, reply[:200])
     return replace(exact, mode="exact_fallback")
 
@@ -367,7 +368,7 @@ def _standalone(question: str, history: list[dict[str, str]] | None, collection:
         return exact
     note = f"（理解为：{rewrite}）\n" if zh else f"(Read as: {rewrite})\n"
     log.info("follow-up %r rewritten as %r", question, rewrite)
-    return replace(again, answer=note + again.answer)
+    return replace(again, answer=note + again.answer, notes=[note.strip(), *again.notes])
 
 
 def generate(question: str, history: list[dict[str, str]] | None, collection: Collection, llm: Any) -> Answer:
@@ -392,6 +393,8 @@ def stream(
     if exact.status == "not_found" or not exact.citations:
         yield exact
         return
+    if exact.notes:  # the code's reading notes come first, as in the final answer
+        yield "\n".join(exact.notes) + "\n"
     parts: list[str] = []
     try:
         for chunk in llm.stream(_messages(question, exact)):

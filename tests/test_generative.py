@@ -96,6 +96,16 @@ def test_a_reply_that_drops_the_text_figure_falls_back(collection):
     assert answer.mode == "exact_fallback" and "报告正文另称" in answer.answer and "3件" in answer.answer
 
 
+def test_how_the_question_was_read_survives_the_rephrasing(collection):
+    question = "东山县2021年收到多少申请"  # no 2021 report: the 2020 report, published in 2021, stands in
+    exact = ask(question, None, collection)
+    assert exact.notes and "没有2021年度" in exact.notes[0]
+    answer = generate(question, None, collection, FakeListChatModel(responses=[GOOD]))
+    assert answer.mode == "generative" and answer.answer == exact.notes[0] + "\n" + GOOD
+    parts = list(stream(question, None, collection, FakeListChatModel(responses=[GOOD])))
+    assert "".join(p for p in parts if isinstance(p, str)).strip() == parts[-1].answer
+
+
 def test_not_found_is_never_sent_to_the_model(collection):
     llm = Recording(responses=["东山县2019年收到7件申请。"])
     answer = generate("东山县2019年收到多少申请？", None, collection, llm)
@@ -146,7 +156,10 @@ def test_a_follow_up_the_code_cannot_resolve_is_rewritten_by_the_model(collectio
     phrased = "淮安市人民政府2024年新收申请3119件[1]，正文也称3119件[2]。"
     llm = Recording(responses=["淮安市2024年收到多少政府信息公开申请？", phrased])
     answer = generate("江苏那个市2024年呢", history, collection, llm)
-    assert answer.mode == "generative" and answer.answer == phrased
+    assert (
+        answer.mode == "generative"
+        and answer.answer == "（理解为：淮安市2024年收到多少政府信息公开申请？）\n" + phrased
+    )
     assert {f.issuer for f in answer.facts} == {"淮安市人民政府"}
     # a rewrite that brings in a number the conversation never had is not trusted
     sneaky = FakeListChatModel(responses=["淮安市2023年收到多少政府信息公开申请？"])

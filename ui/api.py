@@ -50,6 +50,9 @@ class AskResponse(BaseModel):
     status: Literal["answered", "partial", "not_found"]
     citations: list[Citation]
     facts: list[Fact]
+    notes: list[str] = Field(
+        default_factory=list, description="how the question was read, e.g. which report stands in for a missing year"
+    )
     mode: Literal["exact", "generative", "exact_fallback"] = Field(
         "exact",
         description="who wrote `answer`: the code, the model (checked), or the code after the model's reply failed the check",

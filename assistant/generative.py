@@ -1,9 +1,11 @@
 """Optional generative answers through LangChain chat models, grounded and checked.
 
 The deterministic path picks the evidence (figures and passages, with citations); a chat model
-only rephrases it. Citations always come from code. The guard then checks every number in the
-generated reply against the evidence — normalised for 万/元, full-width digits and Chinese
-numerals — and falls back to the deterministic answer (logging why) when one is not there.
+only phrases it, summarises passages, or rewrites a follow-up the code could not resolve. Citations
+always come from code. :func:`check` then holds the reply to the evidence — every figure backed by
+what its [n] cites, no figure of the exact answer dropped, every office named — and the exact answer
+is returned (logged, ``mode="exact_fallback"``) when it fails. The README lists what real local
+models wrote that made each check necessary.
 
 Backends by configuration (``GONGKAI_LLM``): ``openai`` (any OpenAI-compatible endpoint through
 ``langchain-openai``: ``GONGKAI_LLM_BASE_URL``, ``GONGKAI_LLM_MODEL``, ``GONGKAI_LLM_API_KEY``) or
@@ -387,8 +389,9 @@ def generate(question: str, history: list[dict[str, str]] | None, collection: Co
 def stream(
     question: str, history: list[dict[str, str]] | None, collection: Collection, llm: Any
 ) -> Iterator[str | Answer]:
-    """Tokens as the model writes them, then the final :class:`Answer`: the reply when it passes the
-    checks, else a checked retry or the deterministic answer — callers then replace what they showed."""
+    """The code's reading notes and the model's tokens as it writes them, then the final :class:`Answer`:
+    the reply when it passes the checks, else the deterministic answer — callers then replace what they
+    showed with it."""
     exact = _standalone(question, history, collection, llm)
     if exact.status == "not_found" or not exact.citations:
         yield exact
@@ -427,5 +430,5 @@ def make_llm() -> Any | None:
         path = os.environ.get("GONGKAI_LLM_GGUF") or str(assemble(os.environ.get("GONGKAI_LLM_MODEL", DEFAULT_LOCAL)))
         return ChatLlamaCpp(
             model_path=path, temperature=0, n_ctx=4096, max_tokens=400, n_threads=os.cpu_count() or 2, verbose=False
-        )  # build llama-cpp-python with CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF …" (README)
+        )  # llama-cpp-python: build it with `make local-llm` (portable CPU flags, README)
     return None

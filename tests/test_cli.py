@@ -38,6 +38,7 @@ def test_ask_json(tmp_path, monkeypatch, capsys):
     assert main(["ask", "东山县2020年收到多少政府信息公开申请？", "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["status"] == "answered" and {f["value"] for f in body["facts"]} == {"2", "3"}
+    assert body["mode"] == "exact"
     assert main(["ask", "东山县2018年收到多少申请？"]) == 2
 
 
@@ -55,3 +56,12 @@ def test_facts_prints_the_grid_statuses_and_figures(tmp_path, monkeypatch, capsy
     body = json.loads(capsys.readouterr().out)
     assert body["issuer"] == "东山县人民政府办公室" and len(body["tables"]) == 3
     assert main(["facts", "不存在的单位"]) == 1
+
+
+def test_generative_mode_without_a_model_is_a_clear_error(monkeypatch, capsys):
+    import pytest
+
+    monkeypatch.delenv("GONGKAI_LLM", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        main(["ask", "东山县2020年收到多少政府信息公开申请？", "--mode", "generative"])
+    assert stop.value.code == 2 and "set GONGKAI_LLM" in capsys.readouterr().err

@@ -44,14 +44,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _llm_or_exit():
+    from assistant.generative import make_llm
+
+    llm = make_llm()
+    if llm is None:
+        print("--mode generative needs a model: set GONGKAI_LLM (see README)", file=sys.stderr)
+        sys.exit(2)
+    return llm
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answer import ask
 
-    answer = ask(args.question, None, Collection())
+    llm = _llm_or_exit() if args.mode == "generative" else None
+    if llm is not None:
+        from assistant.generative import generate
+
+        answer = generate(args.question, None, Collection(), llm)
+    else:
+        answer = ask(args.question, None, Collection())
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(answer.answer)
+        if answer.mode != "exact":
+            print(f"  ({answer.mode})")
         for c in answer.citations:
             where = " · ".join(
                 x for x in (c.issuer, str(c.year), c.table or c.section, c.row or "", c.column or "") if x
@@ -161,14 +179,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     coll = Collection()
     coll.warm()
-    llm = None
-    if args.mode == "generative":
-        from assistant.generative import make_llm
-
-        llm = make_llm()
-        if llm is None:
-            print("--mode generative needs a model: set GONGKAI_LLM (see README)", file=sys.stderr)
-            return 2
+    llm = _llm_or_exit() if args.mode == "generative" else None
     accuracy = 1.0
     for path in args.set:
         report = run(path, coll, llm)
@@ -215,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.add_argument("--mode", choices=["exact", "generative"], default="exact", help="generative: the configured LLM")
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("reports", help="list the reports in the collection")
     p.add_argument("--json", action="store_true")

@@ -227,16 +227,6 @@ def _key_points(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _must_contain(answer: Answer) -> str:
-    """The exact strings a reply must carry: each figure with its unit and citation marker."""
-    seen: list[str] = []
-    for f in answer.facts:
-        item = f"{f.value}{f.unit}[{f.citation}]"
-        if item not in seen:
-            seen.append(item)
-    return ("、" if answer.language == "zh" else ", ").join(f"“{x}”" for x in seen)
-
-
 def _disagree(answer: Answer) -> bool:
     values = {f.source: f.value for f in answer.facts}
     return "table" in values and "text" in values and values["table"] != values["text"]
@@ -411,8 +401,21 @@ def stream(
 
 
 def make_llm() -> Any | None:
-    """The chat model configured by GONGKAI_LLM, or None."""
+    """The chat model configured by GONGKAI_LLM, or None — also when its optional extra or model files are
+    missing (logged), so that every caller simply treats the generative mode as off."""
     kind = os.environ.get("GONGKAI_LLM", "").lower()
+    if not kind:
+        return None
+    from assistant.local_model import ModelUnavailable
+
+    try:
+        return _build_llm(kind)
+    except (ImportError, ModelUnavailable) as exc:
+        log.error("GONGKAI_LLM=%s but its backend is not available (%s); generative mode is off", kind, exc)
+        return None
+
+
+def _build_llm(kind: str) -> Any | None:
     if kind == "openai":
         from langchain_openai import ChatOpenAI  # optional extra: pip install gongkai[llm]
 
@@ -423,7 +426,7 @@ def make_llm() -> Any | None:
             temperature=0,
         )
     if kind == "llamacpp":
-        from langchain_community.chat_models import ChatLlamaCpp  # optional extra: pip install gongkai[local-llm]
+        from langchain_community.chat_models import ChatLlamaCpp  # optional extra: make local-llm
 
         from assistant.local_model import DEFAULT_LOCAL, assemble
 
@@ -431,4 +434,5 @@ def make_llm() -> Any | None:
         return ChatLlamaCpp(
             model_path=path, temperature=0, n_ctx=4096, max_tokens=400, n_threads=os.cpu_count() or 2, verbose=False
         )  # llama-cpp-python: build it with `make local-llm` (portable CPU flags, README)
+    log.error("GONGKAI_LLM=%s is not a backend (openai, llamacpp); generative mode is off", kind)
     return None

@@ -70,6 +70,8 @@ def part_paths(spec: ModelSpec) -> list[Path]:
 
 def assemble(name: str = DEFAULT_LOCAL, folder: str | os.PathLike[str] | None = None) -> Path:
     """The model's GGUF under ``folder`` (default $GONGKAI_HOME/models), built once from its parts and verified."""
+    if name not in MODELS:
+        raise ModelUnavailable(f"unknown local model {name!r}; known: {', '.join(MODELS)}")
     spec = MODELS[name]
     folder = Path(folder or Path(os.environ.get("GONGKAI_HOME", "./data")) / "models")
     folder.mkdir(parents=True, exist_ok=True)

@@ -173,6 +173,16 @@ def test_streaming_ends_with_the_checked_answer(collection):
     assert parts[-1].mode == "exact_fallback" and "总计为 2件" in parts[-1].answer
 
 
+def test_a_backend_that_cannot_load_turns_the_mode_off(monkeypatch, caplog):
+    from assistant.generative import make_llm
+
+    monkeypatch.setenv("GONGKAI_LLM", "nonsense")
+    assert make_llm() is None and "not a backend" in caplog.text
+    monkeypatch.setenv("GONGKAI_LLM", "llamacpp")
+    monkeypatch.setenv("GONGKAI_LLM_MODEL", "no-such-model")
+    assert make_llm() is None and "generative mode is off" in caplog.text
+
+
 def test_api_generative_mode_without_a_model_is_a_clear_error(client):
     r = client.post("/api/ask", json={"question": Q, "mode": "generative"})
     assert r.status_code == 503 and "GONGKAI_LLM" in r.json()["detail"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import secrets
 import time
@@ -25,7 +24,6 @@ from index.collection import Collection, IngestResult
 from index.detail import ReportDetail, report_detail
 from ingest.loaders import SUPPORTED
 
-log = logging.getLogger("gongkai.api")
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -77,11 +75,7 @@ class ReportOut(BaseModel):
 def llm_backend() -> Any | None:
     from assistant.generative import make_llm
 
-    try:
-        return make_llm()
-    except ImportError as exc:  # GONGKAI_LLM names a backend whose extra is not installed
-        log.error("GONGKAI_LLM is set but its backend is not installed (%s); generative mode is off", exc)
-        return None
+    return make_llm()
 
 
 @lru_cache(maxsize=1)
@@ -498,20 +492,12 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             shown = ""
             for piece in pieces():
                 if isinstance(piece, Answer):
-                    if shown and piece.answer.strip() != shown.strip():  # a client cannot unsay tokens: correct
-                        zh = piece.language == "zh"
-                        if piece.mode == "exact_fallback":
-                            note = (
-                                "模型回答未通过数字核对，以下为精确答案："
-                                if zh
-                                else "The model's reply failed the figure check; the exact answer:"
-                            )
-                        else:
-                            note = (
-                                "模型回答未通过数字核对，更正如下（已核对）："
-                                if zh
-                                else "The model's reply failed the figure check; corrected (checked):"
-                            )
+                    if shown and piece.mode == "exact_fallback":  # a client cannot unsay tokens: correct
+                        note = (
+                            "模型回答未通过数字核对，以下为精确答案："
+                            if piece.language == "zh"
+                            else "The model's reply failed the figure check; the exact answer:"
+                        )
                         yield chunk({"content": f"\n\n——\n{note}\n{piece.answer}"})
                     elif not shown:
                         yield chunk({"content": piece.answer})

@@ -182,10 +182,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
     if llm is None:
         from assistant.generative import make_llm
 
-        try:
-            llm = make_llm()
-        except ImportError:  # the optional extra is not installed
-            llm = None
+        llm = make_llm()
     issuers = sorted({r.issuer for r in coll.reports()})
     years = sorted({str(r.year) for r in coll.reports() if r.year})
     metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]

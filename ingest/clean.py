@@ -1,22 +1,47 @@
 """Remove portal chrome from scraped report text without touching the report itself.
 
-Scraped pages carry breadcrumbs, accessibility switches, font-size and share widgets before
-the report and link farms after it (§10.2, §13). The report begins at its introduction or its
-first section heading; what stands before that is page header (kept aside for metadata, only
-the title survives into the body), and a footer is cut only where every remaining line is
-short enough to be a link.
+Scraped pages carry a crawler's metadata header, breadcrumbs, accessibility switches, font-size
+and share widgets before the report and link farms after it (§10.2, §13). A crawler may also
+flatten the whole page onto one line, so nothing here may assume that chrome sits on lines of
+its own: chrome is removed as *spans* of the character stream (a breadcrumb, a run of widget
+words), and whole lines are dropped only when they hold nothing else. What stands before the
+report is kept aside for metadata; only the title survives into the body.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ingest.normalize import compact_str
+from ingest.normalize import compact, compact_str
 
+# The title shape of §2, on compact text. The issuer is whatever precedes the year; a stray space
+# before the year ("社会事业局 2019年") disappears in compact text, and "…局关于2021年度…" leaves
+# 关于 on the issuer, which :func:`tidy_issuer` removes.
 TITLE_RE = re.compile(
     r"^(?P<issuer>[^,，。;；:：《》\s]{2,40}?)(?P<year>(?:19|20)\d{2})年度?(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?报告"
 )
+_ISSUER_TAIL = re.compile(r"(?:关于|的|之)$")
+_ISSUER_HEAD = re.compile(r"^(?:[#*>\s]+|关于)")
+
+# A crawler's header block: "标题: …" lines up to a separator line ("==== 正文 ====", "-----").
+_FIELD_LINE = re.compile(r"^\s*(?P<key>[\u4e00-\u9fffA-Za-z_ ]{1,10}?)\s*[:：]\s?(?P<value>.*)$")
+_SEPARATOR = re.compile(r"^\s*(?:[=＝\-—_*#~]{3,}.*[=＝\-—_*#~]{3,}|[=＝\-—_*~]{5,})\s*$")
+_HEADER_SCAN = 40
+
+# Page furniture as spans of text (compact form not needed: matched on the source with \s*).
+_BREADCRUMB = re.compile(r"(?:您当前的位置|当前位置|您的位置|所在位置)\s*[:：]?")
+_WIDGET = (
+    r"(?:来源\s*[:：][^\s]{0,30}|(?:发布)?时间\s*[:：]\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|-->|微信|微博|QQ空间|全真版|文字版|文件下载|相关链接\s*[:：]?|分享到\s*[:：]?|【?\s*字号\s*[:：]?\s*\[?\s*大\s*中\s*小\s*\]?\s*】?"
+    r"|打印(?:本页)?|关闭(?:窗口)?|收藏|浏览(?:次数|人数)\s*[:：]\s*[\d-]*|点击数\s*[:：]\s*\d*|扫一扫在手机打开当前页"
+    r"|长者模式|无障碍浏览|返回首页|【打印】|【关闭】|TOP)"
+)
+_WIDGET_RUN = re.compile(rf"(?:{_WIDGET}\s*){{3,}}")
+_LAST_WIDGET = re.compile(rf"{_WIDGET}\s*")
+_TRAILER = re.compile(r"(?:\s*(?:附件下载|相关附件|相关文件|【?打印本页】?|【?关闭窗口】?|扫一扫在手机打开当前页))+\s*$")
+_MARKDOWN = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
+_BREADCRUMB_LINE_MAX = 200  # a breadcrumb on a line of its own (line-based pages): drop the line
 
 # Lines that are page furniture wherever they appear (compact form, matched at line start).
 _CHROME_LINE = re.compile(
@@ -33,9 +58,17 @@ _FOOTER_LINE_MAX = 30
 @dataclass
 class Cleaned:
     text: str
-    header: str  # the page header lines that were set aside (for metadata)
-    title: str
+    header: str  # the page header that was set aside (for metadata)
+    title: str  # the title as the body (or, failing that, the header) gives it
     dropped: int  # number of non-empty lines removed
+    fields: dict[str, str] = field(default_factory=dict)  # crawler/page header fields: 标题, 发布时间 …
+    body_title: str = ""  # the title found in the body itself ("" when only the header had one)
+
+
+def tidy_issuer(issuer: str) -> str:
+    """An issuer as printed, without markup or a title's connecting words ("…局关于")."""
+    issuer = _ISSUER_HEAD.sub("", issuer.strip())
+    return _ISSUER_TAIL.sub("", issuer)
 
 
 def _is_chrome(line: str) -> bool:
@@ -47,12 +80,91 @@ _META_LINE = re.compile(
 )
 
 
+def split_crawler_header(text: str) -> tuple[dict[str, str], str, str]:
+    """(fields, header text, rest): a leading block of "key: value" lines closed by a separator line.
+
+    Crawlers and exporters write such a block (标题/发布时间/发布机构/原文链接 …) before the body.
+    Without a separator the block must be at least two known-looking fields long, so a report
+    whose first line happens to contain a colon keeps that line.
+    """
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    for i, line in enumerate(lines[:_HEADER_SCAN]):
+        if _SEPARATOR.match(line):
+            if len(fields) >= 2:
+                return fields, "\n".join(lines[: i + 1]), "\n".join(lines[i + 1 :])
+            break
+        m = _FIELD_LINE.match(line)
+        if m and len(m.group("value")) <= 300:
+            fields.setdefault(m.group("key").replace(" ", ""), m.group("value").strip())
+        elif line.strip() and len(line.strip()) > 80:
+            break  # prose: the body began without a separator
+    # no separator: accept a leading run of fields that name page metadata
+    run = 0
+    for line in lines[:_HEADER_SCAN]:
+        m = _FIELD_LINE.match(line)
+        if not m or not _META_LINE.match(m.group("key")) and m.group("key") not in ("标题", "题目", "原文链接", "栏目"):
+            break
+        run += 1
+    if run >= 2:
+        kept = {}
+        for line in lines[:run]:
+            m = _FIELD_LINE.match(line)
+            if m:
+                kept.setdefault(m.group("key").replace(" ", ""), m.group("value").strip())
+        return kept, "\n".join(lines[:run]), "\n".join(lines[run:])
+    return {}, "", text
+
+
+def strip_inline_chrome(text: str) -> tuple[str, list[str]]:
+    """Remove breadcrumbs, widget-word runs and trailing download links wherever they sit in a line.
+
+    Returns the text and the removed spans (kept for metadata: a breadcrumb often holds the title).
+    """
+    removed: list[str] = []
+    out = text
+    m = _BREADCRUMB.search(out, 0, 2000)
+    if m:
+        line_start = out.rfind("\n", 0, m.start()) + 1
+        line_end = out.find("\n", m.end())
+        line_end = len(out) if line_end == -1 else line_end
+        if line_end - line_start > _BREADCRUMB_LINE_MAX:
+            # flattened page: the breadcrumb runs to the last widget word within reach
+            end = m.end()
+            window = out[m.end() : m.end() + 600]
+            run = _WIDGET_RUN.search(window)
+            if run:
+                end = m.end() + run.end()
+                for w in _LAST_WIDGET.finditer(out, end, min(len(out), end + 40)):
+                    if w.start() != end:
+                        break
+                    end = w.end()
+            else:  # crumbs glued together: up to the first whitespace after them
+                sp = re.search(r"\s", out[m.end() :].lstrip())
+                end = m.end() + (len(out[m.end() :]) - len(out[m.end() :].lstrip())) + (sp.start() if sp else 0)
+            removed.append(out[m.start() : end])
+            out = out[: m.start()] + out[end:]
+    run = _WIDGET_RUN.search(out, 0, 2000)
+    if run and run.end() - run.start() < 300:
+        removed.append(out[run.start() : run.end()])
+        out = out[: run.start()] + " " + out[run.end() :]
+    tail = _TRAILER.search(out)
+    if tail:
+        removed.append(out[tail.start() :])
+        out = out[: tail.start()] + "\n"
+    return out, removed
+
+
 def find_title(lines: list[str]) -> tuple[str, int, int]:
-    """The report title and the lines it spans: one line, or two when a PDF wraps it."""
+    """The report title and the lines it spans: the title-shaped start of a line, or two lines
+    joined when a PDF wraps it. Only the title itself is returned, even when the line runs on
+    into the report (a flattened page glues the title to the first sentence)."""
     head = lines[:60]
     for i, line in enumerate(head):
-        if TITLE_RE.match(compact_str(line)):
-            return " ".join(line.split()), i, i + 1
+        c = compact(line)
+        m = TITLE_RE.match(c.text)
+        if m:
+            return " ".join(line[: c.end(m.end())].split()), i, i + 1
     for i, line in enumerate(head):
         c = compact_str(line)
         if not c or len(c) > 30 or _is_chrome(line):
@@ -95,16 +207,26 @@ def _tidy(line: str) -> str:
 
 def clean(raw: str) -> Cleaned:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    fields, crawler_header, text = split_crawler_header(text)
+    text = _MARKDOWN.sub("", text)
+    text, removed = strip_inline_chrome(text)
     lines = text.split("\n")
-    title, _, _ = find_title(lines)
-    start = _body_start(lines, title)
+    body_title, _, _ = find_title(lines)
+    title = body_title
+    if not title:  # a title only the header or the breadcrumb gives
+        for candidate in (fields.get("标题", ""), fields.get("题目", ""), fields.get("名称", ""), *removed):
+            found, _, _ = find_title([candidate])
+            if found:
+                title = found
+                break
+    start = _body_start(lines, body_title)
     end = _footer_start(lines, start)
     header_lines = lines[:start]
     body: list[str] = [title, ""] if title else []
     dropped = 0
     blank_run = 0
     for line in lines[start:end]:
-        if _is_chrome(line):
+        if _is_chrome(line) and len(line) <= _BREADCRUMB_LINE_MAX:
             dropped += 1
             continue
         line = _tidy(line)
@@ -115,6 +237,7 @@ def clean(raw: str) -> Cleaned:
         else:
             blank_run = 0
         body.append(line)
-    dropped += sum(1 for x in header_lines if x.strip()) - (1 if title else 0)
+    dropped += sum(1 for x in header_lines if x.strip()) - (1 if body_title else 0)
     dropped += sum(1 for x in lines[end:] if x.strip())
-    return Cleaned("\n".join(body).strip("\n") + "\n", "\n".join(header_lines), title, dropped)
+    header = "\n".join(x for x in (crawler_header, "\n".join(header_lines), *removed) if x)
+    return Cleaned("\n".join(body).strip("\n") + "\n", header, title, dropped, fields, body_title)

@@ -62,3 +62,36 @@ def division_names() -> dict[str, str]:
         code = min(codes)
         out[name] = "province" if code % 10000 == 0 else "city" if code % 100 == 0 else "county"
     return out
+
+
+def known(unit: str) -> bool:
+    """Whether a province, city or county of this exact name exists in the code table."""
+    try:
+        by_name, _ = _names()
+    except ImportError:
+        return True  # nothing to check against: trust the text
+    return unit in by_name
+
+
+def one_off(unit: str, context: set[str] | None = None) -> str | None:
+    """The one existing division name that differs from ``unit`` in a single character (same
+    length, same suffix), when exactly one does — an OCR misreading such as 黟县 read as 黝县.
+    ``context`` (names of the report's province or city) narrows the candidates to those under them."""
+    try:
+        by_name, by_code = _names()
+    except ImportError:
+        return None
+    if unit in by_name or len(unit) < 2:
+        return None
+    found = []
+    for name, codes in by_name.items():
+        if len(name) != len(unit) or name[-1] != unit[-1]:
+            continue
+        if sum(1 for a, b in zip(name, unit, strict=True) if a != b) != 1:
+            continue
+        if context:
+            parents_of = {by_code.get(c // 100 * 100) for c in codes} | {by_code.get(c // 10000 * 10000) for c in codes}
+            if not parents_of & context:
+                continue
+        found.append(name)
+    return found[0] if len(found) == 1 else None

@@ -8,10 +8,11 @@ never from the publication date (§2). Scraped text loses characters around numb
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from ingest import gazetteer
-from ingest.clean import TITLE_RE, find_title
+from ingest.clean import TITLE_RE, find_title, tidy_issuer
 from ingest.normalize import compact_str, nfkc
 from ingest.schema import GEN_2019, GEN_2021, GEN_PRE2019, GENERATION_MARKERS
 
@@ -88,7 +89,178 @@ def parse_title(text: str) -> tuple[str, str, int | None]:
     m = TITLE_RE.match(compact_str(title))
     if not m:
         return "", "", None
-    return title, m.group("issuer"), int(m.group("year"))
+    return title, tidy_issuer(m.group("issuer")), int(m.group("year"))
+
+
+# ---- identity: issuer and year from every place they live, by agreement -----------------------
+
+# Where an issuer or year can come from, with the weight of its word (issue "real reports", part 1).
+SOURCE_WEIGHTS = {
+    "override": 100,
+    "title": 3,  # the body's own title
+    "header": 3,  # a crawler header's 标题 or the page's <title>
+    "intro": 2,  # "现将<issuer><year>年度政府信息公开工作…"
+    "period": 2,  # the statistics period (year only)
+    "signature": 1,  # the name above the closing date
+    "publisher": 1,  # 发布机构 / 来源 of the page
+    "filename": 1,  # digits in the file name (year only)
+}
+_ORGAN_END = r"(?:人民政府办公室|人民政府|办公室|委员会|管委会|管理委员会|政府|局|委|办|厅|署|中心|院|馆|所|站|队|处|镇|乡|街道|区|县|市|旗)"
+_INTRO = re.compile(
+    r"(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?" + _ORGAN_END + r")(?P<year>(?:19|20)\d{2})年度?(?:政府)?信息公开"
+)
+_INTRO_LEAD = re.compile(r"^.*?(?:现将|特将|特向社会公布|向社会公布|公布|发布|编制|现就|是|为|将|对|由)(?=.{2})")
+_SIGNATURE = re.compile(
+    r"(?P<org>[\u4e00-\u9fff（）()]{3,40}?" + _ORGAN_END + r")\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[〇○零一二三四五六七八九]{4}年[元正一二三四五六七八九十]{1,2}月[一二三四五六七八九十廿卅]{1,3}日)"
+)
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PUBLISHER_KEYS = ("发布机构", "来源", "资料来源", "发文机关")
+_TITLE_KEYS = ("标题", "题目", "名称", "title")
+
+
+@dataclass
+class Identity:
+    """Who reports for which year, with the sources that said so (and the ones that disagreed)."""
+
+    title: str
+    issuer: str
+    year: int | None
+    issuer_sources: list[str] = field(default_factory=list)
+    year_sources: list[str] = field(default_factory=list)
+    candidates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # issuer|year -> (value, source)
+
+
+def _vote(cands: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    if not cands:
+        return "", []
+    score: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for i, (value, source) in enumerate(cands):
+        score[value] = score.get(value, 0) + SOURCE_WEIGHTS[source]
+        first.setdefault(value, i)
+    best = max(score, key=lambda v: (score[v], -first[v]))
+    return best, [s for v, s in cands if v == best]
+
+
+def identify(
+    cleaned_title: str,
+    fields: dict[str, str],
+    header: str,
+    text: str,
+    source_path: str = "",
+    stat_year: int | None = None,
+    issuer: str | None = None,
+    year: int | None = None,
+) -> Identity:
+    """Issuer and year from the title, the crawler header, the introduction, the signature, the
+    page's publisher and the file name; the value with the most weight of agreeing sources wins.
+
+    No single place is trusted alone: crawler headers carry empty or wrong 发布机构, titles are
+    abbreviated ("2009年度政府信息公开年度报告"), signatures keep an old name after a renaming.
+    """
+    issuers: list[tuple[str, str]] = []
+    years: list[tuple[str, str]] = []
+    if issuer:
+        issuers.append((issuer, "override"))
+    if year:
+        years.append((str(year), "override"))
+
+    def add_title(title: str, source: str) -> None:
+        m = TITLE_RE.match(compact_str(title))
+        if m:
+            name = tidy_issuer(m.group("issuer"))
+            if name:
+                issuers.append((name, source))
+            years.append((m.group("year"), source))
+        else:  # an abbreviated title still gives the year
+            y = re.match(r"^((?:19|20)\d{2})年度?(?:政府)?信息公开", compact_str(title))
+            if y:
+                years.append((y.group(1), source))
+
+    title, _, _ = find_title(text.splitlines()[:60])
+    add_title(title, "title")
+    header_title = next((fields[k] for k in _TITLE_KEYS if fields.get(k)), "")
+    if not header_title:
+        header_title, _, _ = find_title(header.splitlines())
+    add_title(header_title, "header")
+    head = compact_str(text[:1500])
+    for m in _INTRO.finditer(head):
+        name = _INTRO_LEAD.sub("", m.group("issuer"))
+        name = tidy_issuer(name)
+        if len(name) >= 2:
+            issuers.append((name, "intro"))
+            years.append((m.group("year"), "intro"))
+            break
+    if stat_year:
+        years.append((str(stat_year), "period"))
+    tail = compact_str(text[-600:])
+    sig = list(_SIGNATURE.finditer(tail))
+    if sig:
+        issuers.append((tidy_issuer(_INTRO_LEAD.sub("", sig[-1].group("org"))), "signature"))
+    for key in _PUBLISHER_KEYS:
+        value = compact_str(fields.get(key, ""))
+        if value and re.search(_ORGAN_END + "$", value) and len(value) >= 3:
+            issuers.append((value, "publisher"))
+            break
+    name = source_path.replace("\\", "/").rsplit("/", 1)[-1]
+    ym = _YEAR_IN_NAME.findall(name)
+    if len(ym) == 1:
+        years.append((ym[0], "filename"))
+    best_issuer, issuer_sources = _vote([c for c in issuers if c[0]])
+    best_year, year_sources = _vote(years)
+    best_title = title or header_title or cleaned_title
+    return Identity(
+        best_title,
+        best_issuer,
+        int(best_year) if best_year else None,
+        issuer_sources,
+        year_sources,
+        {"issuer": issuers, "year": years},
+    )
+
+
+def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
+    """The issuer as it should be named, and notes on what was changed (issue "real reports", part 4).
+
+    - An OCR'd place name that does not exist but is one character from one that does (under the
+      province or city the text names) is corrected: 黝县人民政府 → 黟县人民政府.
+    - An issuer the title names without its parents ("洪泽区人民政府") takes them when the report
+      itself writes the qualified form ("淮安市洪泽区人民政府办公室"), so one body has one name.
+    """
+    notes: list[str] = []
+    units = place_units(issuer)
+    ctx = compact_str(text)
+    if units and not gazetteer.known(units[0]) and level_of(units[0], 0, units) in ("county", "city"):
+        stated = {u for u in re.findall(r"[\u4e00-\u9fff]{2,4}?(?:省|市|自治区)", ctx[:5000])}
+        fixed = gazetteer.one_off(units[0], stated or None)
+        if fixed:
+            notes.append(f"place name {units[0]} does not exist; read as {fixed} (one character apart)")
+            issuer = fixed + issuer[len(units[0]) :]
+            units = place_units(issuer)
+    if units:
+        best: list[str] = []
+        for m in re.finditer(re.escape(issuer), ctx):
+            found = _parents_before(ctx, m.start())
+            if len(found) > len(best):
+                best = found
+        rank = {"province": 0, "city": 1, "county": 2, "town": 3, "other": 4}
+        own = rank[level_of(units[0], 0, units)]
+        best = [p for p in best if rank[level_of(p, 0, best + units)] < own]
+        if best:
+            qualified = "".join(best) + issuer
+            notes.append(f"the report names itself {qualified}")
+            issuer = qualified
+    return issuer, notes
+
+
+_REPORT_SIGNS = ("政府信息公开", "信息公开工作", "主动公开", "依申请公开", "政务公开")
+
+
+def looks_like_report(text: str) -> bool:
+    """Content, not title shape, decides whether a text is a disclosure report at all."""
+    c = compact_str(text[:20000])
+    return "信息公开" in c and sum(1 for s in _REPORT_SIGNS if s in c) >= 2
 
 
 def parse_period(text: str) -> tuple[date | None, date | None]:

@@ -117,6 +117,9 @@ class ReportMeta:
     content_hash: str = ""
     source_path: str = ""
     source_format: str = "txt"
+    issuer_raw: str = ""  # the issuer as the sources wrote it, when normalisation changed it
+    issuer_sources: list[str] = field(default_factory=list)  # where the issuer was read: title, header, intro …
+    year_sources: list[str] = field(default_factory=list)
 
 
 @dataclass

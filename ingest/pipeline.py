@@ -17,7 +17,9 @@ from ingest.metadata import (
     parse_period,
     parse_published,
     parse_signature_date,
-    parse_title,
+    identify,
+    looks_like_report,
+    normalize_issuer,
     regions_of,
 )
 from ingest.model import Discrepancy, Figure, ParsedReport, ReportMeta, Table
@@ -30,24 +32,48 @@ class NotAReportError(ValueError):
     """The text does not read as a government information disclosure annual report."""
 
 
+class MissingMetadataError(NotAReportError):
+    """A report whose issuer or year no source gives: the message names the override to use."""
+
+
 def parse_report(
-    raw: str, source_path: str = "", source_format: str = "txt", content: bytes | None = None
+    raw: str,
+    source_path: str = "",
+    source_format: str = "txt",
+    content: bytes | None = None,
+    issuer: str | None = None,
+    year: int | None = None,
 ) -> ParsedReport:
+    """Parse one report. ``issuer``/``year`` override what the text says (``gongkai ingest --issuer``)."""
     cleaned = clean(raw)
     text = cleaned.text
-    title, issuer, year = parse_title(cleaned.header + "\n" + text)
-    if not title:
-        raise NotAReportError("no report title of the form '<issuer><year>年…信息公开…报告' found")
+    if not looks_like_report(cleaned.header + "\n" + text):
+        raise NotAReportError("not a government information disclosure report (no sign of 信息公开 reporting in the text)")
     stat_start, stat_end = parse_period(text)
-    if year is None and stat_start is not None:
-        year = stat_start.year
-    generation = detect_generation(text, year)
+    ident = identify(
+        cleaned.title,
+        cleaned.fields,
+        cleaned.header,
+        text,
+        source_path,
+        stat_start.year if stat_start else None,
+        issuer,
+        year,
+    )
+    if not ident.issuer:
+        raise MissingMetadataError("no issuer found in the title, header, introduction or signature; give it with --issuer")
+    if ident.year is None:
+        raise MissingMetadataError("no report year found in the title, statistics period or file name; give it with --year")
+    name, name_notes = normalize_issuer(ident.issuer, raw)
+    generation = detect_generation(text, ident.year)
     m = COMPILED_BY.search(cleaned.header)
+    title = ident.title or f"{ident.issuer}{ident.year}年政府信息公开工作年度报告"
     meta = ReportMeta(
         title=title,
-        issuer=issuer,
-        report_year=year,
-        regions=regions_of(issuer, raw),
+        issuer=name,
+        issuer_raw=ident.issuer if name != ident.issuer else "",
+        report_year=ident.year,
+        regions=regions_of(name, raw),
         published=parse_published(cleaned.header, text),
         signature_date=parse_signature_date(text),
         stat_start=stat_start,
@@ -57,16 +83,18 @@ def parse_report(
         content_hash=hashlib.sha256(content if content is not None else raw.encode("utf-8")).hexdigest(),
         source_path=source_path,
         source_format=source_format,
+        issuer_sources=ident.issuer_sources,
+        year_sources=ident.year_sources,
     )
     sections = split_sections(text, generation)
     tables = [add_derived(t) for t in read_tables(text, sections, generation)]
     figures = extract_figures(text, sections)
     discrepancies = text_vs_table(tables, figures)
-    flags = [
+    flags = name_notes + [
         f"text says {format_value(d.text_value)} where {d.cell} is {format_value(d.table_value)}" for d in discrepancies
     ]
-    if year is not None and stat_start is not None and stat_start.year != year:
-        flags.append(f"title year {year} differs from statistics period {stat_start.isoformat()}")
+    if stat_start is not None and stat_start.year != ident.year:
+        flags.append(f"report year {ident.year} differs from statistics period {stat_start.isoformat()}")
     for t in tables:
         if t.status not in ("verified", "unchecked"):
             flags.append(f"{t.table}: {t.status}")

@@ -14,6 +14,7 @@ Blanks are read as 0 when relations are checked (the "blank means 0" convention 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ from ingest.model import (
     Cell,
     Table,
 )
+from ingest.normalize import nfkc
 from ingest.schema import DECIMAL_COLUMNS, IMPLIED_UNITS, SIGNED_COLUMNS, T3_OUTCOME_ROWS
 
 JOINT_LIMIT = 200_000  # readings combinations tried across rows before giving up on joint solving
@@ -72,68 +74,128 @@ class RowSolution:
     problems: list[str] = field(default_factory=list)
 
 
-def _segments(token: Token, parts: int) -> list[tuple[Token, ...]]:
-    """Every split of a digit run into ``parts`` numbers without leading zeros."""
-    digits = token.raw
-    if parts == 1:
-        return [(token,)]
-    if not digits.isdigit() or len(digits) < parts:
-        return []
-    out = []
-    for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
-        bounds = (0, *cuts, len(digits))
-        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-        if any(len(p) > 1 and p.startswith("0") for p in pieces):
-            continue
-        out.append(
-            tuple(
-                Token(p, Decimal(p), None, "number", token.start + a, token.start + b)
-                for p, a, b in zip(pieces, bounds, bounds[1:], strict=False)
-            )
-        )
+_PIECE = re.compile(r"^(?P<sign>-)?(?P<int>0|[1-9]\d*)(?P<frac>\.\d+)?$")
+SEARCH_LIMIT = 300_000  # partial readings explored per row before the row is declared unreadable
+
+
+class TooManyReadings(Exception):
+    """A row whose splits are too many to enumerate: reported, never guessed."""
+
+
+def _piece_ok(piece: str, column: str) -> bool:
+    """Whether a run of characters can be one cell of ``column``: no leading zeros (but a lone 0),
+    a sign only where 本年增/减 allows it, a decimal point only in an amount column."""
+    m = _PIECE.match(piece)
+    if not m:
+        return False
+    cid = column.split(":")[-1]
+    if m.group("sign") and cid not in SIGNED_COLUMNS:
+        return False
+    return not (m.group("frac") and cid not in DECIMAL_COLUMNS)
+
+
+_UNIT_SUFFIX = re.compile(r"(?:万元|元|件|项|条|个|宗|次|人)$")
+
+
+def _digits(token: Token) -> str:
+    """The number text of a token: NFKC, no thousands separators, spaces or unit."""
+    return _UNIT_SUFFIX.sub("", nfkc(token.raw).replace(",", "").replace(" ", "")).replace("−", "-")
+
+
+def _single(token: Token, column: str) -> bool:
+    return token.kind != "number" or _piece_ok(_digits(token), column)
+
+
+def split_readings(row: RowRead, table: str) -> list[Reading]:
+    """Every reading of a row's chunks as cells in order, each chunk one cell or several glued ones.
+
+    Whitespace in the source is a cell boundary; a chunk with no whitespace inside ("291000030",
+    "88-720", "2600000") may hold several cells. Readings failing a row relation are dropped as
+    soon as its cells are known (T4 block sums), which keeps long runs tractable.
+    """
+    n = len(row.columns)
+    tokens = row.tokens
+    out: list[Reading] = []
+    budget = [SEARCH_LIMIT]
+
+    def pieces_of(tok: Token) -> str:
+        return _digits(tok)
+
+    def dfs(ti: int, offset: int, cells: list[Token]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TooManyReadings
+        ci = len(cells)
+        if table == "t4" and ci and ci % 5 == 0:
+            vals = [c.value or ZERO for c in cells[ci - 5 : ci]]
+            if sum(vals[:4]) != vals[4]:
+                return
+        if ti == len(tokens):
+            if ci == n:
+                out.append(Reading(tuple(cells), "segmented"))
+            return
+        if ci == n:
+            return
+        tok = tokens[ti]
+        if tok.kind != "number":
+            if offset == 0:
+                dfs(ti + 1, 0, [*cells, tok])
+            return
+        raw = pieces_of(tok)
+        digits_left = sum(len(pieces_of(t)) if t.kind == "number" else 1 for t in tokens[ti + 1 :])
+        chunks_left = len(tokens) - ti - 1
+        col = row.columns[ci]
+        for end in range(offset + 1, len(raw) + 1):
+            piece = raw[offset:end]
+            if not _piece_ok(piece, col):
+                if not re.match(r"^-?\d+\.?\d*$", piece):
+                    break
+                continue
+            last = end == len(raw)
+            cells_after = n - ci - 1
+            if last:
+                if chunks_left > cells_after:
+                    continue
+            elif (len(raw) - end) + digits_left < cells_after or cells_after < 1 + chunks_left:
+                continue
+            value = Decimal(piece)
+            unit = tok.unit if last else None
+            piece_tok = Token(piece, value, unit, "number", tok.start + offset, tok.end if last else tok.start + end)
+            if last:
+                dfs(ti + 1, 0, [*cells, piece_tok])
+            else:
+                dfs(ti, end, [*cells, piece_tok])
+
+    dfs(0, 0, [])
     return out
 
 
-def row_readings(row: RowRead, glued: bool = False) -> list[Reading]:
-    """Every reading of a row: as printed, with dropped blanks placed, or (``glued``) with digit runs split."""
+def row_readings(row: RowRead, table: str = "") -> list[Reading]:
+    """Every reading of a row: as printed, with dropped blanks placed, or with glued runs split.
+
+    A row printed with one valid number per cell is read as printed. Otherwise both ways of
+    losing cell boundaries are tried — blanks dropped between separated numbers (only when each
+    token is a valid number on its own: "000000" is not) and digits glued into runs — and the
+    checking relations later keep what fits.
+    """
     n, tokens = len(row.columns), row.tokens
     k = len(tokens)
-    if k == n:
-        return [Reading(tuple(tokens), "text_row")]
-    if k > n or k == 0:
+    if k == 0:
         return []
+    singles = all(_single(t, row.columns[min(i, n - 1)]) for i, t in enumerate(tokens))
+    if k == n and singles:
+        return [Reading(tuple(tokens), "text_row")]
     readings: list[Reading] = []
-    if not glued:
+    if k < n and all(t.kind == "number" and _piece_ok(_digits(t), "amount") for t in tokens):
         # dropped blanks: keep the tokens, choose the cells they stand in
         for positions in itertools.combinations(range(n), k):
             cells: list[Token | None] = [None] * n
             for pos, tok in zip(positions, tokens, strict=False):
                 cells[pos] = tok
-            readings.append(Reading(tuple(cells), "placed"))
-        return readings
-    # glued digits: split runs until there is one number per cell
-    extra = n - k
-    splittable = [i for i, t in enumerate(tokens) if t.kind == "number" and t.raw.isdigit() and len(t.raw) > 1]
-    if splittable:
-        for alloc in _allocations(extra, [len(tokens[i].raw) - 1 for i in splittable]):
-            per_token = dict(zip(splittable, alloc, strict=False))
-            options = [_segments(t, per_token.get(i, 0) + 1) for i, t in enumerate(tokens)]
-            if any(not o for o in options):
-                continue
-            for combo in itertools.product(*options):
-                flat = tuple(t for part in combo for t in part)
-                readings.append(Reading(flat, "segmented"))
+            if all(_single(tok, row.columns[pos]) for pos, tok in zip(positions, tokens, strict=False)):
+                readings.append(Reading(tuple(cells), "placed"))
+    readings.extend(split_readings(row, table))
     return readings
-
-
-def _allocations(total: int, caps: list[int]) -> list[tuple[int, ...]]:
-    if not caps:
-        return [()] if total == 0 else []
-    out = []
-    for first in range(min(total, caps[0]) + 1):
-        for rest in _allocations(total - first, caps[1:]):
-            out.append((first, *rest))
-    return out
 
 
 def _row_ok(table: str, values: tuple[Decimal, ...]) -> bool:
@@ -178,11 +240,13 @@ def solve_table(
     unplaced: list[RowRead] = []
     exact_failures: list[str] = []
     blank_total_rows: set[str] = set()
-    # A table whose rows never hold more than one token was flattened without separators: its
-    # runs are glued digits. Otherwise separators survive and missing numbers are dropped blanks.
-    glued = all(len(r.tokens) <= 1 for r in rows) and any(len(r.columns) > 1 for r in rows)
     for row in rows:
-        readings = row_readings(row, glued)
+        try:
+            readings = row_readings(row, table)
+        except TooManyReadings:
+            unplaced.append(row)
+            reasons.append(f"{row.row_id}: too many ways to split {' '.join(t.raw for t in row.tokens)}")
+            continue
         if not readings:
             unplaced.append(row)
             reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")

@@ -15,11 +15,21 @@ from ingest.normalize import compact_str
 from ingest.schema import GEN_PRE2019, SECTION_KEYWORDS
 
 CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-_L1 = re.compile(r"^[ \t]*([一二三四五六七八九十]{1,2})、[ \t]*(\S.*)$", re.M)
-_L2 = re.compile(r"^[ \t]*[(（]([一二三四五六七八九十]{1,2})[)）][ \t]*(\S.*)$", re.M)
+# A heading may start a line or follow a sentence end, a closing bracket, a table value or a space:
+# a flattened page keeps its headings mid-line (issue "real reports", part 2).
+_BOUNDARY = r"(?:(?<=^)|(?<=[\s。；;！？!?：:）)」』\"”\d]))"
+_L1 = re.compile(_BOUNDARY + r"([一二三四五六七八九十]{1,2})、[ \t]*(?=\S)", re.M)
+_L2 = re.compile(_BOUNDARY + r"[(（]([一二三四五六七八九十]{1,2})[)）][ \t]*(?=\S)", re.M)
 _NOT_HEADINGS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
 _TITLE_MAX = 40
+# where a heading's title ends when nothing but the run-on text follows it
+_TITLE_END = re.compile(r"[\s。：:；;]")
+_HEAD_WORDS = r"(?:情况|事项|措施|概述|概况|思路|计划|方向|问题|附表|附件|引言)"
+_TITLE_WORD_END = re.compile(r"^.{1,38}?" + _HEAD_WORDS)
+_RUN_ON = re.compile(r"(?<=" + _HEAD_WORDS + r")(?=\d)")  # "一、概述2012年，我局…"
 PREAMBLE_TITLE = "导言"
+# the standard sections of the 2019/2021 formats in order, for preferring real headings over lists
+_EXPECTED_SID = {1: "s1", 2: "s2", 3: "s3", 4: "s4", 5: "s5", 6: "s6"}
 
 
 def cn_ordinal(text: str) -> int:
@@ -33,14 +43,24 @@ def cn_ordinal(text: str) -> int:
 
 
 def heading_title(rest: str) -> str | None:
-    """The heading part of a line: the whole line if short, else up to its first full stop."""
-    rest = rest.strip()
-    if re.search(r"\d\s*$", rest) and re.search(r"(?:\s\d+){1,}\s*$", rest):
+    """The heading part of the text after an ordinal: up to a line end, sentence mark, space, or
+    the year or figure a flattened page runs on with; None when it reads as a table row."""
+    line = rest.split("\n", 1)[0].rstrip()
+    if re.search(r"\d\s*$", line) and re.search(r"(?:\s\d+){1,}\s*$", line) and len(compact_str(line)) <= _TITLE_MAX + 20:
         return None  # a table row with its numbers
-    cut = re.split(r"[。:：]", rest, maxsplit=1)[0].strip()
-    if len(compact_str(cut)) > _TITLE_MAX:
+    m = _TITLE_END.search(line)
+    cut = line[: m.start()] if m else line
+    if m and m.start() == 0:
         return None
-    return cut
+    run_on = _RUN_ON.search(cut)
+    if run_on:
+        cut = cut[: run_on.start()]
+    if len(compact_str(cut)) > _TITLE_MAX:
+        w = _TITLE_WORD_END.match(cut)
+        if not w:
+            return None
+        cut = w.group(0)
+    return cut.strip() or None
 
 
 def canonical_sid(title: str, used: set[str]) -> str:
@@ -51,22 +71,43 @@ def canonical_sid(title: str, used: set[str]) -> str:
     return ""
 
 
+def _expected(n: int, title: str) -> bool:
+    sid = _EXPECTED_SID.get(n)
+    c = compact_str(title)
+    return bool(sid) and any(w in c for s, words in SECTION_KEYWORDS if s == sid for w in words)
+
+
 def _level1(text: str) -> list[tuple[int, int, str]]:
-    """(offset, ordinal, title) of accepted top-level headings."""
-    found: list[tuple[int, int, str]] = []
-    last = 0
+    """(offset, ordinal, title) of the top-level headings.
+
+    Candidates are every 一、…十、 at a boundary with a heading-shaped title. The headings are the
+    chain of consecutive ordinals (一, 二, 三 …) that scores best, a title that names the section
+    its ordinal stands for counting more: so an enumerated list in the introduction ("一、加强…
+    二、…") cannot capture the real headings that follow it.
+    """
+    cands: list[tuple[int, int, str, int]] = []
     for m in _L1.finditer(text):
         n = cn_ordinal(m.group(1))
-        if n != last + 1:
+        if not n:
             continue
-        if any(w in compact_str(m.group(2)) for w in _NOT_HEADINGS):
+        rest = text[m.end() : m.end() + 200]
+        if any(w in compact_str(rest[:30]) for w in _NOT_HEADINGS):
             continue
-        title = heading_title(m.group(2))
+        title = heading_title(rest)
         if title is None:
             continue
-        found.append((m.start(), n, f"{m.group(1)}、{title}"))
-        last = n
-    return found
+        cands.append((m.start(), n, f"{m.group(1)}、{title}", 3 if _expected(n, title) else 1))
+    best: list[tuple[int, list[int]]] = []  # per candidate: (score of best chain ending here, chain)
+    for i, (_, n, _, score) in enumerate(cands):
+        chain: tuple[int, list[int]] = (score, [i]) if n == 1 else (-1, [])
+        for j in range(i):
+            if cands[j][1] == n - 1 and best[j][0] >= 0 and best[j][0] + score > chain[0]:
+                chain = (best[j][0] + score, [*best[j][1], i])
+        best.append(chain)
+    if not best or max(b[0] for b in best) < 0:
+        return []
+    top = max(range(len(best)), key=lambda i: (best[i][0], len(best[i][1]), -i))
+    return [cands[i][:3] for i in best[top][1]]
 
 
 def _level2(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -76,7 +117,7 @@ def _level2(text: str, start: int, end: int) -> list[tuple[int, str]]:
         n = cn_ordinal(m.group(1))
         if n != last + 1:
             continue
-        title = heading_title(m.group(2))
+        title = heading_title(text[m.end() : min(end, m.end() + 200)])
         if title is None:
             continue
         found.append((m.start(), f"({m.group(1)}){title}"))

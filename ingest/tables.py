@@ -25,7 +25,14 @@ from ingest.schema import (
 )
 
 _ORDINAL = r"(?:\d\.|\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)?"  # one digit: "0 1\n2." compacts to "012."
-_TOKEN = re.compile(r"(?<![\d.])([-−]?\d+(?:\.\d+)?)(万元|元)?|(?:(?<=\s)|^)([-—–/－])(?=\s|$)")
+# A chunk: digits with the signs and decimal points glued between them ("88-720", "191690.9913"),
+# and the unit a cell may carry; a lone dash between spaces is a null marker.
+_TOKEN = re.compile(
+    r"(?<![\d.])([-−]?\d[\d.\-−]*?)(?:(万元|元|个|项|件|条)|(?=[^\d.\-−]|$|[-−](?!\d)))"
+    r"|(?:(?<=\s)|^)([-—–/－])(?=\s|$)"
+)
+# Prose that a flattened page runs on with after a table's last cell: a year, or a sentence end.
+_PROSE = re.compile(r"(?:19|20)\d{2}\s*年|。")
 
 
 _NULL_CELL = {"-", "—", "–", "/", "－", "——", "无", "N/A", "n/a", "/ "}
@@ -63,17 +70,22 @@ def field_tokens(text: str, start: int, end: int, after_label: bool) -> list[Tok
 
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
-    """Number and null-marker tokens of ``text[start:end]`` with their offsets."""
+    """Number chunks and null markers of ``text[start:end]`` with their offsets, up to the prose a
+    flattened page may run on with ("…继续办理20000022025年，…" ends the row at "2025年")."""
+    prose = _PROSE.search(text, start, end)
+    stop = prose.start() if prose else end
     tokens: list[Token] = []
-    for m in _TOKEN.finditer(text, start, end):
+    for m in _TOKEN.finditer(text, start, stop):
         if m.group(3):
             tokens.append(Token(m.group(3), None, None, "dash", m.start(), m.end()))
             continue
-        parsed = parse_number(m.group(1))
-        if parsed is None:
+        raw = m.group(1).rstrip(".-−")
+        if not raw:
             continue
-        value, _ = parsed
-        tokens.append(Token(m.group(0), value, m.group(2), "number", m.start(), m.end()))
+        parsed = parse_number(raw)
+        tokens.append(
+            Token(raw, parsed[0] if parsed else None, m.group(2), "number", m.start(1), m.end() if m.group(2) else m.start(1) + len(raw))
+        )
     return tokens
 
 

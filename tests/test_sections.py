@@ -85,7 +85,17 @@ def test_sections_tile_the_text_without_overlap(parsed):
         assert top[-1].end == len(report.text)
 
 
-def test_inline_sub_heading_is_not_split(parsed):
-    # 铜川镇 2017: "(二)改进措施" runs on inside the paragraph of "(一)存在问题"
+def test_a_sub_heading_after_a_sentence_end_is_found_wherever_the_line_breaks(parsed):
+    # 铜川镇 2017: "(二)改进措施" follows "…挑战。" on the same line as "(一)存在问题"; line breaks carry
+    # no meaning (flattened pages have none), so it is a sub-heading like its sibling
     subs = [s.title for s in parsed["003_5c938f68f70698c0.txt"].sections if s.level == 2 and s.sid == "s5"]
-    assert subs == ["(一)存在问题"]
+    assert subs == ["(一)存在问题", "(二)改进措施"]
+
+
+@pytest.mark.parametrize("name", ["000_d76d4b4009bfe151.txt", "004_1517837ce4499e82.txt", "huaian-2024.pdf"])
+def test_a_report_on_one_line_has_the_same_sections(parsed, name):
+    from ingest.pipeline import parse_report
+
+    report = parsed[name]
+    flat = parse_report(" ".join(report.text.split()), name)
+    assert [(s.sid, s.title) for s in flat.sections if s.level == 1] == TOP[name]

@@ -39,7 +39,9 @@ _WIDGET = (
 )
 _WIDGET_RUN = re.compile(rf"(?:{_WIDGET}\s*){{3,}}")
 _LAST_WIDGET = re.compile(rf"{_WIDGET}\s*")
-_TRAILER = re.compile(r"(?:\s*(?:附件下载|相关附件|相关文件|【?打印本页】?|【?关闭窗口】?|扫一扫在手机打开当前页))+\s*$")
+_TRAILER = re.compile(
+    r"(?:\s*(?:附件下载|相关附件|相关文件|【?打印本页】?|【?关闭窗口】?|扫一扫在手机打开当前页))+\s*$"
+)
 _MARKDOWN = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
 _BREADCRUMB_LINE_MAX = 200  # a breadcrumb on a line of its own (line-based pages): drop the line
 

@@ -14,12 +14,12 @@ from ingest.figures import extract_figures
 from ingest.metadata import (
     COMPILED_BY,
     detect_generation,
-    parse_period,
-    parse_published,
-    parse_signature_date,
     identify,
     looks_like_report,
     normalize_issuer,
+    parse_period,
+    parse_published,
+    parse_signature_date,
     regions_of,
 )
 from ingest.model import Discrepancy, Figure, ParsedReport, ReportMeta, Table
@@ -48,7 +48,9 @@ def parse_report(
     cleaned = clean(raw)
     text = cleaned.text
     if not looks_like_report(cleaned.header + "\n" + text):
-        raise NotAReportError("not a government information disclosure report (no sign of 信息公开 reporting in the text)")
+        raise NotAReportError(
+            "not a government information disclosure report (no sign of 信息公开 reporting in the text)"
+        )
     stat_start, stat_end = parse_period(text)
     ident = identify(
         cleaned.title,
@@ -61,9 +63,13 @@ def parse_report(
         year,
     )
     if not ident.issuer:
-        raise MissingMetadataError("no issuer found in the title, header, introduction or signature; give it with --issuer")
+        raise MissingMetadataError(
+            "no issuer found in the title, header, introduction or signature; give it with --issuer"
+        )
     if ident.year is None:
-        raise MissingMetadataError("no report year found in the title, statistics period or file name; give it with --year")
+        raise MissingMetadataError(
+            "no report year found in the title, statistics period or file name; give it with --year"
+        )
     name, name_notes = normalize_issuer(ident.issuer, raw)
     generation = detect_generation(text, ident.year)
     m = COMPILED_BY.search(cleaned.header)

@@ -46,7 +46,11 @@ def heading_title(rest: str) -> str | None:
     """The heading part of the text after an ordinal: up to a line end, sentence mark, space, or
     the year or figure a flattened page runs on with; None when it reads as a table row."""
     line = rest.split("\n", 1)[0].rstrip()
-    if re.search(r"\d\s*$", line) and re.search(r"(?:\s\d+){1,}\s*$", line) and len(compact_str(line)) <= _TITLE_MAX + 20:
+    if (
+        re.search(r"\d\s*$", line)
+        and re.search(r"(?:\s\d+){1,}\s*$", line)
+        and len(compact_str(line)) <= _TITLE_MAX + 20
+    ):
         return None  # a table row with its numbers
     m = _TITLE_END.search(line)
     cut = line[: m.start()] if m else line

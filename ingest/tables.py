@@ -84,7 +84,14 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
             continue
         parsed = parse_number(raw)
         tokens.append(
-            Token(raw, parsed[0] if parsed else None, m.group(2), "number", m.start(1), m.end() if m.group(2) else m.start(1) + len(raw))
+            Token(
+                raw,
+                parsed[0] if parsed else None,
+                m.group(2),
+                "number",
+                m.start(1),
+                m.end() if m.group(2) else m.start(1) + len(raw),
+            )
         )
     return tokens
 

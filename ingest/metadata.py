@@ -238,7 +238,8 @@ def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
             notes.append(f"place name {units[0]} does not exist; read as {fixed} (one character apart)")
             issuer = fixed + issuer[len(units[0]) :]
             units = place_units(issuer)
-    if units:
+    if units and re.search(_ORGAN_END + "$", issuer) and issuer != units[-1]:
+        # an organ ("洪泽区人民政府") is qualified; a bare place name ("云城区") already has its regions
         best: list[str] = []
         for m in re.finditer(re.escape(issuer), ctx):
             found = _parents_before(ctx, m.start())

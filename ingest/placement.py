@@ -180,8 +180,8 @@ def row_readings(row: RowRead, table: str = "") -> list[Reading]:
     """
     n, tokens = len(row.columns), row.tokens
     k = len(tokens)
-    if k == 0:
-        return []
+    if k == 0:  # a row printed with every cell empty: blanks (read as 0 by the relations)
+        return [Reading((None,) * n, "text_row")]
     singles = all(_single(t, row.columns[min(i, n - 1)]) for i, t in enumerate(tokens))
     if k == n and singles:
         return [Reading(tuple(tokens), "text_row")]
@@ -249,9 +249,26 @@ def solve_table(
             continue
         if not readings:
             unplaced.append(row)
-            reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")
+            if len(row.tokens) > len(row.columns):
+                reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")
+            else:
+                reasons.append(
+                    f"{row.row_id}: no split of '{' '.join(t.raw for t in row.tokens)}' into {len(row.columns)}"
+                    " cells satisfies the row sums (the source does not add up, or a digit is lost)"
+                )
             continue
+        if not row.tokens:
+            reasons.append(f"{row.row_id}: every cell empty in the source (blank)")
         ok = [r for r in readings if _row_ok(table, r.values())]
+        forced = _unique_by_values([r for r in readings if r.method == "segmented"])
+        if not ok and len(forced) == 1 and table != "t2":
+            # the digit run splits one way only and that way does not add up: the source is inconsistent,
+            # and its cells are what it prints
+            exact_failures.append(
+                f"{row.row_id}: row does not add up as printed ({' '.join(t.raw for t in row.tokens)})"
+            )
+            groups[row.row_id] = forced
+            continue
         if len(readings) == 1 and not ok:
             if _blank_totals(table, readings[0]):
                 blank_total_rows.add(row.row_id)
@@ -260,8 +277,10 @@ def solve_table(
             ok = readings
         if not ok:
             unplaced.append(row)
+            what = "digit runs" if any(len(_digits(t)) > 1 for t in row.tokens) else "numbers"
             reasons.append(
-                f"{row.row_id}: no placement of {len(row.tokens)} numbers on {len(row.columns)} cells satisfies the sums"
+                f"{row.row_id}: no reading of the {len(row.tokens)} {what} '{' '.join(t.raw for t in row.tokens)}' as"
+                f" {len(row.columns)} cells satisfies the row sums (the source does not add up, or a digit is lost)"
             )
             continue
         groups[row.row_id] = _unique_by_values(ok)

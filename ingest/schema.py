@@ -108,7 +108,7 @@ T3_ROWS: list[RowSpec] = [
     _t3("t3.denied.third_party_rights", "4.保护第三方合法权益", r"保护第三方合法权益"),
     _t3("t3.denied.internal_affairs", "5.属于三类内部事务信息", r"属于三类内部事务信息"),
     _t3("t3.denied.process_info", "6.属于四类过程性信息", r"属于四类过程性信息"),
-    _t3("t3.denied.enforcement_file", "7.属于行政执法案卷", r"属于行政执法案卷"),
+    _t3("t3.denied.enforcement_file", "7.属于行政执法案卷", r"属于行政执法案[卷件]"),
     _t3("t3.denied.admin_query", "8.属于行政查询事项", r"属于行政查询事项"),
     _group("t3.unable", "（四）无法提供", r"无法提供"),
     _t3("t3.unable.not_held", "1.本机关不掌握相关政府信息", r"本机关不掌握"),

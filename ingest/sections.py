@@ -11,22 +11,44 @@ from __future__ import annotations
 import re
 
 from ingest.model import Section
-from ingest.normalize import compact_str
+from ingest.normalize import compact, compact_str
 from ingest.schema import GEN_PRE2019, SECTION_KEYWORDS
 
 CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 # A heading may start a line or follow a sentence end, a closing bracket, a table value or a space:
 # a flattened page keeps its headings mid-line (issue "real reports", part 2).
 _BOUNDARY = r"(?:(?<=^)|(?<=[\s。；;！？!?：:）)」』\"”\d]))"
-_L1 = re.compile(_BOUNDARY + r"([一二三四五六七八九十]{1,2})、[ \t]*(?=\S)", re.M)
+_L1 = re.compile(r"([一二三四五六七八九十]{1,2})、[ \t]*(?=\S)", re.M)
+_AT_BOUNDARY = re.compile(_BOUNDARY)
 _L2 = re.compile(_BOUNDARY + r"[(（]([一二三四五六七八九十]{1,2})[)）][ \t]*(?=\S)", re.M)
 _NOT_HEADINGS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
 _TITLE_MAX = 40
 # where a heading's title ends when nothing but the run-on text follows it
 _TITLE_END = re.compile(r"[\s。：:；;]")
 _HEAD_WORDS = r"(?:情况|事项|措施|概述|概况|思路|计划|方向|问题|附表|附件|引言)"
-_TITLE_WORD_END = re.compile(r"^.{1,38}?" + _HEAD_WORDS)
-_RUN_ON = re.compile(r"(?<=" + _HEAD_WORDS + r")(?=\d)")  # "一、概述2012年，我局…"
+_TITLE_WORD_END = re.compile(r"^.{0,38}?" + _HEAD_WORDS)
+# "一、概述2012年，我局…", "一、总体情况（一）健全…", "一、总体情况一是…", "二、…情况第二十条…"
+_RUN_ON = re.compile(r"(?<=" + _HEAD_WORDS + r")(?=\d|[（(][一二三四五六七八九十]|[一二三四五六七八九十]是|第)")
+# Full titles of the standard sections and their common variants (§3): a flattened page runs the
+# heading into its first sentence or table caption, so the known title is cut out exactly.
+_KNOWN_TITLES = sorted(
+    [
+        "总体情况",
+        "主动公开政府信息情况",
+        "收到和处理政府信息公开申请情况",
+        "政府信息公开行政复议、行政诉讼情况",
+        "政府信息公开行政复议与行政诉讼情况",
+        "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+        "因政府信息公开申请行政复议、提起行政诉讼的情况",
+        "因政府信息公开申请行政复议、提起行政诉讼情况",
+        "存在的主要问题及改进情况",
+        "政府信息公开工作存在的主要问题及改进情况",
+        "其他需要报告的事项",
+        "需要说明的其他事项与附表",
+    ],
+    key=len,
+    reverse=True,
+)
 PREAMBLE_TITLE = "导言"
 # the standard sections of the 2019/2021 formats in order, for preferring real headings over lists
 _EXPECTED_SID = {1: "s1", 2: "s2", 3: "s3", 4: "s4", 5: "s5", 6: "s6"}
@@ -46,6 +68,10 @@ def heading_title(rest: str) -> str | None:
     """The heading part of the text after an ordinal: up to a line end, sentence mark, space, or
     the year or figure a flattened page runs on with; None when it reads as a table row."""
     line = rest.split("\n", 1)[0].rstrip()
+    c = compact(line)
+    for known in _KNOWN_TITLES:
+        if c.text.startswith(known):
+            return line[: c.end(len(known))].strip()
     if (
         re.search(r"\d\s*$", line)
         and re.search(r"(?:\s\d+){1,}\s*$", line)
@@ -100,7 +126,14 @@ def _level1(text: str) -> list[tuple[int, int, str]]:
         title = heading_title(rest)
         if title is None:
             continue
-        cands.append((m.start(), n, f"{m.group(1)}、{title}", 3 if _expected(n, title) else 1))
+        expected = _expected(n, title)
+        if not _AT_BOUNDARY.match(text, m.start()):
+            # glued to the previous word ("…246900元三、收到和处理…"): only a standard heading
+            if not expected:
+                continue
+            cands.append((m.start(), n, f"{m.group(1)}、{title}", 2))
+            continue
+        cands.append((m.start(), n, f"{m.group(1)}、{title}", 3 if expected else 1))
     best: list[tuple[int, list[int]]] = []  # per candidate: (score of best chain ending here, chain)
     for i, (_, n, _, score) in enumerate(cands):
         chain: tuple[int, list[int]] = (score, [i]) if n == 1 else (-1, [])

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.model import Section, Table
+from ingest.model import REPAIRED, VERIFIED, Section, Table
 from ingest.normalize import compact, parse_number
 from ingest.placement import RowRead, Token, solve_table
 from ingest.schema import (
+    GEN_2019,
+    GEN_2021,
     T2_ROWS,
     T3_COLUMNS,
     T4_BLOCKS,
@@ -139,7 +141,7 @@ def read_rows(text: str, start: int, end: int, anchors: list[Anchor]) -> tuple[l
     for i, (anchor, lstart, lend) in enumerate(found):
         gap_end = found[i + 1][1] if i + 1 < len(found) else end
         line_end = text.find("\n", lend)
-        line_end = end if line_end == -1 else min(line_end, end)
+        line_end = end if line_end == -1 else min(line_end, end, gap_end)
         if "\t" in text[lend:line_end]:  # a grid row: its cells are the tab-separated fields of its line
             tokens = field_tokens(text, lend, line_end, after_label=True)
             while len(tokens) > anchor.cells and tokens[-1].kind == "blank":
@@ -162,35 +164,109 @@ def _region(sections: list[Section], sid: str, text: str) -> tuple[int, int] | N
     return None
 
 
+def _t3_row_specs(generation: str, single_other: bool) -> list:
+    """T3 rows of a generation; ``single_other``: a 2021 report printing （六）其他处理 as one row."""
+    rows = t3_rows(generation)
+    if generation == GEN_2021 and single_other:
+        rows = [r for r in rows if not r.id.startswith("t3.other")]
+        at = next(i for i, r in enumerate(rows) if r.id == "t3.total_processed")
+        rows.insert(at, next(r for r in t3_rows(GEN_2019) if r.id == "t3.other"))
+    return rows
+
+
+def _line_runs(text: str, start: int, end: int, n: int) -> list[list[Token]]:
+    """Runs of exactly ``n`` space-separated numbers within one line, in order: a PDF's table rows,
+    whose numbers may stand before, after or between the lines of a wrapped label."""
+    runs = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        for m in _NUMBER_RUN.finditer(line):
+            tokens = tokenize(text, pos + m.start(), pos + m.end())
+            if len(tokens) == n:
+                runs.append(tokens)
+        pos += len(line) + 1
+    return runs
+
+
+def _usable(table: Table) -> bool:
+    return table.status in (VERIFIED, REPAIRED)
+
+
 def read_t3(text: str, sections: list[Section], generation: str) -> Table | None:
+    """T3 by label anchors; then, if that does not check, two other readings of the same text.
+
+    - A 2021 report may print （六）其他处理 as one row without its three sub-items.
+    - A PDF's wrapped labels interleave with the numbers ("0 0 0 0 0 0 0" above "1.属于国家秘密",
+      a vertical "三、本年度办理结果" cutting through labels); its rows are still the runs of seven
+      numbers in order, which are taken when there are exactly as many as rows and the checking
+      relations hold.
+    """
     region = _region(sections, "s3", text) or (0, len(text))
     cols = [c for c, _ in T3_COLUMNS]
-    anchors = [Anchor(r.id, r.key, r.cells, cols if r.cells else []) for r in t3_rows(generation)]
-    rows, problems = read_rows(text, *region, anchors)
-    if not rows:
-        return None
-    return solve_table("t3", generation, rows, problems, region)
+    readings: list[Table] = []
+    for single_other in (False, True) if generation == GEN_2021 else (False,):
+        specs = _t3_row_specs(generation, single_other)
+        anchors = [Anchor(r.id, r.key, r.cells, cols if r.cells else []) for r in specs]
+        rows, problems = read_rows(text, *region, anchors)
+        if not rows:
+            continue
+        table = solve_table("t3", GEN_2019 if single_other else generation, rows, problems, region)
+        table.generation = generation
+        if single_other:
+            table.reasons.insert(0, "（六）其他处理 printed as one row, without its sub-items")
+        readings.append(table)
+        if _usable(table):
+            return table
+        data_rows = [r for r in specs if r.cells]
+        runs = _line_runs(text, *region, len(cols))
+        if len(runs) == len(data_rows):
+            ordered = [
+                RowRead(r.id, cols, toks, toks[0].start, toks[-1].end) for r, toks in zip(data_rows, runs, strict=True)
+            ]
+            table = solve_table("t3", GEN_2019 if single_other else generation, ordered, [], region)
+            table.generation = generation
+            if _usable(table):
+                table.reasons.insert(0, "rows taken in order from the runs of seven numbers (labels interleaved)")
+                if single_other:
+                    table.reasons.insert(0, "（六）其他处理 printed as one row, without its sub-items")
+                return table
+    return readings[0] if readings else None
 
 
 _NUMERIC_LINE = re.compile(r"^[\s\d.\-—–/－无]+$")
+_NUMBER_RUN = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=[^\d.\-−]))(?:[-−]?\d[\d.]*|[-—–/－])(?:\s+(?:[-−]?\d[\d.]*|[-—–/－]))*"
+)
+_T4_HEADER_END = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉")
 
 
 def read_t4(text: str, sections: list[Section], generation: str) -> Table | None:
-    """T4 is one row of 15 numbers under a two-level header that PDFs scramble beyond matching;
-    its numbers are the lines of the section that hold nothing but numbers."""
+    """T4 is one row of 15 numbers under a two-level header that PDFs scramble beyond matching.
+
+    A real grid (tab-separated lines) gives its numeric lines. Otherwise the numbers are the
+    longest run of whitespace-separated number chunks after the header — wherever the line
+    breaks fall: one value per line, one line for the row, or the whole page on one line.
+    """
     region = _region(sections, "s4", text)
     if region is None:
         return None
     start, end = region
-    tokens: list[Token] = []
-    pos = start
-    for line in text[start:end].splitlines(keepends=True):
-        if line.strip() and _NUMERIC_LINE.match(line):
-            if "\t" in line:
+    lines = text[start:end].splitlines(keepends=True)
+    if any("\t" in line and line.strip() and _NUMERIC_LINE.match(line) for line in lines):
+        tokens: list[Token] = []
+        pos = start
+        for line in lines:
+            if line.strip() and _NUMERIC_LINE.match(line):
                 tokens.extend(field_tokens(text, pos, pos + len(line.rstrip("\n")), after_label=False))
-            else:
-                tokens.extend(tokenize(text, pos, pos + len(line)))
-        pos += len(line)
+            pos += len(line)
+    else:
+        headers = list(_T4_HEADER_END.finditer(text, start, end))
+        from_pos = headers[-1].end() if headers else start
+        runs = [m for m in _NUMBER_RUN.finditer(text, from_pos, end)]
+        if not runs:
+            return None
+        best = max(runs, key=lambda m: (sum(ch.isdigit() for ch in m.group(0)), -m.start()))
+        tokens = tokenize(text, best.start(), best.end())
     if not tokens:
         return None
     columns = [f"{b}:{c}" for b, _ in T4_BLOCKS for c, _ in T4_COLUMNS]

@@ -22,7 +22,12 @@ def test_ingest_reports_bad_files_and_keeps_the_rest(tmp_path, monkeypatch, caps
     out = capsys.readouterr().out
     assert code == 1
     assert "6 files: 2 added, 0 unchanged, 4 failed" in out
-    assert "empty file" in out and "binary file" in out and "no report title" in out and "PDF" in out
+    assert (
+        "empty file" in out
+        and "binary file" in out
+        and "not a government information disclosure report" in out
+        and "PDF" in out
+    )
     # the same files again: nothing changes, the failures are still reported
     assert main(["ingest", str(folder)]) == 1
     assert "0 added, 2 unchanged, 4 failed" in capsys.readouterr().out

@@ -27,7 +27,7 @@ def test_the_collection_is_unchanged_by_failed_files(tmp_path, monkeypatch):
     results = list(coll.ingest([bad]))
     assert [r.status for r in results] == ["failed"] * 4
     errors = " | ".join(r.error for r in results)
-    assert "too large" in errors and "no report title" in errors
+    assert "too large" in errors and "not a government information disclosure report" in errors
     assert ([r.id for r in coll.reports()], coll.vectors.count(), len(coll.facts.chunks())) == before
 
 

@@ -18,7 +18,7 @@ from index.lexical import LexicalIndex
 from index.search import Hit, expand_query, fuse, rerank
 from index.settings import Settings
 from index.vectors import VectorIndex
-from ingest.loaders import SUPPORTED, LoadError, load
+from ingest.loaders import LoadError, expand_paths, load
 from ingest.pipeline import NotAReportError, parse_report
 
 
@@ -46,15 +46,6 @@ def _checkpoint(name: str) -> None:
         if marker:
             Path(marker).write_text(name)
         time.sleep(3600)
-
-
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside folders named, in a stable order."""
-    for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
-        else:
-            yield p
 
 
 @dataclass
@@ -87,16 +78,18 @@ class Collection:
         return self._vectors
 
     # ---- writes --------------------------------------------------------------
-    def ingest_file(self, path: str | Path) -> IngestResult:
-        return next(iter(self.ingest([path])))
+    def ingest_file(self, path: str | Path, issuer: str | None = None, year: int | None = None) -> IngestResult:
+        return next(iter(self.ingest([path], issuer=issuer, year=year)))
 
-    def _prepare(self, path: str | Path) -> tuple[IngestResult, _Staged | None]:
+    def _prepare(
+        self, path: str | Path, issuer: str | None = None, year: int | None = None
+    ) -> tuple[IngestResult, _Staged | None]:
         """Load, parse and stage one file as a pending report (durable, invisible)."""
         t0 = time.perf_counter()
         result = IngestResult(str(path), "failed")
         try:
             loaded = load(path)
-            report = parse_report(loaded.text, str(path), loaded.format, loaded.content)
+            report = parse_report(loaded.text, str(path), loaded.format, loaded.content, issuer=issuer, year=year)
         except (LoadError, NotAReportError) as exc:
             result.error = str(exc)
             result.seconds = time.perf_counter() - t0
@@ -149,13 +142,19 @@ class Collection:
         result.replaced = older
         result.status = "added" if not older else "replaced"
 
-    def ingest(self, paths: Iterable[str | Path], batch: int = 16) -> Iterator[IngestResult]:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        batch: int = 16,
+        issuer: str | None = None,
+        year: int | None = None,
+    ) -> Iterator[IngestResult]:
         """Ingest files, each all-or-nothing: facts staged pending, passages embedded a batch at a time
         (one call to the vector index per batch), then each report made visible."""
         files = list(expand_paths(paths))
         for i in range(0, len(files), batch):
             t0 = time.perf_counter()
-            prepared = [self._prepare(f) for f in files[i : i + batch]]
+            prepared = [self._prepare(f, issuer, year) for f in files[i : i + batch]]
             staged = [(r, st) for r, st in prepared if st is not None]
             if staged:
                 _checkpoint("after-facts")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,6 +227,15 @@ def load_bytes(data: bytes, name: str) -> Loaded:
     if suffix in HTML_SUFFIXES:
         return Loaded(load_html(data), data, "html")
     return Loaded(decode_text(data), data, "txt")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the supported files inside folders named, in a stable order."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+        else:
+            yield p
 
 
 def max_file_bytes() -> int:

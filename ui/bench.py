@@ -42,7 +42,8 @@ def generate(n: int, out: Path) -> None:
 
 
 def ingest(folder: Path) -> None:
-    from index.collection import Collection, expand_paths
+    from index.collection import Collection
+    from ingest.loaders import expand_paths
 
     coll = Collection()
     files = list(expand_paths([folder]))

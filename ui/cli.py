@@ -28,7 +28,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     coll = Collection()
     t0 = time.perf_counter()
     results = []
-    for r in coll.ingest(args.paths):
+    for r in coll.ingest(args.paths, issuer=args.issuer, year=args.year):
         _print_result(r)
         results.append(r)
     failed = [r for r in results if r.status == "failed"]
@@ -42,6 +42,68 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("no report files found in " + ", ".join(args.paths), file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _table_summary(t) -> str:
+    parts = [
+        f"{n} {label}"
+        for n, label in (
+            (t.as_printed, "as printed"),
+            (t.placed, "placed"),
+            (t.segmented, "segmented"),
+            (t.derived, "derived"),
+            (t.ambiguous, "ambiguous"),
+            (t.lost, "lost"),
+            (t.blank, "blank"),
+        )
+        if n
+    ]
+    return f"{t.table}={t.status} ({t.cells} cells: {', '.join(parts) or 'none'})"
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ingest.audit import Outcome, as_json, audit_paths
+
+    audit = audit_paths(args.paths)
+    if args.json:
+        print(json.dumps(as_json(audit), ensure_ascii=False, indent=1, default=str))
+        return 0 if audit.files else 1
+    for f in audit.files:
+        if f.outcome == Outcome.REFUSED:
+            print(f"REFUSED  {f.path}: {f.reason}")
+            continue
+        mark = {True: "  ✓ manifest", False: f"  ✗ manifest says {f.expected}", None: ""}[f.matches_manifest]
+        raw = f" (written {f.issuer_raw})" if f.issuer_raw else ""
+        print(
+            f"OK       {f.path}: {f.issuer}{raw} {f.year} [{f.generation}, {f.format}]"
+            f"  issuer from {'+'.join(f.issuer_sources)}; year from {'+'.join(f.year_sources)}{mark}"
+        )
+        for t in f.tables.values():
+            print(f"           {_table_summary(t)}")
+            if t.status not in ("verified", "repaired", "unchecked"):
+                for reason in t.reasons[:4]:
+                    print(f"             - {reason}")
+        if f.missing_tables:
+            print(f"           not found: {', '.join(f.missing_tables)}")
+        for d in f.disagreements:
+            print(f"           text vs table: {d}")
+    for c in audit.cross_forms:
+        verdict = "same cells" if not c.differing else f"{len(c.differing)} cells differ"
+        print(f"SAME REPORT {c.issuer} {c.year}: {' / '.join(c.files)}: {c.compared} cells compared, {verdict}")
+        for d in c.differing[:10]:
+            print(f"           {d}")
+    s = audit.summary
+    print(
+        f"{s['files']} files: {s['ingestible']} ingestible, {s['refused']} refused; "
+        f"T3/T4 of 2019/2021-format reports: {s['t3_t4_verified_or_repaired']}/{s['t3_t4_tables']} verified or repaired; "
+        f"cells {s['cells']}; {s['with_text_disagreements']} reports with text-vs-table disagreements"
+        + (
+            f"; manifest: {s['manifest_matches']}/{s['manifest_checked']} issuer and year match"
+            if s["manifest_checked"]
+            else ""
+        )
+    )
+    return 0 if audit.files else 1
 
 
 def _llm_or_exit():
@@ -222,7 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="ingest report files or folders")
     p.add_argument("paths", nargs="+")
+    p.add_argument("--issuer", help="the issuer, when the files do not say it (overrides what they say)")
+    p.add_argument("--year", type=int, help="the report (statistics) year, overriding what the files say")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("audit", help="what ingestion makes of every file: metadata, tables, checks (stores nothing)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the API's JSON")

@@ -43,6 +43,8 @@ _TRAILER = re.compile(
     r"(?:\s*(?:附件下载|相关附件|相关文件|【?打印本页】?|【?关闭窗口】?|扫一扫在手机打开当前页))+\s*$"
 )
 _MARKDOWN = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
+# a page footer alone on its line ("- 2 -", "— 3 —"): text taken from a PDF, whatever the file type now
+PAGE_FOOTER = re.compile(r"^[ \t]*[-－—]\s*\d+\s*[-－—][ \t]*$", re.M)
 _BREADCRUMB_LINE_MAX = 200  # a breadcrumb on a line of its own (line-based pages): drop the line
 
 # Lines that are page furniture wherever they appear (compact form, matched at line start).
@@ -180,6 +182,22 @@ def find_title(lines: list[str]) -> tuple[str, int, int]:
     return "", -1, -1
 
 
+def _title_elsewhere(fields: dict[str, str], chrome: list[str]) -> str:
+    """A title only the crawler header or the breadcrumb gives (the body lost or abbreviated it)."""
+    for candidate in (fields.get("标题", ""), fields.get("题目", ""), fields.get("名称", "")):
+        found, _, _ = find_title([candidate])
+        if found:
+            return found
+    for span in chrome:
+        # the title is a run of words inside the crumbs: the match starting latest has no crumbs in it
+        starts = [m.start() for m in re.finditer(r"(?<!\S)\S", span)]
+        for start in reversed(starts):
+            found, _, _ = find_title([span[start:]])
+            if found:
+                return found
+    return ""
+
+
 def _body_start(lines: list[str], title: str) -> int:
     """First line that is not page header: chrome, metadata, the title or a piece of it."""
     ctitle = compact_str(title)
@@ -210,17 +228,11 @@ def _tidy(line: str) -> str:
 def clean(raw: str) -> Cleaned:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     fields, crawler_header, text = split_crawler_header(text)
-    text = _MARKDOWN.sub("", text)
+    text = PAGE_FOOTER.sub("", _MARKDOWN.sub("", text))
     text, removed = strip_inline_chrome(text)
     lines = text.split("\n")
     body_title, _, _ = find_title(lines)
-    title = body_title
-    if not title:  # a title only the header or the breadcrumb gives
-        for candidate in (fields.get("标题", ""), fields.get("题目", ""), fields.get("名称", ""), *removed):
-            found, _, _ = find_title([candidate])
-            if found:
-                title = found
-                break
+    title = body_title or _title_elsewhere(fields, removed + [x for x in lines if _is_chrome(x)])
     start = _body_start(lines, body_title)
     end = _footer_start(lines, start)
     header_lines = lines[:start]
@@ -230,6 +242,7 @@ def clean(raw: str) -> Cleaned:
     for line in lines[start:end]:
         if _is_chrome(line) and len(line) <= _BREADCRUMB_LINE_MAX:
             dropped += 1
+            removed.append(line)
             continue
         line = _tidy(line)
         if not line.strip() and "\f" not in line:

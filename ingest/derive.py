@@ -36,7 +36,7 @@ def add_derived(table: Table) -> Table:
             "t3.unable": [r for r in printed_rows if r.startswith("t3.unable.")],
             "t3.not_processed": [r for r in printed_rows if r.startswith("t3.not_processed.")],
         }
-        if table.generation == GEN_2021:
+        if table.generation == GEN_2021 and "t3.other" not in printed_rows:
             groups["t3.other"] = [r for r in printed_rows if r.startswith("t3.other.")]
         for rid, parts in groups.items():
             for cid, _ in T3_COLUMNS:
@@ -44,7 +44,7 @@ def add_derived(table: Table) -> Table:
                 cell = _sum([by_id.get(f"{p}:{cid}") for p in parts], "t3", rid, cid, formula)
                 derived.append(cell)
                 by_id[cell.id] = cell
-        for rid in printed_rows + list(groups):
+        for rid in list(dict.fromkeys(printed_rows + list(groups))):
             parts_ids = [f"{rid}:{c}" for c in T3_LEGAL_PERSON_PARTS]
             derived.append(_sum([by_id.get(p) for p in parts_ids], "t3", rid, "legal_person", " + ".join(parts_ids)))
     elif table.table == "t4":

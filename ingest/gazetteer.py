@@ -73,16 +73,17 @@ def known(unit: str) -> bool:
     return unit in by_name
 
 
-def one_off(unit: str, context: set[str] | None = None) -> str | None:
-    """The one existing division name that differs from ``unit`` in a single character (same
-    length, same suffix), when exactly one does — an OCR misreading such as 黟县 read as 黝县.
-    ``context`` (names of the report's province or city) narrows the candidates to those under them."""
+def one_off(unit: str, context: set[str] | None = None) -> list[str]:
+    """Existing division names that differ from ``unit`` in a single character (same length, same
+    suffix) — an OCR misreading such as 休宁县 read as 休宇县. ``context`` (the city or province the
+    text names right before it) keeps those under it. One candidate can be taken; several cannot
+    (黝县 under 黄山市 is one character from both 黟县 and 歙县)."""
     try:
         by_name, by_code = _names()
     except ImportError:
-        return None
+        return []
     if unit in by_name or len(unit) < 2:
-        return None
+        return []
     found = []
     for name, codes in by_name.items():
         if len(name) != len(unit) or name[-1] != unit[-1]:
@@ -94,4 +95,4 @@ def one_off(unit: str, context: set[str] | None = None) -> str | None:
             if not parents_of & context:
                 continue
         found.append(name)
-    return found[0] if len(found) == 1 else None
+    return sorted(found)

@@ -232,11 +232,19 @@ def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
     units = place_units(issuer)
     ctx = compact_str(text)
     if units and not gazetteer.known(units[0]) and level_of(units[0], 0, units) in ("county", "city"):
-        stated = {u for u in re.findall(r"[\u4e00-\u9fff]{2,4}?(?:省|市|自治区)", ctx[:5000])}
-        fixed = gazetteer.one_off(units[0], stated or None)
+        # only under the parents the text writes right before the name ("黄山市黝县"): a district
+        # created after the code table ends (2013) must not be "corrected" into a neighbour
+        stated = {ps[-1] for m in re.finditer(re.escape(units[0]), ctx) if (ps := _parents_before(ctx, m.start()))}
+        options = gazetteer.one_off(units[0], stated) if stated else []
+        fixed = options[0] if len(options) == 1 else None
+        if len(options) > 1:
+            notes.append(
+                f"place name {units[0]} does not exist; one character from {'、'.join(options)} (not corrected)"
+            )
         if fixed:
             notes.append(f"place name {units[0]} does not exist; read as {fixed} (one character apart)")
             issuer = fixed + issuer[len(units[0]) :]
+            ctx = ctx.replace(units[0], fixed)
             units = place_units(issuer)
     if units and re.search(_ORGAN_END + "$", issuer) and issuer != units[-1]:
         # an organ ("洪泽区人民政府") is qualified; a bare place name ("云城区") already has its regions
@@ -249,7 +257,7 @@ def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
         own = rank[level_of(units[0], 0, units)]
         best = [p for p in best if rank[level_of(p, 0, best + units)] < own]
         if best:
-            qualified = "".join(best) + issuer
+            qualified = best[-1] + issuer  # the nearest parent: 淮安市 for 洪泽区, not the province too
             notes.append(f"the report names itself {qualified}")
             issuer = qualified
     return issuer, notes

@@ -9,9 +9,10 @@ line, or tab-separated grid rows. A pure function of its seed.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
-from ingest.schema import T3_COLUMNS, T4_BLOCKS, t3_rows
+from ingest.schema import T2_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, t2_columns, t3_rows
 
 _PROVINCES = ["福建省", "江苏省", "广东省", "浙江省", "四川省", "湖南省", "山东省", "河南省", "云南省", "甘肃省"]
 _SYLLABLES = list("东西南北安宁平和新兴永昌德清河山湖江海阳城泉林石桥川溪岭源丰华兰云龙凤庆泰康福")
@@ -47,6 +48,7 @@ class Synthetic:
     issuer: str
     year: int
     received_total: int
+    truth: dict[str, str] = field(default_factory=dict)  # "t3/t3.granted:total" -> "12": every T2/T3/T4 cell
 
 
 def _name(rng: random.Random, n: int) -> str:
@@ -240,4 +242,16 @@ def generate(seed: int) -> Synthetic:
         issuer,
         f"{year + 1}年1月{rng.randint(5, 30)}日",
     ]
-    return Synthetic(f"synthetic-{seed:06d}.txt", "\n".join(lines) + "\n", issuer, year, received)
+    truth: dict[str, str] = {}
+    for rid, vals in t3.items():
+        for (cid, _), v in zip(T3_COLUMNS, vals, strict=True):
+            truth[f"t3/{rid}:{cid}"] = str(v)
+    for i, v in enumerate(t4):
+        truth[f"t4/{T4_BLOCKS[i // 5][0]}:{T4_COLUMNS[i % 5][0]}"] = str(v)
+    for label, vals in t2:
+        if vals is None:
+            continue
+        spec = next(r for r in T2_ROWS if gen in r.generations and re.fullmatch(r.key, label))
+        for (cid, _), v in zip(t2_columns(gen, spec.kind), vals, strict=True):
+            truth[f"t2/{spec.id}:{cid}"] = str(v).removesuffix("万元")
+    return Synthetic(f"synthetic-{seed:06d}.txt", "\n".join(lines) + "\n", issuer, year, received, truth)

@@ -173,3 +173,62 @@ def load(url: str | None, clients: int, seconds: float, port: int) -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+
+
+def degrade(n: int, seed: int = 0) -> dict[str, object]:
+    """Synthetic reports with known cells, damaged as real files are (``ingest.degrade``), parsed
+    and scored cell by cell. Prints per-table and per-damage figures; returns them too."""
+    from collections import Counter, defaultdict
+
+    from ingest.degrade import CellScore, score
+    from ingest.degrade import degrade as damage
+    from ingest.pipeline import NotAReportError, parse_report
+    from ingest.synthetic import generate as make
+
+    per_table = {t: CellScore() for t in ("t2", "t3", "t4")}
+    per_damage: dict[str, CellScore] = defaultdict(CellScore)
+    statuses: Counter[str] = Counter()
+    refused: list[str] = []
+    t0 = time.perf_counter()
+    for i in range(seed, seed + n):
+        report_in = make(i)
+        text, damages = damage(report_in.text, random.Random(i))
+        try:
+            report = parse_report(text, report_in.filename)
+        except NotAReportError as exc:
+            refused.append(f"{report_in.filename} {damages}: {exc}")
+            continue
+        statuses.update(f"{t.table}:{t.status}" for t in report.tables)
+        for table, total in per_table.items():
+            s = score(report_in.truth, report, (table,))
+            total.add(s)
+            if table != "t2":
+                for d in damages:
+                    per_damage[d].add(s)
+    elapsed = time.perf_counter() - t0
+    print(f"{n} synthetic reports, damaged and parsed in {elapsed:.1f}s ({n / elapsed:.0f}/s); refused {len(refused)}")
+    for line in refused[:5]:
+        print("  refused", line)
+    print("table  cells    right   ambiguous  unread  wrong  wrong-in-verified  right%")
+    for table, s in per_table.items():
+        print(
+            f"{table:<6} {s.total:<8} {s.right:<7} {s.ambiguous:<10} {s.unread:<7} {s.wrong:<6} "
+            f"{s.wrong_in_verified:<18} {100 * s.right / max(1, s.total):.2f}"
+        )
+    t34 = CellScore()
+    t34.add(per_table["t3"])
+    t34.add(per_table["t4"])
+    print(
+        f"T3+T4: {100 * t34.right / max(1, t34.total):.2f}% right, {t34.wrong} wrong ({t34.wrong_in_verified} in verified tables)"
+    )
+    print(
+        "T3+T4 by damage (reports carrying it): "
+        + ", ".join(
+            f"{d} {100 * s.right / max(1, s.total):.2f}%/{s.wrong} wrong" for d, s in sorted(per_damage.items())
+        )
+    )
+    print("table statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+    for s in per_table.values():
+        for example in s.wrong_examples[:5]:
+            print("  wrong:", example)
+    return {"tables": per_table, "damages": dict(per_damage), "statuses": statuses, "refused": refused}

@@ -233,6 +233,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         bench.query(args.n)
     elif args.what == "load":
         bench.load(args.url, args.clients, args.seconds, args.port)
+    elif args.what == "degrade":
+        result = bench.degrade(args.n, args.seed)
+        t34 = [result["tables"]["t3"], result["tables"]["t4"]]
+        return 1 if any(s.wrong_in_verified for s in t34) else 0
     return 0
 
 
@@ -308,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("remove", help="remove a report (its facts and passages) from the collection")
     p.add_argument("report", help="report id or its prefix")
     p.set_defaults(func=cmd_remove)
-    p = sub.add_parser("bench", help="benchmarks that print figures: generate | ingest | query | load")
+    p = sub.add_parser("bench", help="benchmarks that print figures: generate | ingest | query | load | degrade")
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
     b.add_argument("n", type=int)
@@ -322,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--clients", type=int, default=50)
     b.add_argument("--seconds", type=float, default=60)
     b.add_argument("--port", type=int, default=7870)
+    b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")
+    b.add_argument("n", type=int)
+    b.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
     p.add_argument(

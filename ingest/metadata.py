@@ -248,14 +248,7 @@ def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
             units = place_units(issuer)
     if units and re.search(_ORGAN_END + "$", issuer) and issuer != units[-1]:
         # an organ ("洪泽区人民政府") is qualified; a bare place name ("云城区") already has its regions
-        best: list[str] = []
-        for m in re.finditer(re.escape(issuer), ctx):
-            found = _parents_before(ctx, m.start())
-            if len(found) > len(best):
-                best = found
-        rank = {"province": 0, "city": 1, "county": 2, "town": 3, "other": 4}
-        own = rank[level_of(units[0], 0, units)]
-        best = [p for p in best if rank[level_of(p, 0, best + units)] < own]
+        best = stated_parents(issuer, units, ctx)
         if best:
             qualified = best[-1] + issuer  # the nearest parent: 淮安市 for 洪泽区, not the province too
             notes.append(f"the report names itself {qualified}")
@@ -384,6 +377,21 @@ def level_of(unit: str, index: int, units: list[str]) -> str:
     return "other"
 
 
+_RANK = {"province": 0, "city": 1, "county": 2, "town": 3, "other": 4}
+
+
+def stated_parents(name: str, units: list[str], ctx: str) -> list[str]:
+    """The longest chain of place units the text writes directly before ``name`` ("漳州市东山县"),
+    keeping only those above the name's own first unit."""
+    parents: list[str] = []
+    for m in re.finditer(re.escape(name), ctx):
+        found = _parents_before(ctx, m.start())
+        if len(found) > len(parents):
+            parents = found
+    own = _RANK[level_of(units[0], 0, units)]
+    return [p for p in parents if _RANK[level_of(p, 0, parents + units)] < own]
+
+
 def regions_of(issuer: str, context: str) -> dict[str, str]:
     """Region names the report states: its own name's place units, then the parents the text gives.
 
@@ -393,15 +401,7 @@ def regions_of(issuer: str, context: str) -> dict[str, str]:
     units = place_units(issuer)
     if not units:
         return {}
-    ctx = compact_str(context)
-    parents: list[str] = []
-    for m in re.finditer(re.escape(units[0]), ctx):
-        found = _parents_before(ctx, m.start())
-        if len(found) > len(parents):
-            parents = found
-    rank = {"province": 0, "city": 1, "county": 2, "town": 3, "other": 4}
-    own_level = rank[level_of(units[0], 0, units)]
-    parents = [p for p in parents if rank[level_of(p, 0, parents + units)] < own_level]
+    parents = stated_parents(units[0], units, compact_str(context))
     chain = parents + units
     regions: dict[str, str] = {}
     for i, u in enumerate(chain):

@@ -112,3 +112,18 @@ def test_openai_compatible_follow_up_and_stream(client):
     assert (
         client.post("/v1/chat/completions", json={"messages": [{"role": "system", "content": "x"}]}).status_code == 422
     )
+
+
+def test_upload_form_overrides_issuer_and_year_for_a_file_that_does_not_say_them(admin_client):
+    c, _ = admin_client
+    text = "2021年度政府信息公开工作年度报告\n一、总体情况\n本年度主动公开政府信息12条，依申请公开0件。\n".encode()
+    auth = {"Authorization": "Bearer s3cret"}
+    (refused,) = c.post("/api/reports", files={"files": ("anon.txt", text, "text/plain")}, headers=auth).json()
+    assert refused["status"] == "failed" and "--issuer" in refused["error"]
+    (added,) = c.post(
+        "/api/reports",
+        files={"files": ("anon.txt", text, "text/plain")},
+        data={"issuer": "某某县财政局", "year": "2021"},
+        headers=auth,
+    ).json()
+    assert (added["status"], added["issuer"], added["year"]) == ("added", "某某县财政局", 2021)

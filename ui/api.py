@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
@@ -379,8 +379,13 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         return detail
 
     @app.post("/api/reports", dependencies=[Depends(require_admin)])
-    async def api_upload(files: list[UploadFile] = File(...)) -> list[dict[str, Any]]:
-        """Upload report files (HTML/PDF/DOCX/TXT); a result per file. Needs the admin token."""
+    async def api_upload(
+        files: list[UploadFile] = File(...),
+        issuer: str | None = Form(None, max_length=100),
+        year: int | None = Form(None, ge=1990, le=2100),
+    ) -> list[dict[str, Any]]:
+        """Upload report files (HTML/PDF/DOCX/TXT); a result per file. Needs the admin token.
+        ``issuer``/``year`` override what the files say (for a file that does not name them)."""
         results = []
         for f in files:
             data = await f.read(MAX_UPLOAD_BYTES + 1)
@@ -392,7 +397,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             except HTTPException as exc:
                 results.append({"file": f.filename, "status": "failed", "error": exc.detail})
                 continue
-            r: IngestResult = await run_in_threadpool(coll.ingest_file, path)
+            r: IngestResult = await run_in_threadpool(coll.ingest_file, path, issuer or None, year)
             results.append(
                 {
                     "file": f.filename,

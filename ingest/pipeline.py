@@ -64,11 +64,11 @@ def parse_report(
     )
     if not ident.issuer:
         raise MissingMetadataError(
-            "no issuer found in the title, header, introduction or signature; give it with --issuer"
+            "no issuer found in the title, header, introduction or signature; give it with --issuer (upload form: issuer)"
         )
     if ident.year is None:
         raise MissingMetadataError(
-            "no report year found in the title, statistics period or file name; give it with --year"
+            "no report year found in the title, statistics period or file name; give it with --year (upload form: year)"
         )
     name, name_notes = normalize_issuer(ident.issuer, raw)
     generation = detect_generation(text, ident.year)

@@ -84,7 +84,8 @@ PATTERNS: list[Pattern] = [
     _p("text.lawsuits", rf"行政诉讼(?:案件)?(?:共)?{_NUM}(?P<unit>件|宗|起)", "件", "t4.litigation:total"),
     _p(
         "text.applications_answered",
-        rf"(?:答复|办结){_NUM}(?P<unit>件|宗)",
+        # the main verb of a clause ("…3119件，答复3050件"), not one result ("同意公开答复1件", "无法提供…答复2件")
+        rf"(?:(?<=[，,、；;])|(?<=共)|(?<=已)|(?<=均)|(?<=全部))(?:答复|办结){_NUM}(?P<unit>件|宗)",
         "件",
         "t3.total_processed:total",
         _ABOUT_REQUESTS,
@@ -105,7 +106,7 @@ PATTERNS: list[Pattern] = [
     ),
     _p(
         "text.granted",
-        rf"(?:予以公开|同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)",
+        rf"(?:予以公开|同意公开)(?:答复|申请)?{_NUM}(?P<unit>件|宗)",
         "件",
         "t3.granted:total",
         _ABOUT_REQUESTS,
@@ -119,7 +120,7 @@ PATTERNS: list[Pattern] = [
     ),
     _p(
         "text.denied",
-        rf"(?:不予公开|不同意公开)(?:申请)?{_NUM}(?P<unit>件|宗)",
+        rf"(?:不予公开|不同意公开)(?:答复|申请)?{_NUM}(?P<unit>件|宗)",
         "件",
         "t3.denied:total",
         _ABOUT_REQUESTS,

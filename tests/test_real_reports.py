@@ -191,3 +191,12 @@ def test_glued_values_and_ordinals_from_the_issue():
     text2 = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量" + row + "二、上年结转"
     t3 = next(t for t in read_tables(text2, sections, "2021") if t.table == "t3")
     assert [t3.cell(f"t3.new_received:{c}").value for c in T3] == [Decimal(2), 0, 0, 0, 0, 0, 2]
+
+
+def test_a_result_clause_is_not_read_as_the_number_of_answered_requests():
+    # scj-2025: "共受理…21件，…给予同意公开答复 1 件，不予公开答复3件，…因无法提供相关信息答复2件" — 1/3/2 are results
+    scj = parse("pingtan-depts/scj-2025.txt")
+    answered = [f.value for f in scj.figures if f.metric == "text.applications_answered"]
+    assert answered == []
+    assert [f.value for f in scj.figures if f.metric == "text.granted"] == [1]
+    assert not [d for d in scj.discrepancies if d.cell == "t3.total_processed:total"]

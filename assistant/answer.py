@@ -22,6 +22,7 @@ from index.facts import FigureRow, ReportRow
 from index.search import wanted_sections
 from ingest.normalize import format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
+from ingest.tables import row_quote
 
 ANSWERED, PARTIAL, NOT_FOUND = "answered", "partial", "not_found"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -168,7 +169,7 @@ def _table_value(
     t = tables.get(cell.table)
     gen = t.generation if t else report.generation
     rlabel, clabel = row_label(row_id, gen), column_label(row_id, col_id, gen)
-    quote = _line_at(coll.facts.text(report.id), cell.start, cell.end)
+    quote = row_quote(coll.facts.text(report.id), row_id, cell.start, cell.end)
     if not _CJK.search(quote):  # one value per line, or T4's bare number row
         quote = f"{rlabel}（{clabel}）：{quote or cell.value_text}"
     cid = comp.cite(
@@ -219,7 +220,7 @@ def _legacy_value(comp: Composer, coll: Collection, report: ReportRow, metric: M
     for cell in coll.facts.cells([report.id], None, "this_year"):
         label = cell.row_id.removeprefix("legacy.")
         if cell.table == "legacy" and any(w in label for w in words) and cell.status == "number":
-            quote = _line_at(coll.facts.text(report.id), cell.start, cell.end)
+            quote = row_quote(coll.facts.text(report.id), cell.row_id, cell.start, cell.end)
             cid = comp.cite(
                 report,
                 section="",
@@ -274,7 +275,14 @@ def _prose_values(comp: Composer, coll: Collection, report: ReportRow, metric: M
 
 def _quality_note(method: str, table_status: str, reasons: list[str], lang: str) -> str:
     notes = []
-    if method in ("placed", "segmented"):
+    if method in ("placed", "segmented") and table_status == "inconsistent":
+        notes.append(
+            "原文表格丢失了单元格边界，此值是原文数字唯一的拆分，但未能经勾稽关系确认"
+            if lang == "zh"
+            else "the source lost the table's cell boundaries; this is the only split of its digits, "
+            "but the checking relations do not confirm it"
+        )
+    elif method in ("placed", "segmented"):
         notes.append(
             "原文表格丢失了单元格边界，此值经勾稽关系唯一确定"
             if lang == "zh"

@@ -20,6 +20,7 @@ from ingest.schema import (
     GEN_2021,
     T2_ROWS,
     T3_COLUMNS,
+    T3_ROWS,
     T4_BLOCKS,
     T4_COLUMNS,
     t2_columns,
@@ -300,6 +301,33 @@ _LEGACY_ROW = re.compile(
 _LEGACY_NUMBERING = re.compile(
     r"^(?:其中[:：]?\s*)?(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])\s*"
 )
+
+
+_ROW_QUOTE_MAX = 240  # a line longer than this is a flattened page: quote the row, not the line
+
+
+def row_quote(text: str, row_id: str, start: int | None, end: int | None) -> str:
+    """The printed row a cell stands in, for a citation: its line when lines are rows, else (a
+    flattened page) from the row's label to the end of its numbers — never the whole page."""
+    if start is None:
+        return ""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end or start)
+    b = len(text) if b == -1 else b
+    if b - a <= _ROW_QUOTE_MAX:
+        return " ".join(text[a:b].replace("\f", "").split())
+    runs = _NUMBER_RUN.finditer(text, max(a, start - 80), min(b, (end or start) + 80))
+    run = next((m for m in runs if m.start() <= start < m.end()), None)
+    run_start, run_end = (run.start(), run.end()) if run else (start, end or start)
+    key = next((r.key for r in (*T3_ROWS, *T2_ROWS) if r.id == row_id), None)
+    label_start = run_start
+    if key:
+        window_start = max(a, run_start - 120)
+        comp = compact(text[window_start:run_start])
+        found = list(re.finditer(_ORDINAL + key, comp.text))
+        if found:
+            label_start = window_start + comp.start(found[-1].start())
+    return " ".join(text[label_start:run_end].split())
 
 
 def read_legacy(text: str) -> Table | None:

@@ -16,6 +16,9 @@ from ingest.metadata import _unit_at, place_units
 
 BODY_SUFFIXES = ("人民政府办公室", "人民政府办公厅", "政府办公室", "人民政府", "政府办", "办公室", "政府")
 EN_SUFFIX = {
+    "综合实验区": "Comprehensive Experimental Zone",
+    "经济开发区": "Economic Development Zone",
+    "新区": "New Area",
     "自治区": "Autonomous Region",
     "自治州": "Autonomous Prefecture",
     "自治县": "Autonomous County",
@@ -59,6 +62,14 @@ def aliases(issuer: str) -> list[Alias]:
             out.add(issuer[: -len(suffix)] + "政府")
     units = place_units(issuer)
     english: set[str] = set()
+    place = "".join(units)
+    dept = issuer[len(place) :] if units and issuer.startswith(place) else ""
+    if len(dept) >= 3 and not dept.startswith(BODY_SUFFIXES) and not dept.startswith("人民"):
+        # a department as people name it without its place: "交通与建设局", "市场监督管理局"
+        out.add(dept)
+        for suffix in ("综合实验区", "经济开发区", "新区"):
+            if place.endswith(suffix) and len(place) > len(suffix) + 1:
+                out.add(place[: -len(suffix)] + dept)  # "平潭交通与建设局"
     if units:
         own = units[-1]
         out.add(own)

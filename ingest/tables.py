@@ -117,14 +117,12 @@ def _find_anchors(text: str, start: int, end: int, anchors: list[Anchor]) -> lis
         m = rx.search(comp.text, pos)
         if not m:
             continue
-        if not anchor.cells:
-            # a group label or caption: accept only before the next data row's label
-            nxt = next(
-                (compiled[j].search(comp.text, pos) for j in range(i + 1, len(anchors)) if anchors[j].cells),
-                None,
-            )
-            if nxt is not None and nxt.start() < m.start():
-                continue
+        # a label found only after the labels that follow it is not this row (a row the source
+        # omits: "规章" then matches a word of the prose after the table and would swallow the rest)
+        later = [compiled[j].search(comp.text, pos) for j in range(i + 1, min(len(anchors), i + 4))]
+        later = [x for x in later if x is not None]
+        if later and min(x.start() for x in later) < m.start():
+            continue
         found.append((anchor, start + comp.start(m.start()), start + comp.end(m.end())))
         pos = m.end()
     return found
@@ -285,7 +283,11 @@ def read_t2(text: str, sections: list[Section], generation: str) -> Table | None
             continue
         cols = [c for c, _ in t2_columns(generation, r.kind)] if r.kind != "caption" else []
         anchors.append(Anchor(r.id, r.key, len(cols), cols))
-    rows, problems = read_rows(text, *region, anchors)
+    # the table starts at its first caption: the section's prose before it names 规范性文件 and 行政许可 too
+    comp = compact(text[region[0] : region[1]])
+    first = re.search(r"第二十条第\([一五六八九]\)项", comp.text)
+    start = region[0] + comp.start(first.start()) if first else region[0]
+    rows, problems = read_rows(text, start, region[1], anchors)
     if not rows:
         return None
     return solve_table("t2", generation, rows, problems, region)

@@ -349,7 +349,7 @@ METRICS: list[Metric] = [
         {"2019": "t2.licensing:decisions", "2021": "t2.licensing:decisions"},
         [],
         ["行政许可", "许可"],
-        ["licens", "permit"],
+        ["licens", "licenc", "permit"],
     ),
     _m(
         "penalty",

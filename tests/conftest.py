@@ -54,3 +54,16 @@ def client(collection):
     from ui.api import create_app
 
     return TestClient(create_app(collection, with_ui=False))
+
+
+@pytest.fixture(scope="session")
+def corpus_collection(tmp_path_factory):
+    """The samples and the 42 real reports of samples/corpus (copies of shared/corpus) in one collection."""
+    from index.collection import Collection
+    from index.settings import Settings
+
+    home = tmp_path_factory.mktemp("gongkai-corpus-home")
+    coll = Collection(Settings.from_env(home))
+    results = list(coll.ingest([SAMPLES, ROOT / "samples" / "corpus"]))
+    assert [r.status for r in results] == ["added"] * len(results), [r.error for r in results if r.error]
+    return coll

@@ -61,3 +61,32 @@ def test_retrieval_and_the_naive_baseline(collection):
     )
     assert combined_ours - combined_naive >= 0.30
     assert float(dict(naive_narr.rows())["all"]["R@5"]) < float(rows["all"]["R@5"])
+
+
+CORPUS_SET = Path(__file__).parent / "devset" / "corpus.jsonl"
+
+
+def test_corpus_set_is_large_and_varied():
+    items = load_set(CORPUS_SET)
+    assert len(items) >= 120
+    assert sum(i["lang"] == "en" for i in items) >= 0.2 * len(items)
+    assert {"lookup", "not_found", "compare", "rank", "coverage", "follow_up", "share", "difference"} <= {
+        i["kind"] for i in items
+    }
+
+
+@pytest.mark.slow
+def test_corpus_questions_per_kind(corpus_collection):
+    """Questions written from the real reports of samples/corpus: ≥ 95% in every kind."""
+    from collections import defaultdict
+
+    report = run(CORPUS_SET, corpus_collection)
+    print(report.table())
+    by_kind = defaultdict(list)
+    for r in report.results:
+        by_kind[r.kind].append(r.passed)
+    for kind, oks in by_kind.items():
+        assert sum(oks) / len(oks) >= 0.95, (kind, report.table())
+    for r in report.results:
+        if r.kind == "not_found":
+            assert not r.answer.facts, (r.question, r.answer.answer)

@@ -321,6 +321,11 @@ def row_quote(text: str, row_id: str, start: int | None, end: int | None) -> str
     runs = _NUMBER_RUN.finditer(text, max(a, start - 80), min(b, (end or start) + 80))
     run = next((m for m in runs if m.start() <= start < m.end()), None)
     run_start, run_end = (run.start(), run.end()) if run else (start, end or start)
+    tail = text[run_start:run_end]
+    if re.search(r"\d\.$", tail):  # "…2600000 262." ends with the next row's ordinal
+        run_end -= 2
+    elif text.startswith("年", run_end) and re.search(r"\d(?:19|20)\d\d$", tail):  # "…20000022025年"
+        run_end -= 4
     key = next((r.key for r in (*T3_ROWS, *T2_ROWS) if r.id == row_id), None)
     label_start = run_start
     if key:

@@ -200,3 +200,14 @@ def test_a_result_clause_is_not_read_as_the_number_of_answered_requests():
     assert answered == []
     assert [f.value for f in scj.figures if f.metric == "text.granted"] == [1]
     assert not [d for d in scj.discrepancies if d.cell == "t3.total_processed:total"]
+
+
+def test_a_citation_of_a_flattened_page_quotes_the_row_without_its_neighbours():
+    from ingest.tables import row_quote
+
+    zrz = parse("pingtan-depts/zrz-2022.txt")
+    cell = next(t for t in zrz.tables if t.table == "t3").cell("t3.unable.not_held:total")
+    assert row_quote(zrz.text, "t3.unable.not_held", cell.start, cell.end) == "1.本机关不掌握相关政府信息 2600000 26"
+    scj = parse("pingtan-depts/scj-2025.txt")
+    cell = next(t for t in scj.tables if t.table == "t3").cell("t3.carried_forward:total")
+    assert row_quote(scj.text, "t3.carried_forward", cell.start, cell.end) == "四、结转下年度继续办理2000002"

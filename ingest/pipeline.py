@@ -93,8 +93,9 @@ def parse_report(
         year_sources=ident.year_sources,
     )
     sections = split_sections(text, generation)
-    tables = [add_derived(t) for t in read_tables(text, sections, generation)]
     figures = extract_figures(text, sections)
+    stated = frozenset(f.value for f in figures if f.metric == "text.proactive_items" and not f.qualifier)
+    tables = [add_derived(t) for t in read_tables(text, sections, generation, stated)]
     discrepancies = text_vs_table(tables, figures)
     flags = name_notes + [
         f"text says {format_value(d.text_value)} where {d.cell} is {format_value(d.table_value)}" for d in discrepancies

@@ -211,3 +211,25 @@ def test_a_citation_of_a_flattened_page_quotes_the_row_without_its_neighbours():
     scj = parse("pingtan-depts/scj-2025.txt")
     cell = next(t for t in scj.tables if t.table == "t3").cell("t3.carried_forward:total")
     assert row_quote(scj.text, "t3.carried_forward", cell.start, cell.end) == "四、结转下年度继续办理2000002"
+
+
+def test_a_flattened_pre2019_statistics_table_reads_row_by_row():
+    def cells(name: str) -> dict:
+        report = parse(f"pingtan-depts/{name}")
+        table = next(t for t in report.tables if t.table == "legacy")
+        return {c.id: (c.value if c.value is not None else c.status) for c in table.cells}
+
+    # "主动公开信息数 条 33 83 其中：1、网站公开 条 23 56 2、政府公报公开 条 0 0 …": ordinals are not values
+    shs = cells("shs-2013.txt")
+    assert shs["legacy.网站公开:this_year"] == 23 and shs["legacy.网站公开:cumulative"] == 56
+    assert shs["legacy.网上申请数:this_year"] == 3 and shs["legacy.当面申请数:cumulative"] == 0
+    # "主动公开文件数条475582其中：1.政府网站公开数条4755822.政府公报公开数条00": the text's "475条" splits the
+    # first pair, the sub-items adding up to it split the second
+    s17 = cells("shs-2017.txt")
+    assert (s17["legacy.主动公开文件数:this_year"], s17["legacy.主动公开文件数:cumulative"]) == (475, 582)
+    assert (s17["legacy.政府网站公开数:this_year"], s17["legacy.政府网站公开数:cumulative"]) == (475, 582)
+    # a one-column table with full-width list dots ("1．网站公开 条 6"), and its signature date is no row
+    assert cells("jtj-2009.txt")["legacy.主动公开信息数:this_year"] == 6
+    assert not any("国土资源局" in k for k in cells("zrz-2016.txt"))
+    # nothing decides "158158" (158|158 contradicts the parent's 158|169): candidates, not a guess
+    assert cells("scj-2015.txt")["legacy.政府网站公开数:this_year"] == "ambiguous"

@@ -300,7 +300,39 @@ def parse_signature_date(text: str) -> date | None:
             dates = split_date_run(c)
             if len(dates) == 1:
                 return dates[0]
+    # a flattened page: the date closes the text ("…局 2023年1月6日", "…二○一四年十二月二十日"), followed at
+    # most by a print mark or a contact note
+    tail = compact_str(text[-160:])
+    end = r"(?:印发|[(（](?:此件主动公开|联系人)[^)）]*[)）])?$"
+    m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日" + end, tail)
+    if m:
+        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.search(
+        r"([〇○零一二三四五六七八九]{4})年([元正一二三四五六七八九十]{1,2})月([一二三四五六七八九十廿卅]{1,3})日" + end,
+        tail,
+    )
+    if m:
+        return _cn_numeral_date(*m.groups())
     return None
+
+
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def _cn_small(text: str) -> int:
+    """一…三十一 ("元" and "正" are the first month)."""
+    if text in ("元", "正"):
+        return 1
+    text = text.replace("廿", "二十").replace("卅", "三十")
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+    return _CN_DIGIT.get(text, 0)
+
+
+def _cn_numeral_date(year: str, month: str, day: str) -> date | None:
+    """二○一○年四月十日 -> 2010-04-10; 二○一一年元月二十日 -> 2011-01-20."""
+    return _date(int("".join(str(_CN_DIGIT[c]) for c in year)), _cn_small(month), _cn_small(day))
 
 
 def _unit_at(text: str, pos: int) -> str | None:

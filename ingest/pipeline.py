@@ -7,6 +7,7 @@ Pure: text in, data out. Reading files (and their encodings and formats) is
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from ingest.clean import clean
 from ingest.derive import add_derived
@@ -100,6 +101,8 @@ def parse_report(
     flags = name_notes + [
         f"text says {format_value(d.text_value)} where {d.cell} is {format_value(d.table_value)}" for d in discrepancies
     ]
+    if meta.signature_date and ident.year and meta.signature_date < date(ident.year, 12, 31):
+        flags.append(f"signature date {meta.signature_date.isoformat()} is before the end of report year {ident.year}")
     if stat_start is not None and stat_start.year != ident.year:
         flags.append(f"report year {ident.year} differs from statistics period {stat_start.isoformat()}")
     for t in tables:

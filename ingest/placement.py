@@ -35,6 +35,7 @@ from ingest.model import (
 from ingest.normalize import nfkc
 from ingest.schema import DECIMAL_COLUMNS, IMPLIED_UNITS, SIGNED_COLUMNS, T3_OUTCOME_ROWS
 
+_COL_NAMES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 JOINT_LIMIT = 200_000  # readings combinations tried across rows before giving up on joint solving
 ZERO = Decimal(0)
 
@@ -216,11 +217,11 @@ def _column_ok(generation: str, vectors: dict[str, tuple[Decimal, ...]]) -> list
             left = vectors["t3.new_received"][c] + vectors["t3.carried_over"][c]
             right = vectors["t3.total_processed"][c] + vectors["t3.carried_forward"][c]
             if left != right:
-                failures.append(f"rel1 col {c}: 一+二={left} ≠ （七）+四={right}")
+                failures.append(f"rel1 {_COL_NAMES[c]}: 一+二={left} ≠ （七）+四={right}")
         if "t3.total_processed" in vectors and all(r in vectors for r in outcomes):
             total = sum(vectors[r][c] for r in outcomes)
             if total != vectors["t3.total_processed"][c]:
-                failures.append(f"rel2 col {c}: Σ办理结果={total} ≠ （七）={vectors['t3.total_processed'][c]}")
+                failures.append(f"rel2 {_COL_NAMES[c]}: Σ办理结果={total} ≠ （七）={vectors['t3.total_processed'][c]}")
     return failures
 
 

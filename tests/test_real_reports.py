@@ -233,3 +233,11 @@ def test_a_flattened_pre2019_statistics_table_reads_row_by_row():
     assert not any("国土资源局" in k for k in cells("zrz-2016.txt"))
     # nothing decides "158158" (158|158 contradicts the parent's 158|169): candidates, not a guess
     assert cells("scj-2015.txt")["legacy.政府网站公开数:this_year"] == "ambiguous"
+
+
+def test_signature_dates_at_the_end_of_a_flattened_page_in_either_numerals():
+    assert parse("pingtan-depts/zrz-2022.txt").meta.signature_date.isoformat() == "2023-01-06"
+    zrz14 = parse("pingtan-depts/zrz-2014.txt")  # "…常规化、日常化。 二○一四年十二月二十日"
+    assert zrz14.meta.signature_date.isoformat() == "2014-12-20"
+    lyy = parse("pingtan-depts/lyy-2021.txt")  # signed "2021年1月25日" for the 2021 report: the source's slip, flagged
+    assert any("before the end of report year 2021" in f for f in lyy.flags)

@@ -76,7 +76,7 @@ def tidy_issuer(issuer: str) -> str:
 
 
 def _is_chrome(line: str) -> bool:
-    return bool(_CHROME_LINE.match(compact_str(line)))
+    return bool(_CHROME_LINE.match(compact_str(line[:80])))  # chrome is recognised by how a line starts
 
 
 _META_LINE = re.compile(
@@ -213,7 +213,7 @@ def _body_start(lines: list[str], title: str) -> int:
 
 def _footer_start(lines: list[str], body_start: int) -> int:
     for i in range(body_start, len(lines)):
-        if _FOOTER_MARKER.match(compact_str(lines[i])):
+        if _FOOTER_MARKER.match(compact_str(lines[i][:80])):
             rest = [compact_str(x) for x in lines[i:]]
             if all(len(x) <= _FOOTER_LINE_MAX for x in rest):
                 return i

@@ -181,9 +181,11 @@ def identify(
     title, _, _ = find_title(text.splitlines()[:60])
     add_title(title, "title")
     header_title = next((fields[k] for k in _TITLE_KEYS if fields.get(k)), "")
-    if not header_title:
+    if not header_title and not title:  # page chrome holding the only title (a breadcrumb)
         header_title, _, _ = find_title(header.splitlines())
-    add_title(header_title, "header")
+    add_title(
+        header_title, "header"
+    )  # a crawler's 标题 field is a source of its own; the title lines set aside are not
     head = compact_str(text[:1500])
     for m in _INTRO.finditer(head):
         name = _INTRO_LEAD.sub("", m.group("issuer"))

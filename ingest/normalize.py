@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "＂": '"'})
 _WS = re.compile(r"\s", re.UNICODE)
@@ -38,22 +39,32 @@ class Compact:
         return self.offsets[i - 1] + 1 if i > 0 else 0
 
 
+@lru_cache(maxsize=8192)
+def _compact_char(ch: str) -> str:
+    """A character's NFKC form without whitespace ("" for a space, "(" for "（")."""
+    return "".join(c for c in nfkc(ch) if not _WS.match(c))
+
+
+@lru_cache(maxsize=64)
 def compact(text: str) -> Compact:
+    """Cached: the same report text is compacted by several stages."""
     chars: list[str] = []
     offsets: list[int] = []
+    prev_digit = False
     for i, ch in enumerate(text):
-        norm = nfkc(ch)
+        norm = _compact_char(ch)
+        if norm == "、" and prev_digit:
+            norm = "."  # "1、" -> "1."
         for c in norm:
-            if _WS.match(c):
-                continue
-            if c in "、" and i > 0 and text[i - 1].isdigit():
-                c = "."  # "1、" -> "1."
             chars.append(c)
             offsets.append(i)
+        prev_digit = ch.isdigit()
     return Compact("".join(chars), tuple(offsets), len(text))
 
 
+@lru_cache(maxsize=32)
 def compact_str(text: str) -> str:
+    """Compact text alone; cached, since several stages compact the same report text."""
     return compact(text).text
 
 

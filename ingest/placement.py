@@ -17,6 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest.model import (
     AMBIGUOUS,
@@ -86,10 +87,14 @@ class TooManyReadings(Exception):
 def _piece_ok(piece: str, column: str) -> bool:
     """Whether a run of characters can be one cell of ``column``: no leading zeros (but a lone 0),
     a sign only where 本年增/减 allows it, a decimal point only in an amount column."""
+    return _piece_ok_cid(piece, column.split(":")[-1])
+
+
+@lru_cache(maxsize=65536)
+def _piece_ok_cid(piece: str, cid: str) -> bool:
     m = _PIECE.match(piece)
     if not m:
         return False
-    cid = column.split(":")[-1]
     if m.group("sign") and cid not in SIGNED_COLUMNS:
         return False
     return not (m.group("frac") and cid not in DECIMAL_COLUMNS)
@@ -118,11 +123,14 @@ def split_readings(row: RowRead, table: str) -> list[Reading]:
     tokens = row.tokens
     out: list[Reading] = []
     budget = [SEARCH_LIMIT]
+    raws = [_digits(t) if t.kind == "number" else "" for t in tokens]
+    # characters still to place after token i (a non-number token fills one cell)
+    after = [0] * (len(tokens) + 1)
+    for i in range(len(tokens) - 1, -1, -1):
+        after[i] = after[i + 1] + (len(raws[i]) if tokens[i].kind == "number" else 1)
+    t3_parts = n - 1 if table == "t3" else 0  # T3: six parts, then their total
 
-    def pieces_of(tok: Token) -> str:
-        return _digits(tok)
-
-    def dfs(ti: int, offset: int, cells: list[Token]) -> None:
+    def dfs(ti: int, offset: int, cells: list[Token], part_sum: Decimal) -> None:
         budget[0] -= 1
         if budget[0] < 0:
             raise TooManyReadings
@@ -140,12 +148,13 @@ def split_readings(row: RowRead, table: str) -> list[Reading]:
         tok = tokens[ti]
         if tok.kind != "number":
             if offset == 0:
-                dfs(ti + 1, 0, [*cells, tok])
+                dfs(ti + 1, 0, [*cells, tok], part_sum)
             return
-        raw = pieces_of(tok)
-        digits_left = sum(len(pieces_of(t)) if t.kind == "number" else 1 for t in tokens[ti + 1 :])
+        raw = raws[ti]
+        digits_left = after[ti + 1]
         chunks_left = len(tokens) - ti - 1
         col = row.columns[ci]
+        cells_after = n - ci - 1
         for end in range(offset + 1, len(raw) + 1):
             piece = raw[offset:end]
             if not _piece_ok(piece, col):
@@ -153,21 +162,26 @@ def split_readings(row: RowRead, table: str) -> list[Reading]:
                     break  # no longer piece starting here can be a number
                 continue
             last = end == len(raw)
-            cells_after = n - ci - 1
             if last:
                 if chunks_left > cells_after:
                     continue
             elif (len(raw) - end) + digits_left < cells_after or cells_after < 1 + chunks_left:
                 continue
             value = Decimal(piece)
+            if ci < t3_parts:
+                # the parts add up to the total, which has at most the digits the other parts leave
+                total_digits = (len(raw) - end) + digits_left - (t3_parts - ci - 1)
+                if total_digits <= 0 or part_sum + value >= 10**total_digits:
+                    break  # a longer piece is larger still
             unit = tok.unit if last else None
             piece_tok = Token(piece, value, unit, "number", tok.start + offset, tok.end if last else tok.start + end)
+            next_sum = part_sum + value if ci < t3_parts else part_sum
             if last:
-                dfs(ti + 1, 0, [*cells, piece_tok])
+                dfs(ti + 1, 0, [*cells, piece_tok], next_sum)
             else:
-                dfs(ti, end, [*cells, piece_tok])
+                dfs(ti, end, [*cells, piece_tok], next_sum)
 
-    dfs(0, 0, [])
+    dfs(0, 0, [], ZERO)
     return out
 
 
@@ -223,6 +237,50 @@ def _column_ok(generation: str, vectors: dict[str, tuple[Decimal, ...]]) -> list
             if total != vectors["t3.total_processed"][c]:
                 failures.append(f"rel2 {_COL_NAMES[c]}: Σ办理结果={total} ≠ （七）={vectors['t3.total_processed'][c]}")
     return failures
+
+
+def _joint_keep(
+    generation: str,
+    groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]],
+    multi: list[str],
+    fixed: dict[str, tuple[Decimal, ...]],
+) -> dict[str, set[tuple[Decimal, ...]]]:
+    """The readings of each undecided row that take part in some combination satisfying relations 1
+    and 2 column by column. Both relations are sums with coefficients +1/−1 per row (一+二−（七）−四 = 0,
+    Σ办理结果−（七） = 0), so each combination only adds its rows' contributions to the fixed rows' sums."""
+    present = set(groups)
+    need1 = ("t3.new_received", "t3.carried_over", "t3.total_processed", "t3.carried_forward")
+    outcomes = T3_OUTCOME_ROWS[generation]
+    use1 = all(r in present for r in need1)
+    use2 = "t3.total_processed" in present and all(r in present for r in outcomes)
+
+    def coef(rid: str) -> tuple[int, int]:
+        c1 = (1 if rid in need1[:2] else -1 if rid in need1[2:] else 0) if use1 else 0
+        c2 = (1 if rid in outcomes else -1 if rid == "t3.total_processed" else 0) if use2 else 0
+        return c1, c2
+
+    base1 = [ZERO] * 7
+    base2 = [ZERO] * 7
+    for rid, vec in fixed.items():
+        c1, c2 = coef(rid)
+        for c in range(7):
+            base1[c] += c1 * vec[c]
+            base2[c] += c2 * vec[c]
+    options = []
+    for rid in multi:
+        c1, c2 = coef(rid)
+        options.append([(vec, tuple(c1 * v for v in vec), tuple(c2 * v for v in vec)) for vec in groups[rid]])
+    keep: dict[str, set[tuple[Decimal, ...]]] = {rid: set() for rid in multi}
+    for choice in itertools.product(*options):
+        ok = True
+        for c in range(7):
+            if base1[c] + sum(o[1][c] for o in choice) != 0 or base2[c] + sum(o[2][c] for o in choice) != 0:
+                ok = False
+                break
+        if ok:
+            for rid, o in zip(multi, choice, strict=True):
+                keep[rid].add(o[0])
+    return keep
 
 
 def _unique_by_values(readings: list[Reading]) -> dict[tuple[Decimal, ...], list[Reading]]:
@@ -295,13 +353,7 @@ def solve_table(
         for rid in multi:
             combos *= len(groups[rid])
         if multi and combos <= JOINT_LIMIT:
-            keep: dict[str, set[tuple[Decimal, ...]]] = {rid: set() for rid in multi}
-            for choice in itertools.product(*(list(groups[rid]) for rid in multi)):
-                vectors = dict(fixed)
-                vectors.update(zip(multi, choice, strict=False))
-                if not _column_ok(generation, vectors):
-                    for rid, vec in zip(multi, choice, strict=False):
-                        keep[rid].add(vec)
+            keep = _joint_keep(generation, groups, multi, fixed)
             if all(keep.values()):
                 for rid in multi:
                     groups[rid] = {v: rs for v, rs in groups[rid].items() if v in keep[rid]}
@@ -394,7 +446,13 @@ def solve_table(
         failures += [f for f in _column_ok(generation, known)]
     status = _status(table, cells, methods, failures, unplaced, problems)
     reasons = failures + reasons
-    if methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE):
+    if methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE) and table == "t2":
+        reasons.insert(
+            0,
+            "cell boundaries lost in the source; a cell is read where its digits allow one reading only, "
+            "the others keep their candidates (T2 has no checking relation)",
+        )
+    elif methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE):
         reasons.insert(
             0, "cell boundaries lost in the source; positions recovered with the checking relations (blanks read as 0)"
         )

@@ -32,7 +32,7 @@ $(VENV)/.local-llm: $(STAMP)
 	touch $@
 
 run: setup
-	$(BIN)/gongkai serve --host $(HOST) --port $(PORT) --ingest samples/reports
+	$(BIN)/gongkai serve --host $(HOST) --port $(PORT) --ingest samples/reports samples/corpus
 
 lint: setup
 	$(BIN)/ruff check .

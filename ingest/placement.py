@@ -77,7 +77,7 @@ class RowSolution:
 
 
 _PIECE = re.compile(r"^(?P<sign>-)?(?P<int>0|[1-9]\d*)(?P<frac>\.\d+)?$")
-SEARCH_LIMIT = 300_000  # partial readings explored per row before the row is declared unreadable
+SEARCH_LIMIT = 50_000  # partial readings explored per table; past it the rows left are unread, never a crash
 
 
 class TooManyReadings(Exception):
@@ -112,7 +112,7 @@ def _single(token: Token, column: str) -> bool:
     return token.kind != "number" or _piece_ok(_digits(token), column)
 
 
-def split_readings(row: RowRead, table: str) -> list[Reading]:
+def split_readings(row: RowRead, table: str, budget: list[int] | None = None) -> list[Reading]:
     """Every reading of a row's chunks as cells in order, each chunk one cell or several glued ones.
 
     Whitespace in the source is a cell boundary; a chunk with no whitespace inside ("291000030",
@@ -122,7 +122,7 @@ def split_readings(row: RowRead, table: str) -> list[Reading]:
     n = len(row.columns)
     tokens = row.tokens
     out: list[Reading] = []
-    budget = [SEARCH_LIMIT]
+    budget = budget if budget is not None else [SEARCH_LIMIT]
     raws = [_digits(t) if t.kind == "number" else "" for t in tokens]
     # characters still to place after token i (a non-number token fills one cell)
     after = [0] * (len(tokens) + 1)
@@ -185,7 +185,7 @@ def split_readings(row: RowRead, table: str) -> list[Reading]:
     return out
 
 
-def row_readings(row: RowRead, table: str = "") -> list[Reading]:
+def row_readings(row: RowRead, table: str = "", budget: list[int] | None = None) -> list[Reading]:
     """Every reading of a row: as printed, with dropped blanks placed, or with glued runs split.
 
     A row printed with one valid number per cell is read as printed. Otherwise both ways of
@@ -209,7 +209,7 @@ def row_readings(row: RowRead, table: str = "") -> list[Reading]:
                 cells[pos] = tok
             if all(_single(tok, row.columns[pos]) for pos, tok in zip(positions, tokens, strict=False)):
                 readings.append(Reading(tuple(cells), "placed"))
-    readings.extend(split_readings(row, table))
+    readings.extend(split_readings(row, table, budget))
     return readings
 
 
@@ -299,12 +299,15 @@ def solve_table(
     unplaced: list[RowRead] = []
     exact_failures: list[str] = []
     blank_total_rows: set[str] = set()
+    budget = [SEARCH_LIMIT]  # shared by the rows: a hostile table costs a bounded amount of work
+    overrun: list[RowRead] = []
     for row in rows:
         try:
-            readings = row_readings(row, table)
+            readings = row_readings(row, table, budget)
         except TooManyReadings:
             unplaced.append(row)
-            reasons.append(f"{row.row_id}: too many ways to split {' '.join(t.raw for t in row.tokens)}")
+            overrun.append(row)
+            reasons.append(f"{row.row_id}: too many ways to split {' '.join(t.raw for t in row.tokens)} (not read)")
             continue
         if not readings:
             unplaced.append(row)
@@ -444,7 +447,9 @@ def solve_table(
     failures = exact_failures + joint_failures
     if table == "t3":
         failures += [f for f in _column_ok(generation, known)]
-    status = _status(table, cells, methods, failures, unplaced, problems)
+    status = _status(table, cells, methods, failures, [r for r in unplaced if r not in overrun], problems)
+    if overrun and status != INCONSISTENT:
+        status = AMBIGUOUS_TABLE  # unread for lack of budget: undecided, not contradicted
     reasons = failures + reasons
     if methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE) and table == "t2":
         reasons.insert(

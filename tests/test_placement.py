@@ -93,3 +93,16 @@ def test_rows_solved_jointly_with_the_column_relations():
     # granted is fully printed: 自然人 2, so 一 must have its blank elsewhere
     assert c["t3.new_received:natural_person"].value == 2
     assert c["t3.new_received:total"].value == 2
+
+
+def test_a_hostile_digit_run_costs_bounded_work_and_is_left_unread():
+    import random
+    import time
+
+    rng = random.Random(1)
+    run = "".join(rng.choice("123456789") for _ in range(120))  # no real row is this long
+    t0 = time.perf_counter()
+    t = solve_table("t3", "2021", [row(run, "t3.new_received", T3)], [], (0, len(run)))
+    assert time.perf_counter() - t0 < 60
+    assert all(c.value is None for c in t.cells)
+    assert t.status == "ambiguous" and "too many ways to split" in " ".join(t.reasons)

@@ -83,7 +83,8 @@ def aliases(issuer: str) -> list[Alias]:
 
 
 def _normal_en(text: str) -> str:
-    return re.sub(r"['’`]", "", text.lower())
+    """Lower case without apostrophes: "Huai'an" is "huaian", and so is the possessive "Huai'an's"."""
+    return re.sub(r"['’`]", "", re.sub(r"['’]s\b", "", text.lower()))
 
 
 @dataclass(frozen=True)

@@ -443,7 +443,21 @@ def regions_of(issuer: str, context: str) -> dict[str, str]:
     # complete the hierarchy from the division codes, above the highest county- or city-level unit
     for unit in chain:
         if level_of(unit, chain.index(unit), chain) in ("county", "city"):
-            for level, name in gazetteer.parents(unit, regions).items():
+            found = gazetteer.parents(unit, regions) or gazetteer.parents(_zone_home(unit), regions)
+            for level, name in found.items():
                 regions.setdefault(level, name)
             break
     return regions
+
+
+_ZONE = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,4}?)(?:综合实验区|经济技术开发区|经济开发区|高新技术产业开发区|新区)$")
+
+
+def _zone_home(unit: str) -> str:
+    """The county a zone is named after and carved from (平潭综合实验区 → 平潭县), when the code table has
+    exactly one such county; a zone created after the table ends has no code of its own."""
+    m = _ZONE.match(unit)
+    if not m:
+        return ""
+    homes = [m.group("stem") + suffix for suffix in ("县", "市", "区") if gazetteer.known(m.group("stem") + suffix)]
+    return homes[0] if len(homes) == 1 else ""

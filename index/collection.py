@@ -94,6 +94,10 @@ class Collection:
             result.error = str(exc)
             result.seconds = time.perf_counter() - t0
             return result, None
+        except Exception as exc:  # noqa: BLE001 - any failure of one file (MemoryError, RecursionError …) fails that file only
+            result.error = f"could not read the file ({type(exc).__name__}); the rest of the batch goes on"
+            result.seconds = time.perf_counter() - t0
+            return result, None
         m = report.meta
         result.report_id, result.issuer, result.year, result.generation = (
             report.id,

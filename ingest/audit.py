@@ -166,6 +166,11 @@ def audit_paths(paths: list[str]) -> CorpusAudit:
         except (LoadError, NotAReportError) as exc:
             files.append(FileAudit(str(path), Outcome.REFUSED, reason=str(exc)))
             continue
+        except Exception as exc:  # noqa: BLE001 - one unreadable file never stops the audit of the rest
+            files.append(
+                FileAudit(str(path), Outcome.REFUSED, reason=f"could not read the file ({type(exc).__name__})")
+            )
+            continue
         record = audit_report(str(path), report, loaded.format)
         row = manifest.get(str(path.resolve()))
         if row and row.get("issuer"):

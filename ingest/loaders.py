@@ -38,10 +38,27 @@ class Loaded:
 # ---- text ------------------------------------------------------------------------------------
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode_text(data: bytes, declared: str | None = None) -> str:
     if not data.strip():
         raise LoadError("empty file")
-    if b"\x00" in data[:4096]:
+    for bom, codec in _BOMS:  # UTF-16/32 text has NUL bytes by design: its byte-order mark says so
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise LoadError(f"not valid {codec.upper()} text") from exc
+            if "\x00" in text:
+                raise LoadError("binary file, not text")
+            return text
+    if b"\x00" in data:
         raise LoadError("binary file, not text")
     for enc in filter(None, (declared, "utf-8-sig")):
         try:
@@ -91,9 +108,21 @@ def _cell_text(cell) -> str:
 
 
 def _render(node, out: list[str]) -> None:
+    """Text of ``node`` with block breaks and tables as tab-separated rows. Iterative: a page of
+    thousands of nested <div>s must not exhaust the interpreter's stack."""
     from bs4 import NavigableString, Tag
 
-    for child in node.children:
+    stack: list[object] = [iter(node.children)]
+    while stack:
+        top = stack[-1]
+        if isinstance(top, str):  # a block's closing break
+            stack.pop()
+            out.append(top)
+            continue
+        child = next(top, None)  # type: ignore[call-overload]
+        if child is None:
+            stack.pop()
+            continue
         if isinstance(child, NavigableString):
             out.append(str(child).replace("\n", " "))
             continue
@@ -111,9 +140,35 @@ def _render(node, out: list[str]) -> None:
             continue
         if name in _BLOCK:
             out.append("\n")
-        _render(child, out)
-        if name in _BLOCK:
-            out.append("\n")
+            stack.append("\n")
+        stack.append(iter(child.children))
+
+
+def _text_sizes(root) -> dict[int, tuple[int, int]]:
+    """(CJK characters, all characters) under every element, in one bottom-up pass (not get_text per
+    element, which is quadratic on deeply nested pages)."""
+    from bs4 import NavigableString, Tag
+
+    sizes: dict[int, tuple[int, int]] = {}
+    order: list = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        order.append(el)
+        stack.extend(c for c in el.children if isinstance(c, Tag))
+    for el in reversed(order):
+        cjk = chars = 0
+        for c in el.children:
+            if isinstance(c, NavigableString):
+                text = str(c)
+                cjk += _cjk(text)
+                chars += len(text)
+            elif isinstance(c, Tag):
+                a, b = sizes.get(id(c), (0, 0))
+                cjk += a
+                chars += b
+        sizes[id(el)] = (cjk, chars)
+    return sizes
 
 
 def load_html(data: bytes) -> str:
@@ -138,9 +193,10 @@ def load_html(data: bytes) -> str:
             break
     if chosen is None:  # the smallest block that still holds most of the page's text
         chosen = body
+        sizes = _text_sizes(body)
         for el in body.find_all(["div", "td", "article", "section", "main"]):
-            n = _cjk(el.get_text(""))
-            if n >= 0.7 * total and len(el.get_text("")) < len(chosen.get_text("")):
+            n, length = sizes.get(id(el), (0, 0))
+            if n >= 0.7 * total and length < sizes.get(id(chosen), (0, 0))[1]:
                 chosen = el
     parts: list[str] = []
     _render(chosen, parts)
@@ -162,9 +218,52 @@ def load_html(data: bytes) -> str:
 _PAGE_FOOTER = re.compile(r"^\s*[-－—]\s*\d+\s*[-－—]\s*$", re.M)
 
 
+MAX_PDF_STREAM_MB = 32  # one page's content of a real report is well under 1 MB inflated
+MAX_PDF_INFLATED_MB = 256
+
+
+def _check_pdf_streams(data: bytes) -> None:
+    """Refuse a PDF whose compressed streams inflate past the caps — checked with a bounded inflate
+    before pdfminer builds millions of objects from one small FlateDecode stream."""
+    import zlib
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)))
+        ids = [objid for xref in doc.xrefs for objid in xref.get_objids()]
+    except Exception:  # noqa: BLE001 - a broken file is reported by the extraction itself
+        return
+    total = 0
+    cap = MAX_PDF_STREAM_MB * 1024 * 1024
+    for objid in ids:
+        try:
+            obj = doc.getobj(objid)
+        except Exception:  # noqa: BLE001 - unreadable objects are pdfminer's to report
+            continue
+        if not isinstance(obj, PDFStream):
+            continue
+        filters = resolve1(obj.attrs.get("Filter"))
+        names = [getattr(f, "name", f) for f in (filters if isinstance(filters, list) else [filters])]
+        if "FlateDecode" not in names:
+            continue
+        try:
+            inflated = len(zlib.decompressobj().decompress(obj.rawdata or b"", cap + 1))
+        except zlib.error:
+            continue
+        total += inflated
+        if inflated > cap or total > MAX_PDF_INFLATED_MB * 1024 * 1024:
+            raise LoadError(
+                f"PDF content inflates past {MAX_PDF_STREAM_MB} MB per stream / {MAX_PDF_INFLATED_MB} MB in all"
+            )
+
+
 def load_pdf(data: bytes) -> str:
     import pdfplumber
 
+    _check_pdf_streams(data)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
@@ -178,10 +277,27 @@ def load_pdf(data: bytes) -> str:
 # ---- DOCX ------------------------------------------------------------------------------------
 
 
+MAX_INFLATED_MB = 64  # the XML of a real report is a few MB; more is a compression bomb
+
+
+def _check_inflated_size(data: bytes) -> None:
+    """Refuse a .docx whose parts would inflate past the cap, before anything is inflated."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            inflated = sum(i.file_size for i in z.infolist() if i.filename.endswith((".xml", ".rels")))
+    except zipfile.BadZipFile as exc:
+        raise LoadError("unreadable Word file (not a zip archive)") from exc
+    if inflated > MAX_INFLATED_MB * 1024 * 1024:
+        raise LoadError(f"Word file inflates to {inflated / 1048576:.0f} MB of XML (limit {MAX_INFLATED_MB} MB)")
+
+
 def load_docx(data: bytes) -> str:
     from docx import Document
     from docx.oxml.ns import qn
 
+    _check_inflated_size(data)
     try:
         doc = Document(io.BytesIO(data))
     except Exception as exc:  # zip or XML errors

@@ -1,0 +1,112 @@
+"""Hostile and odd files fail alone, fast and with a reason; the rest of their batch lands (issue "nothing lost")."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+import zlib
+
+import pytest
+from conftest import DONGSHAN
+
+from ingest.loaders import LoadError, load_bytes
+
+
+def _pdf_bomb(inflated_mb: int = 100) -> bytes:
+    content = b"BT /F1 1 Tf (x) Tj ET\n" * (inflated_mb * 1024 * 1024 // 22)
+    comp = zlib.compress(content, 9)
+    head = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
+    )
+    stream = b"4 0 obj<</Length %d/Filter/FlateDecode>>stream\n" % len(comp) + comp + b"\nendstream endobj\n"
+    return head + stream + b"trailer<</Root 1 0 R>>\n%%EOF"
+
+
+def _docx_bomb(inflated_mb: int = 100) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w") as f:
+            chunk = b"<w:p/>" * (1024 * 1024 // 6)
+            for _ in range(inflated_mb):
+                f.write(chunk)
+    return buf.getvalue()
+
+
+def _deep_html(depth: int) -> bytes:
+    title = (
+        "<p>甲县财政局2021年政府信息公开工作年度报告</p><p>一、总体情况 本年度主动公开政府信息12条，依申请公开0件。</p>"
+    )
+    return ("<html><body>" + "<div>" * depth + title + "</div>" * depth + "</body></html>").encode()
+
+
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        ("bomb.pdf", _pdf_bomb(), "inflates past"),
+        ("bomb.docx", _docx_bomb(), "inflates to"),
+        ("nul.txt", "甲县财政局2021年政府信息公开工作年度报告\n".encode() * 400 + b"\x00\x01\x02", "binary"),
+    ],
+)
+def test_a_bomb_or_binary_is_refused_fast_with_its_reason(name, data, reason):
+    t0 = time.perf_counter()
+    with pytest.raises(LoadError, match=reason):
+        load_bytes(data, name)
+    assert time.perf_counter() - t0 < 30
+
+
+def test_a_deeply_nested_page_is_read_not_a_crash():
+    t0 = time.perf_counter()
+    text = load_bytes(_deep_html(20_000), "deep.html").text
+    assert "甲县财政局2021年" in text and time.perf_counter() - t0 < 30
+
+
+def test_utf16_text_with_a_byte_order_mark_is_text():
+    raw = DONGSHAN.read_text(encoding="utf-8")
+    for codec in ("utf-16", "utf-16-be"):
+        data = raw.encode(codec) if codec == "utf-16" else b"\xfe\xff" + raw.encode("utf-16-be")
+        assert load_bytes(data, "dongshan.txt").text.strip() == raw.strip()
+
+
+@pytest.mark.slow
+def test_hostile_files_fail_alone_and_the_batch_lands(tmp_path):
+    from index.collection import Collection
+    from index.settings import Settings
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-bomb.pdf").write_bytes(_pdf_bomb())
+    (folder / "b-bomb.docx").write_bytes(_docx_bomb())
+    (folder / "c-deep.html").write_bytes(_deep_html(1500))
+    (folder / "d-dongshan.txt").write_bytes(DONGSHAN.read_bytes())
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    results = {r.path.rsplit("/", 1)[-1]: r for r in coll.ingest([folder])}
+    assert results["a-bomb.pdf"].status == "failed" and results["b-bomb.docx"].status == "failed"
+    assert results["c-deep.html"].status == "added"  # a real (tiny) report, however deep its markup
+    assert results["d-dongshan.txt"].status == "added"
+    assert len(coll.reports()) == 2
+
+
+def test_any_error_in_one_file_fails_that_file_only(tmp_path, monkeypatch):
+    import index.collection as collection_module
+    from index.collection import Collection
+    from index.settings import Settings
+
+    real = collection_module.parse_report
+
+    def flaky(text, path, *args, **kwargs):
+        if path.endswith("boom.txt"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, path, *args, **kwargs)
+
+    monkeypatch.setattr(collection_module, "parse_report", flaky)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "boom.txt").write_bytes(DONGSHAN.read_bytes().replace(b"2020", b"2019"))
+    (folder / "dongshan.txt").write_bytes(DONGSHAN.read_bytes())
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    results = {r.path.rsplit("/", 1)[-1]: r for r in coll.ingest([folder])}
+    assert results["boom.txt"].status == "failed" and "RecursionError" in results["boom.txt"].error
+    assert results["dongshan.txt"].status == "added"

@@ -7,19 +7,27 @@ chunks are committed together or not at all, and a file that fails is reported a
 from __future__ import annotations
 
 import os
+import socket
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from index.chunking import chunk_report, table_row_chunks
-from index.facts import PENDING, READY, REPLACED, FactStore, ReportRow
+from index.facts import PENDING, READY, REPLACED, FactStore, PendingRow, ReportRow, WriterRow
 from index.lexical import LexicalIndex
 from index.search import Hit, expand_query, fuse, rerank
 from index.settings import Settings
 from index.vectors import VectorIndex
 from ingest.loaders import LoadError, expand_paths, load
 from ingest.pipeline import NotAReportError, parse_report
+
+RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their report
+WRITER_LEASE = timedelta(minutes=10)  # a writer heartbeats every batch; silent this long, it is gone
 
 
 @dataclass
@@ -64,6 +72,7 @@ class Collection:
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.facts = FactStore(self.settings.database_url)
         self._vectors: VectorIndex | None = None
+        self._writer: str | None = None  # this process's writer id, registered at its first ingest
         self._lexical: LexicalIndex | None = None
         self._chunks: dict[str, Hit] = {}
         self._catalog: list[ReportRow] | None = None
@@ -108,23 +117,32 @@ class Collection:
         result.tables = {t.table: t.status for t in report.tables}
         result.cells = sum(len(t.cells) for t in report.tables)
         result.figures = len(report.figures)
-        existing = self.facts.find_by_hash(m.content_hash)
-        if existing is not None and existing.state == READY:
-            result.status = "unchanged"
+        settled = self._settle_existing(m.content_hash)
+        if settled is not None:  # the same content is already in (or just went in through another writer)
+            result.status, result.error = settled
             result.seconds = time.perf_counter() - t0
             return result, None
-        if existing is not None:  # left pending by an ingest that died: start again
-            self.remove(existing.id)
         passages = chunk_report(report)
         # table rows are found by their words (BM25), not embedded: exact figures come from the facts store
         chunks = passages + table_row_chunks(report, len(passages))
         result.chunks = len(chunks)
         meta = {"report_id": report.id, "issuer": m.issuer, "year": m.report_year or 0, "generation": m.generation}
+        writer = self._ensure_writer()
         try:
             with self.facts.Session() as session:
                 self.facts.add(session, report, state=PENDING)
+                session.add(PendingRow(report_id=report.id, writer_id=writer))
                 self.facts.add_chunks(session, chunks)
                 session.commit()
+        except IntegrityError:
+            # another writer staged the same content a moment ago: its outcome is this file's outcome
+            settled = self._settle_existing(m.content_hash) or (
+                "failed",
+                "the same file was being ingested by another process and failed there",
+            )
+            result.status, result.error = settled
+            result.seconds = time.perf_counter() - t0
+            return result, None
         except Exception as exc:
             self.remove(report.id)
             result.error = f"could not store the report: {type(exc).__name__}: {exc}"
@@ -137,7 +155,14 @@ class Collection:
         """Make a staged report visible, replacing earlier versions of it, in one step."""
         older = [r.id for r in self.facts.same_report(staged.issuer, staged.year, staged.source) if r.id != staged.id]
         with self.facts.Session() as session:
-            self.facts.set_state(session, staged.id, READY)
+            if not self.facts.set_state(session, staged.id, READY):
+                session.rollback()
+                self._drop_vectors(staged.id)
+                result.status = "failed"
+                result.error = (
+                    "the staged report was removed by another process before it could be published; ingest it again"
+                )
+                return
             for old in older:
                 self.facts.set_state(session, old, REPLACED)
             session.commit()
@@ -145,6 +170,52 @@ class Collection:
             self.remove(old)
         result.replaced = older
         result.status = "added" if not older else "replaced"
+
+    # ---- writers: whose pending work is whose --------------------------------------------------
+    def _ensure_writer(self) -> str:
+        if self._writer is None:
+            self._writer = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+            self.facts.register_writer(self._writer, socket.gethostname()[:64], os.getpid())
+        return self._writer
+
+    @staticmethod
+    def _alive(writer: WriterRow | None) -> bool:
+        """Whether the process that staged a pending report may still publish it."""
+        if writer is None:
+            return False  # staged by an older version, or its writer row is gone
+        heartbeat = writer.heartbeat if writer.heartbeat.tzinfo else writer.heartbeat.replace(tzinfo=UTC)
+        if datetime.now(UTC) - heartbeat > WRITER_LEASE:
+            return False
+        if writer.host == socket.gethostname()[:64]:
+            try:
+                os.kill(writer.pid, 0)
+            except ProcessLookupError:
+                return False
+            except PermissionError:
+                return True
+        return True
+
+    def _settle_existing(self, content_hash: str, wait: float = 120.0) -> tuple[str, str] | None:
+        """If this content is in the store: ("unchanged", "") once it is ready. A pending copy whose writer
+        is alive is waited for (10 identical uploads at once give one report and ten consistent replies);
+        a dead writer's copy is removed so this file can start again."""
+        deadline = time.monotonic() + wait
+        while True:
+            existing = self.facts.find_by_hash(content_hash)
+            if existing is None:
+                return None
+            if existing.state == READY:
+                return "unchanged", ""
+            owner = self.facts.pending_writers().get(existing.id)
+            if owner is not None and owner.id == self._writer:
+                return "unchanged", ""  # the same content twice in this very ingest: it is going in already
+            if existing.state == PENDING and self._alive(owner):
+                if time.monotonic() > deadline:
+                    return "failed", "the same file is still being ingested by another process"
+                time.sleep(0.2)
+                continue
+            self.remove(existing.id)  # left by an ingest that died (or replaced): start again
+            return None
 
     def ingest(
         self,
@@ -158,6 +229,8 @@ class Collection:
         files = list(expand_paths(paths))
         for i in range(0, len(files), batch):
             t0 = time.perf_counter()
+            if self._writer is not None:
+                self.facts.heartbeat(self._writer)
             prepared = [self._prepare(f, issuer, year) for f in files[i : i + batch]]
             staged = [(r, st) for r, st in prepared if st is not None]
             if staged:
@@ -184,19 +257,40 @@ class Collection:
             found = session.get(ReportRow, report_id) is not None
             self.facts.remove(session, report_id)
             session.commit()
-        try:
-            self.vectors.delete_report(report_id)
-        except Exception:  # noqa: BLE001 - the facts are gone; stray vectors are filtered and purged at recovery
-            pass
+        self._drop_vectors(report_id)
         self._lexical = None
         return found
 
+    def _drop_vectors(self, report_id: str) -> None:
+        try:
+            self.vectors.delete_report(report_id)
+        except Exception:  # noqa: BLE001 - the facts are gone; the debt is recorded and paid at the next recovery
+            self.facts.owe(RECONCILE)
+
     def recover(self) -> list[str]:
-        """Purge what an interrupted ingest left: pending and replaced reports, and vectors without a report."""
-        leftovers = [r.id for state in (PENDING, REPLACED) for r in self.facts.reports(state)]
+        """Purge what an interrupted ingest left — pending reports whose writer is gone (never a live
+        writer's), replaced reports — and vectors whose report is gone. The debt is recorded before the
+        work, so a recovery killed halfway is finished by the next one."""
+        dead = [rid for rid, writer in self.facts.pending_writers().items() if not self._alive(writer)]
+        leftovers = dead + [r.id for r in self.facts.reports(REPLACED)]
+        if not leftovers and not self.facts.owed(RECONCILE):
+            return []
+        self.facts.owe(RECONCILE)
         for rid in leftovers:
             self.remove(rid)
+        try:
+            self.reconcile_vectors()
+        except Exception:  # noqa: BLE001 - the vector index is unreachable: the debt stays for next time
+            return leftovers
+        self.facts.owe(RECONCILE, False)
         return leftovers
+
+    def reconcile_vectors(self) -> list[str]:
+        """Delete the vectors of reports the facts store does not hold (a failed delete, a killed recovery)."""
+        orphans = sorted(self.vectors.report_ids() - self.facts.report_ids())
+        for rid in orphans:
+            self.vectors.delete_report(rid)
+        return orphans
 
     # ---- reads ---------------------------------------------------------------
     def reports(self) -> list[ReportRow]:

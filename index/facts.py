@@ -176,6 +176,32 @@ class FeedbackRow(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class WriterRow(Base):
+    """A process that stages reports: recovery may only reclaim the pending work of a writer that is gone."""
+
+    __tablename__ = "writers"
+    id: Mapped[str] = mapped_column(String(96), primary_key=True)  # host:pid:nonce
+    host: Mapped[str] = mapped_column(String(64))
+    pid: Mapped[int] = mapped_column(Integer)
+    heartbeat: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PendingRow(Base):
+    """Which writer staged a pending report (a table of its own, so older stores need no migration)."""
+
+    __tablename__ = "pending_writes"
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    writer_id: Mapped[str] = mapped_column(String(96), index=True)
+
+
+class MaintenanceRow(Base):
+    """Work owed to consistency, e.g. "reconcile": vectors may be left without a report (a failed delete)."""
+
+    __tablename__ = "maintenance"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
 def _decimal_text(value: Decimal | None) -> str:
     return format_value(value) if value is not None else ""
 
@@ -328,7 +354,7 @@ class FactStore:
             return list(s.scalars(q))
 
     def remove(self, session: Session, report_id: str) -> None:
-        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow):
+        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow, PendingRow):
             session.execute(delete(model).where(model.report_id == report_id))
         session.execute(delete(ReportRow).where(ReportRow.id == report_id))
 
@@ -367,10 +393,57 @@ class FactStore:
             )
             return list(s.scalars(q))
 
-    def set_state(self, session: Session, report_id: str, state: str) -> None:
+    def set_state(self, session: Session, report_id: str, state: str) -> bool:
+        """Set a report's state; False when the row is gone (another process removed it)."""
         row = session.get(ReportRow, report_id)
-        if row is not None:
-            row.state = state
+        if row is None:
+            return False
+        row.state = state
+        if state != PENDING:
+            session.execute(delete(PendingRow).where(PendingRow.report_id == report_id))
+        return True
+
+    # ---- writers and maintenance -------------------------------------------
+    def register_writer(self, writer_id: str, host: str, pid: int) -> None:
+        with self.Session() as s:
+            s.merge(WriterRow(id=writer_id, host=host, pid=pid, heartbeat=datetime.now(UTC)))
+            s.commit()
+
+    def heartbeat(self, writer_id: str) -> None:
+        with self.Session() as s:
+            row = s.get(WriterRow, writer_id)
+            if row is not None:
+                row.heartbeat = datetime.now(UTC)
+                s.commit()
+
+    def forget_writer(self, writer_id: str) -> None:
+        with self.Session() as s:
+            s.execute(delete(WriterRow).where(WriterRow.id == writer_id))
+            s.commit()
+
+    def pending_writers(self) -> dict[str, WriterRow | None]:
+        """Each pending report's writer (None: unknown, e.g. staged by an older version)."""
+        with self.Session() as s:
+            pending = list(s.scalars(select(ReportRow.id).where(ReportRow.state == PENDING)))
+            owners = {p.report_id: p.writer_id for p in s.scalars(select(PendingRow))}
+            writers = {w.id: w for w in s.scalars(select(WriterRow))}
+            return {rid: writers.get(owners.get(rid, "")) for rid in pending}
+
+    def owe(self, key: str, owed: bool = True) -> None:
+        with self.Session() as s:
+            if owed:
+                s.merge(MaintenanceRow(key=key, value=datetime.now(UTC).isoformat()))
+            else:
+                s.execute(delete(MaintenanceRow).where(MaintenanceRow.key == key))
+            s.commit()
+
+    def owed(self, key: str) -> bool:
+        with self.Session() as s:
+            return s.get(MaintenanceRow, key) is not None
+
+    def report_ids(self) -> set[str]:
+        with self.Session() as s:
+            return set(s.scalars(select(ReportRow.id)))
 
     def sections(self, report_id: str) -> list[SectionRow]:
         with self.Session() as s:

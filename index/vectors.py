@@ -67,6 +67,18 @@ class VectorIndex:
     def count(self) -> int:
         return self.collection.count()
 
+    def report_ids(self, page: int = 5000) -> set[str]:
+        """Every report id that has vectors (a full scan, for recovery's reconciliation only)."""
+        out: set[str] = set()
+        offset = 0
+        while True:
+            res = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            metas = res.get("metadatas") or []
+            out.update(str(m.get("report_id")) for m in metas if m)
+            if len(metas) < page:
+                return out
+            offset += page
+
     def query(self, text: str, report_ids: list[str] | None = None, k: int = 5) -> list[Hit]:
         where: dict[str, Any] | None = None
         if report_ids:

@@ -195,7 +195,10 @@ def store_upload(home: Path, filename: str, data: bytes) -> Path:
     folder = home / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
-    path.write_bytes(data)
+    if not path.exists():  # written once, atomically: a concurrent upload of the same file never sees it half-written
+        tmp = folder / f".{path.name}.{uuid.uuid4().hex}.part"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
     return path
 
 

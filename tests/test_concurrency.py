@@ -1,0 +1,150 @@
+"""Nothing lost when several processes share one home (issue "nothing lost", items 1–3): recovery reclaims only
+the work of writers that are gone, publishing notices a vanished row, identical uploads give one report, and
+vectors left without their report are purged."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from conftest import DONGSHAN, ROOT, YUEXI
+
+from index.collection import Collection
+from index.facts import PENDING, PendingRow, WriterRow
+from index.settings import Settings
+
+
+def _home(tmp_path):
+    return Settings.from_env(tmp_path / "home")
+
+
+def test_opening_a_collection_keeps_a_live_writers_pending_report(tmp_path):
+    writer = Collection(_home(tmp_path))
+    result, staged = writer._prepare(DONGSHAN)
+    assert staged is not None and writer.facts.reports(PENDING)
+    reader = Collection(_home(tmp_path))  # opening recovers: the live writer's work must survive it
+    assert [r.id for r in reader.facts.reports(PENDING)] == [staged.id]
+    writer.vectors.add_many([(staged.passages, staged.meta)])
+    writer._publish(result, staged)
+    assert result.status == "added"
+    assert [r.id for r in Collection(_home(tmp_path)).reports()] == [staged.id]
+
+
+def test_a_dead_or_unknown_writers_pending_report_is_reclaimed(tmp_path):
+    import socket
+
+    coll = Collection(_home(tmp_path))
+    _, staged = coll._prepare(DONGSHAN)
+    with coll.facts.Session() as s:  # hand the report to a writer process that no longer exists
+        s.add(WriterRow(id="gone", host=socket.gethostname()[:64], pid=2**22 + 12345, heartbeat=datetime.now(UTC)))
+        s.get(PendingRow, staged.id).writer_id = "gone"
+        s.commit()
+    assert Collection(_home(tmp_path)).facts.reports(PENDING) == []
+    coll2 = Collection(_home(tmp_path))
+    _, staged2 = coll2._prepare(YUEXI)
+    with coll2.facts.Session() as s:  # staged by an older version: no writer on record
+        s.delete(s.get(PendingRow, staged2.id))
+        s.commit()
+    assert Collection(_home(tmp_path)).facts.reports(PENDING) == []
+
+
+def test_publishing_a_report_that_vanished_fails_loudly(tmp_path):
+    writer = Collection(_home(tmp_path))
+    result, staged = writer._prepare(DONGSHAN)
+    Collection(_home(tmp_path), recover=False).remove(staged.id)  # e.g. an operator's `gongkai remove`
+    writer._publish(result, staged)
+    assert result.status == "failed" and "removed by another process" in result.error
+    assert writer.reports() == []
+
+
+def test_vectors_left_by_a_failed_delete_are_purged_at_the_next_recovery(tmp_path, monkeypatch):
+    coll = Collection(_home(tmp_path))
+    (added,) = coll.ingest([DONGSHAN])
+    assert coll.vectors.count() > 0
+
+    def unreachable(report_id):
+        raise ConnectionError("vector server down")
+
+    monkeypatch.setattr(coll.vectors, "delete_report", unreachable)
+    assert coll.remove(added.report_id)
+    monkeypatch.undo()
+    assert coll.vectors.count() > 0 and coll.facts.owed("reconcile")
+    again = Collection(_home(tmp_path))
+    assert again.vectors.count() == 0 and not again.facts.owed("reconcile")
+
+
+def test_ten_identical_uploads_at_once_give_one_report_and_ten_consistent_replies(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from ui.api import create_app
+
+    os.environ["GONGKAI_ADMIN_TOKEN"] = "s3cret"
+    try:
+        coll = Collection(_home(tmp_path))
+        client = TestClient(create_app(coll, with_ui=False))
+        data = DONGSHAN.read_bytes()
+        replies: list[dict] = []
+
+        def upload() -> None:
+            r = client.post(
+                "/api/reports",
+                files={"files": ("dongshan.txt", data, "text/plain")},
+                headers={"Authorization": "Bearer s3cret"},
+            )
+            replies.extend(r.json())
+
+        threads = [threading.Thread(target=upload) for _ in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    finally:
+        del os.environ["GONGKAI_ADMIN_TOKEN"]
+    statuses = sorted(r["status"] for r in replies)
+    assert statuses == ["added"] + ["unchanged"] * 9, replies
+    assert len({r["report_id"] for r in replies}) == 1
+    assert len(coll.reports()) == 1
+    assert coll.vectors.report_ids() == {replies[0]["report_id"]}
+
+
+@pytest.mark.slow
+def test_two_writer_processes_and_a_reader_lose_nothing(tmp_path):
+    """Two `gongkai ingest` processes on one home while a third keeps opening the collection (which recovers)."""
+    home = tmp_path / "home"
+    env = {**os.environ, "GONGKAI_HOME": str(home)}
+    every = tmp_path / "all"
+    subprocess.run(
+        [sys.executable, "-m", "ui.cli", "bench", "generate", "48", str(every)], cwd=ROOT, env=env, check=True
+    )
+    sets = [tmp_path / "set0", tmp_path / "set1"]
+    for folder in sets:
+        folder.mkdir()
+    for i, f in enumerate(sorted(every.iterdir())):
+        f.rename(sets[i % 2] / f.name)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", "ingest", str(folder)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for folder in sets
+    ]
+    opened = 0
+    while any(w.poll() is None for w in writers):
+        subprocess.run([sys.executable, "-m", "ui.cli", "reports"], cwd=ROOT, env=env, capture_output=True, check=False)
+        opened += 1
+        time.sleep(0.5)
+    outputs = [w.communicate()[0] for w in writers]
+    assert all(w.returncode == 0 for w in writers), outputs
+    assert opened >= 1
+    coll = Collection(Settings.from_env(home))
+    assert len(coll.reports()) == 48, outputs
+    assert coll.vectors.report_ids() == {r.id for r in coll.reports()}

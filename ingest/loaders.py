@@ -348,8 +348,10 @@ def load_bytes(data: bytes, name: str) -> Loaded:
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files named, and the supported files inside folders named, in a stable order."""
     for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+        if p.is_dir():  # links inside a folder are not followed: they may point anywhere
+            yield from sorted(
+                f for f in p.rglob("*") if f.is_file() and not f.is_symlink() and f.suffix.lower() in SUPPORTED
+            )
         else:
             yield p
 

@@ -110,3 +110,76 @@ def test_any_error_in_one_file_fails_that_file_only(tmp_path, monkeypatch):
     results = {r.path.rsplit("/", 1)[-1]: r for r in coll.ingest([folder])}
     assert results["boom.txt"].status == "failed" and "RecursionError" in results["boom.txt"].error
     assert results["dongshan.txt"].status == "added"
+
+
+@pytest.fixture
+def api(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from index.collection import Collection
+    from index.settings import Settings
+    from ui.api import create_app
+
+    monkeypatch.setenv("GONGKAI_ADMIN_TOKEN", "s3cret")
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    return TestClient(create_app(coll, with_ui=False)), coll
+
+
+def test_a_chunked_body_past_the_limit_gets_413_and_is_not_echoed(api):
+    client, _ = api
+
+    def body():
+        for _ in range(100):  # 100 MB offered, sent without Content-Length
+            yield b"x" * (1024 * 1024)
+
+    r = client.post("/api/ask", content=body(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and len(r.content) < 200
+    bad = client.post("/api/ask", json={"question": "问" * 5000})
+    assert bad.status_code == 422 and "问问问" not in bad.text  # errors say what, not echo the input
+    surrogate = client.post(
+        "/api/ask", content=b'{"question": "\\ud800"}', headers={"content-type": "application/json"}
+    )
+    assert surrogate.status_code == 422
+    chat = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "x" * 60_000}]})
+    assert chat.status_code == 422
+
+
+def test_facts_need_a_filter(api):
+    client, _ = api
+    assert client.get("/api/facts").status_code == 422
+
+
+def test_a_failed_upload_is_not_kept(api):
+    client, coll = api
+    auth = {"Authorization": "Bearer s3cret"}
+    (bad,) = client.post("/api/reports", files={"files": ("x.txt", b"hello", "text/plain")}, headers=auth).json()
+    assert bad["status"] == "failed"
+    assert not list((coll.settings.home / "uploads").glob("*.txt"))
+
+
+def test_report_markup_is_inert_in_the_openai_reply(tmp_path):
+    from ui.api import inert
+
+    text = inert("见![x](http://attacker.invalid/a.png)与[点此](http://evil.invalid)<img src=x onerror=alert(1)>")
+    assert "![" not in text and "](" not in text and "<img" not in text
+
+
+def test_compare_csv_cells_never_start_a_formula():
+    from ui.chat import _csv_safe
+
+    assert _csv_safe('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
+    assert _csv_safe("-1") == "'-1" and _csv_safe(12.0) == 12.0 and _csv_safe("东山县") == "东山县"
+
+
+def test_links_inside_a_folder_are_not_followed_and_bidi_names_are_shown_safely(tmp_path):
+    from ingest.loaders import expand_paths
+    from ui.cli import printable
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "real.txt").write_text("x", encoding="utf-8")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("x", encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside)
+    assert [p.name for p in expand_paths([folder])] == ["real.txt"]
+    assert "\u202e" not in printable("report\u202etxt.exe")

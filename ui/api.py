@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from assistant.answer import Answer, Citation, Fact, ask, values_for
 from assistant.glossary import BY_KEY, METRICS
@@ -28,13 +29,33 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+_ZWSP = "\u200b"
+
+
+def inert(text: str) -> str:
+    """Report text inside an answer for OpenAI-style clients, which render Markdown/HTML: image and link
+    syntax and tags are broken with a zero-width space, so a quoted report cannot load or link anything."""
+    return text.replace("![", "!" + _ZWSP + "[").replace("](", "]" + _ZWSP + "(").replace("<", "<" + _ZWSP)
+
+
+def _no_surrogates(value: str) -> str:
+    """JSON may carry "\\ud800"; such text cannot be encoded, so it is refused as input (422), not a 500."""
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("text with unpaired surrogates (not valid Unicode)")
+    return value
+
+
 class Turn(BaseModel):
     role: Literal["user", "assistant", "system"]
     content: str = Field(max_length=4000)
 
+    _valid = field_validator("content")(classmethod(lambda cls, v: _no_surrogates(v)))
+
 
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=1000, examples=["东山县2020年收到多少政府信息公开申请？"])
+
+    _valid = field_validator("question")(classmethod(lambda cls, v: _no_surrogates(v)))
     history: list[Turn] = Field(default_factory=list, max_length=50)
     mode: Literal["exact", "generative"] = Field(
         "exact",
@@ -156,6 +177,15 @@ class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
     content: str | list[dict[str, Any]] | None = ""
 
+    @field_validator("content")
+    @classmethod
+    def _bounded_text(cls, value: str | list[dict[str, Any]] | None) -> str | list[dict[str, Any]] | None:
+        text = value if isinstance(value, str) else json.dumps(value or "", ensure_ascii=False)
+        if len(text) > 4000:
+            raise ValueError("a message may hold at most 4000 characters")
+        _no_surrogates(text)
+        return value
+
 
 class ChatRequest(BaseModel):
     model: str = "gongkai"
@@ -187,14 +217,78 @@ def require_admin(request: Request) -> None:
         )
 
 
-def store_upload(home: Path, filename: str, data: bytes) -> Path:
-    """Save an upload under GONGKAI_HOME/uploads by content hash: the client's file name never becomes a path."""
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Counts the bytes of every request body as they arrive — with or without Content-Length, chunked
+    included — and answers 413 past the route's limit, having read no more than the limit."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @staticmethod
+    def limit_for(path: str) -> int:
+        uploads = path.startswith("/api/reports") or path.startswith("/gradio_api/upload") or path.startswith("/upload")
+        return MAX_UPLOAD_BYTES if uploads else MAX_BODY_BYTES
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope.get("path", ""))
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            await self._refuse(scope, receive, send, limit)
+            return
+        # buffer the body up to the limit, then replay it to the app
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            body = message.get("body", b"")
+            size += len(body)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
+                return
+            chunks.append(body)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: dict, receive: Any, send: Any, limit: int) -> None:
+        response = JSONResponse({"detail": f"request body too large (limit {limit} bytes)"}, status_code=413)
+        await response(scope, receive, send)
+
+
+def upload_path(home: Path, filename: str, data: bytes) -> Path:
+    """Where an upload is kept: GONGKAI_HOME/uploads/<content hash><suffix> — the client's name never becomes a path."""
     suffix = Path(filename.replace("\\", "/")).suffix.lower()
     if suffix not in SUPPORTED:
         raise HTTPException(status_code=415, detail=f"unsupported file type {suffix or '(none)'!r}")
-    folder = home / "uploads"
+    return home / "uploads" / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
+
+
+def store_upload(home: Path, filename: str, data: bytes) -> Path:
+    """Save an upload by content hash (see :func:`upload_path`)."""
+    path = upload_path(home, filename, data)
+    folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
     if not path.exists():  # written once, atomically: a concurrent upload of the same file never sees it half-written
         tmp = folder / f".{path.name}.{uuid.uuid4().hex}.part"
         tmp.write_bytes(data)
@@ -220,14 +314,13 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         "Every figure in an answer is a stored table cell or a quoted sentence; `citations` say where.",
     )
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        """Refuse oversized bodies before reading them (uploads have their own, larger limit)."""
-        limit = MAX_UPLOAD_BYTES if request.url.path.startswith("/api/reports") else MAX_BODY_BYTES
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > limit:
-            return JSONResponse({"detail": f"request body too large (limit {limit} bytes)"}, status_code=413)
-        return await call_next(request)
+    app.add_middleware(BodyLimit)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 with where and what was wrong, never the input itself (it may be megabytes)."""
+        errors = [{"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.get("/api/health")
     def health() -> dict[str, object]:
@@ -283,7 +376,10 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         ),
         column: str | None = None,
     ) -> list[FactRow]:
-        """Stored table cells and prose figures, filtered; each with its status and where it stands in the text."""
+        """Stored table cells and prose figures, filtered (at least one filter: the unfiltered store is
+        hundreds of thousands of rows); each with its status and where it stands in the text."""
+        if not (issuer or year or metric):
+            raise HTTPException(status_code=422, detail="give at least one of issuer, year or metric")
         reports = [r for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
         if not reports:
             raise HTTPException(status_code=404, detail="no report matches that issuer and year")
@@ -396,11 +492,14 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 results.append({"file": f.filename, "status": "failed", "error": "file too large"})
                 continue
             try:
+                existed = upload_path(coll.settings.home, f.filename or "upload", data).exists()
                 path = store_upload(coll.settings.home, f.filename or "upload", data)
             except HTTPException as exc:
                 results.append({"file": f.filename, "status": "failed", "error": exc.detail})
                 continue
             r: IngestResult = await run_in_threadpool(coll.ingest_file, path, issuer or None, year)
+            if r.status == "failed" and not existed:
+                path.unlink(missing_ok=True)  # keep only uploads that became (or are) reports
             results.append(
                 {
                     "file": f.filename,
@@ -469,7 +568,11 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 **base,
                 "object": "chat.completion",
                 "choices": [
-                    {"index": 0, "message": {"role": "assistant", "content": answer.answer}, "finish_reason": "stop"}
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": inert(answer.answer)},
+                        "finish_reason": "stop",
+                    }
                 ],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                 **extras(answer),
@@ -491,8 +594,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 yield from stream(question, history, coll, model)
                 return
             answer = ask(question, history, coll)
-            for i in range(0, len(answer.answer), 24):
-                yield answer.answer[i : i + 24]
+            text = inert(answer.answer)
+            for i in range(0, len(text), 24):
+                yield text[i : i + 24]
             yield answer
 
         def events() -> Iterator[str]:  # a sync generator: Starlette runs it in a worker thread
@@ -506,13 +610,13 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                             if piece.language == "zh"
                             else "The model's reply failed the figure check; the exact answer:"
                         )
-                        yield chunk({"content": f"\n\n——\n{note}\n{piece.answer}"})
+                        yield chunk({"content": f"\n\n——\n{note}\n{inert(piece.answer)}"})
                     elif not shown:
-                        yield chunk({"content": piece.answer})
+                        yield chunk({"content": inert(piece.answer)})
                     yield chunk({}, "stop", **extras(piece))
                     break
                 shown += piece
-                yield chunk({"content": piece})
+                yield chunk({"content": inert(piece)})
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")

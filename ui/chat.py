@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import tempfile
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -120,17 +122,17 @@ def report_view(coll: Collection, report_id: str) -> tuple[str, list[pd.DataFram
     if d is None:
         return "", []
     lines = [
-        f"### {html.escape(d.title)}",
-        f"{html.escape(d.issuer)} · {d.year} · {d.format} · {'/'.join(d.region.values())}",
+        f"### {esc(d.title)}",
+        f"{esc(d.issuer)} · {d.year} · {d.format} · {esc('/'.join(d.region.values()))}",
     ]
     for x in d.discrepancies:
-        lines.append(f"⚠ 正文称 {x.text_value}，表格 {x.cell} 为 {x.table_value}：“{html.escape(x.quote[:80])}”")
+        lines.append(f"⚠ 正文称 {x.text_value}，表格 {x.cell} 为 {x.table_value}：“{esc(x.quote[:80])}”")
     lines.append("\n**章节**")
-    lines += [f"{'  ' * max(0, s.level - 1)}- {html.escape(s.title)}" for s in d.sections if s.level >= 1]
+    lines += [f"{'  ' * max(0, s.level - 1)}- {esc(s.title)}" for s in d.sections if s.level >= 1]
     frames = []
     for t in d.tables:
         lines.append(
-            f"\n**{t.title}**：{t.status}" + (f"（{html.escape('; '.join(t.reasons[:2]))}）" if t.reasons else "")
+            f"\n**{esc(t.title)}**：{t.status}" + (f"（{esc('; '.join(t.reasons[:2]))}）" if t.reasons else "")
         )
         cols = list(dict.fromkeys(c.label for row in t.rows for c in row.cells))
         data = []
@@ -169,12 +171,41 @@ def compare_table(
     frame = pd.DataFrame(data, columns=["issuer", "year", "label", "value", "unit", "source", "quality", "citation"])
     path = None
     if data:
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8-sig", newline="") as f:
+        folder = _csv_folder()
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".csv", delete=False, encoding="utf-8-sig", newline="", dir=folder
+        ) as f:
             writer = csv.DictWriter(f, fieldnames=list(frame.columns))
             writer.writeheader()
-            writer.writerows(data)
+            writer.writerows([{k: _csv_safe(v) for k, v in row.items()} for row in data])
             path = f.name
     return frame, path
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_KEEP_SECONDS = 3600
+
+
+def _csv_safe(value: object) -> object:
+    """A report's text that starts like a spreadsheet formula ("=HYPERLINK(…)") is written as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_folder() -> str:
+    """One folder for the compare CSVs; files older than an hour are deleted as new ones are written."""
+    folder = os.path.join(tempfile.gettempdir(), "gongkai-csv")
+    os.makedirs(folder, exist_ok=True)
+    cutoff = time.time() - _CSV_KEEP_SECONDS
+    for name in os.listdir(folder):
+        full = os.path.join(folder, name)
+        try:
+            if os.path.getmtime(full) < cutoff:
+                os.remove(full)
+        except OSError:
+            pass
+    return folder
 
 
 def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:

@@ -11,16 +11,23 @@ import time
 
 from index.collection import Collection, IngestResult
 
+_BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), "\ufffd")
+
+
+def printable(name: str) -> str:
+    """A file name as it can be shown: bidi controls (which reorder what a terminal displays) replaced."""
+    return name.translate(_BIDI)
+
 
 def _print_result(r: IngestResult) -> None:
     if r.status == "failed":
-        print(f"FAILED     {r.path}: {r.error}")
+        print(f"FAILED     {printable(r.path)}: {r.error}")
         return
     if r.replaced:
         print(f"           (replaces earlier version {', '.join(r.replaced)})")
     tables = ", ".join(f"{k}={v}" for k, v in r.tables.items()) or "no standard tables"
     print(
-        f"{r.status:<10} {r.path}: {r.issuer} {r.year} [{r.generation}] {tables}; "
+        f"{r.status:<10} {printable(r.path)}: {r.issuer} {r.year} [{r.generation}] {tables}; "
         f"{r.cells} cells, {r.figures} figures, {r.chunks} chunks ({r.seconds:.2f}s)"
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,7 @@ class _Staged:
     source: str
     passages: list
     meta: dict
+    title: str = ""
 
 
 class Collection:
@@ -73,6 +75,9 @@ class Collection:
         self.facts = FactStore(self.settings.database_url)
         self._vectors: VectorIndex | None = None
         self._writer: str | None = None  # this process's writer id, registered at its first ingest
+        self._writer_lock = threading.Lock()
+        # one report per (issuer, year, title): a new version replaces the old, whatever its file; True keeps both
+        self.keep_versions = False
         self._lexical: LexicalIndex | None = None
         self._chunks: dict[str, Hit] = {}
         self._catalog: list[ReportRow] | None = None
@@ -149,11 +154,14 @@ class Collection:
             result.seconds = time.perf_counter() - t0
             return result, None
         result.seconds = time.perf_counter() - t0
-        return result, _Staged(report.id, m.issuer, m.report_year, m.source_path, passages, meta)
+        return result, _Staged(report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title)
 
     def _publish(self, result: IngestResult, staged: _Staged) -> None:
         """Make a staged report visible, replacing earlier versions of it, in one step."""
-        older = [r.id for r in self.facts.same_report(staged.issuer, staged.year, staged.source) if r.id != staged.id]
+        title = "" if self.keep_versions else staged.title
+        older = [
+            r.id for r in self.facts.same_report(staged.issuer, staged.year, staged.source, title) if r.id != staged.id
+        ]
         with self.facts.Session() as session:
             if not self.facts.set_state(session, staged.id, READY):
                 session.rollback()
@@ -173,10 +181,13 @@ class Collection:
 
     # ---- writers: whose pending work is whose --------------------------------------------------
     def _ensure_writer(self) -> str:
-        if self._writer is None:
-            self._writer = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-            self.facts.register_writer(self._writer, socket.gethostname()[:64], os.getpid())
-        return self._writer
+        """This process's writer id, registered before any report names it (threads share one id)."""
+        with self._writer_lock:
+            if self._writer is None:
+                writer = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+                self.facts.register_writer(writer, socket.gethostname()[:64], os.getpid())
+                self._writer = writer
+            return self._writer
 
     @staticmethod
     def _alive(writer: WriterRow | None) -> bool:

@@ -148,3 +148,18 @@ def test_two_writer_processes_and_a_reader_lose_nothing(tmp_path):
     coll = Collection(Settings.from_env(home))
     assert len(coll.reports()) == 48, outputs
     assert coll.vectors.report_ids() == {r.id for r in coll.reports()}
+
+
+def test_one_report_per_issuer_year_and_title_whatever_its_file(tmp_path):
+    coll = Collection(_home(tmp_path))
+    (first,) = coll.ingest([DONGSHAN])
+    copy = tmp_path / "dongshan-gb18030.txt"  # the same report, another encoding and path
+    copy.write_bytes(DONGSHAN.read_text(encoding="utf-8").replace("164条", "165条").encode("gb18030"))
+    (second,) = coll.ingest([copy])
+    assert second.status == "replaced" and second.replaced == [first.report_id]
+    assert [r.id for r in coll.reports()] == [second.report_id]
+    coll.keep_versions = True  # `gongkai ingest --keep-versions`
+    third = tmp_path / "dongshan-again.txt"
+    third.write_text(DONGSHAN.read_text(encoding="utf-8").replace("164条", "166条"), encoding="utf-8")
+    assert [r.status for r in coll.ingest([third])] == ["added"]
+    assert len(coll.reports()) == 2

@@ -509,6 +509,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                     "year": r.year,
                     "tables": r.tables,
                     "error": r.error,
+                    "replaced": r.replaced,
                 }
             )
         return results

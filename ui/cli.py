@@ -34,6 +34,7 @@ def _print_result(r: IngestResult) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     coll = Collection()
+    coll.keep_versions = args.keep_versions
     t0 = time.perf_counter()
     results = []
     for r in coll.ingest(args.paths, issuer=args.issuer, year=args.year):
@@ -300,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="+")
     p.add_argument("--issuer", help="the issuer, when the files do not say it (overrides what they say)")
     p.add_argument("--year", type=int, help="the report (statistics) year, overriding what the files say")
+    p.add_argument(
+        "--keep-versions",
+        action="store_true",
+        help="keep a file whose issuer, year and title match a report already held (default: it replaces it)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("audit", help="what ingestion makes of every file: metadata, tables, checks (stores nothing)")

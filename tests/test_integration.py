@@ -66,7 +66,11 @@ def test_passages_and_lexical_search_on_the_servers(served):
 def test_replace_and_remove_on_the_servers(served, tmp_path):
     src = tmp_path / "d.txt"
     src.write_text(DONGSHAN.read_text(encoding="utf-8").replace("164条", "166条"), encoding="utf-8")
-    (r,) = served.ingest([src])
+    served.keep_versions = True  # a second version beside the first (by default it would replace it)
+    try:
+        (r,) = served.ingest([src])
+    finally:
+        served.keep_versions = False
     assert r.status == "added"
     before = served.vectors.count()
     assert served.remove(r.report_id)

@@ -66,6 +66,7 @@ class _Staged:
     passages: list
     meta: dict
     title: str = ""
+    unread: int = 0  # standard-table cells ambiguous or missing: the measure of a version's quality
 
 
 class Collection:
@@ -154,14 +155,32 @@ class Collection:
             result.seconds = time.perf_counter() - t0
             return result, None
         result.seconds = time.perf_counter() - t0
-        return result, _Staged(report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title)
+        unread = sum(
+            1
+            for t in report.tables
+            if t.table in ("t2", "t3", "t4")
+            for c in t.cells
+            if c.status in ("ambiguous", "missing")
+        )
+        return result, _Staged(report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title, unread)
 
     def _publish(self, result: IngestResult, staged: _Staged) -> None:
         """Make a staged report visible, replacing earlier versions of it, in one step."""
         title = "" if self.keep_versions else staged.title
-        older = [
-            r.id for r in self.facts.same_report(staged.issuer, staged.year, staged.source, title) if r.id != staged.id
+        same = [
+            r for r in self.facts.same_report(staged.issuer, staged.year, staged.source, title) if r.id != staged.id
         ]
+        # the same report from another file (HTML beside crawled text) is kept if it reads better
+        better = [r for r in same if r.source_path != staged.source and self.facts.unread_cells(r.id) < staged.unread]
+        if better:
+            self.remove(staged.id)
+            result.status = "unchanged"
+            result.error = (
+                f"the same report is held from {better[0].source_path}, whose tables read better "
+                f"({self.facts.unread_cells(better[0].id)} cells unread against {staged.unread}); kept that one"
+            )
+            return
+        older = [r.id for r in same]
         with self.facts.Session() as session:
             if not self.facts.set_state(session, staged.id, READY):
                 session.rollback()

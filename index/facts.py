@@ -452,6 +452,16 @@ class FactStore:
         with self.Session() as s:
             return list(s.scalars(select(TableRow).where(TableRow.report_id == report_id)))
 
+    def unread_cells(self, report_id: str) -> int:
+        """Standard-table cells of a report that are ambiguous or missing: how much its source lost."""
+        with self.Session() as s:
+            q = select(func.count()).where(
+                CellRow.report_id == report_id,
+                CellRow.table.in_(("t2", "t3", "t4")),
+                CellRow.status.in_(("ambiguous", "missing")),
+            )
+            return int(s.scalar(q) or 0)
+
     def cells(self, report_ids: list[str], row_id: str | None = None, col_id: str | None = None) -> list[CellRow]:
         with self.Session() as s:
             q = select(CellRow).where(CellRow.report_id.in_(report_ids))

@@ -163,3 +163,20 @@ def test_one_report_per_issuer_year_and_title_whatever_its_file(tmp_path):
     third.write_text(DONGSHAN.read_text(encoding="utf-8").replace("164条", "166条"), encoding="utf-8")
     assert [r.status for r in coll.ingest([third])] == ["added"]
     assert len(coll.reports()) == 2
+
+
+def test_the_better_read_form_of_a_report_is_kept(tmp_path):
+    """A portal's HTML grid and its crawled one-line text are one report; whichever comes first, the form
+    whose tables read better (the HTML: no ambiguous T2 cells) is the one held."""
+    corpus = ROOT / "samples" / "corpus"
+    html, text = ROOT / "samples" / "corpus-html" / "zrz-2020.html", corpus / "pingtan-depts" / "zrz-2020.txt"
+    for first, second in ((text, html), (html, text)):
+        coll = Collection(Settings.from_env(tmp_path / first.suffix))
+        (a,) = coll.ingest([first])
+        (b,) = coll.ingest([second])
+        (held,) = coll.reports()
+        assert held.source_format == "html", (first.name, a.status, b.status, b.error)
+        if first == html:
+            assert b.status == "unchanged" and "read better" in b.error
+        else:
+            assert b.status == "replaced"

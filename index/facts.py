@@ -6,6 +6,7 @@ default; any SQLAlchemy URL (PostgreSQL) through ``GONGKAI_DATABASE_URL``.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -25,6 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ingest.model import ParsedReport
@@ -208,10 +210,23 @@ def _decimal_text(value: Decimal | None) -> str:
 
 class FactStore:
     def __init__(self, url: str) -> None:
-        kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
+        # several processes may share one SQLite file: wait for a writer's lock rather than fail at once
+        kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}} if url.startswith("sqlite") else {}
         self.engine: Engine = create_engine(url, **kwargs)
-        Base.metadata.create_all(self.engine)
+        self._create_tables()
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _create_tables(self, attempts: int = 8) -> None:
+        """Create missing tables; two processes opening a new store at once race on CREATE TABLE, and the
+        loser simply finds the table there when it tries again."""
+        for attempt in range(attempts):
+            try:
+                Base.metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
 
     def find_by_hash(self, content_hash: str) -> ReportRow | None:
         with self.Session() as s:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from index.lexical import LexicalIndex
 from index.search import Hit, expand_query, fuse, rerank
 from index.settings import Settings
 from index.vectors import VectorIndex
+from ingest.budget import OverBudgetError, time_budget
 from ingest.loaders import LoadError, expand_paths, load
 from ingest.pipeline import NotAReportError, parse_report
 
@@ -31,10 +33,19 @@ RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their r
 WRITER_LEASE = timedelta(minutes=10)  # a writer heartbeats every batch; silent this long, it is gone
 
 
+class IngestStatus(StrEnum):
+    """What became of one file."""
+
+    ADDED = "added"
+    REPLACED = "replaced"  # added, and earlier versions of the same report removed
+    UNCHANGED = "unchanged"  # the same content (or a better-read file of the same report) is held already
+    FAILED = "failed"
+
+
 @dataclass
 class IngestResult:
     path: str
-    status: str  # added | unchanged | failed
+    status: IngestStatus
     report_id: str = ""
     issuer: str = ""
     year: int | None = None
@@ -101,11 +112,12 @@ class Collection:
     ) -> tuple[IngestResult, _Staged | None]:
         """Load, parse and stage one file as a pending report (durable, invisible)."""
         t0 = time.perf_counter()
-        result = IngestResult(str(path), "failed")
+        result = IngestResult(str(path), IngestStatus.FAILED)
         try:
-            loaded = load(path)
-            report = parse_report(loaded.text, str(path), loaded.format, loaded.content, issuer=issuer, year=year)
-        except (LoadError, NotAReportError) as exc:
+            with time_budget():
+                loaded = load(path)
+                report = parse_report(loaded.text, str(path), loaded.format, loaded.content, issuer=issuer, year=year)
+        except (LoadError, NotAReportError, OverBudgetError) as exc:
             result.error = str(exc)
             result.seconds = time.perf_counter() - t0
             return result, None
@@ -143,7 +155,7 @@ class Collection:
         except IntegrityError:
             # another writer staged the same content a moment ago: its outcome is this file's outcome
             settled = self._settle_existing(m.content_hash) or (
-                "failed",
+                IngestStatus.FAILED,
                 "the same file was being ingested by another process and failed there",
             )
             result.status, result.error = settled
@@ -174,7 +186,7 @@ class Collection:
         better = [r for r in same if r.source_path != staged.source and self.facts.unread_cells(r.id) < staged.unread]
         if better:
             self.remove(staged.id)
-            result.status = "unchanged"
+            result.status = IngestStatus.UNCHANGED
             result.error = (
                 f"the same report is held from {better[0].source_path}, whose tables read better "
                 f"({self.facts.unread_cells(better[0].id)} cells unread against {staged.unread}); kept that one"
@@ -185,7 +197,7 @@ class Collection:
             if not self.facts.set_state(session, staged.id, READY):
                 session.rollback()
                 self._drop_vectors(staged.id)
-                result.status = "failed"
+                result.status = IngestStatus.FAILED
                 result.error = (
                     "the staged report was removed by another process before it could be published; ingest it again"
                 )
@@ -196,7 +208,7 @@ class Collection:
         for old in older:
             self.remove(old)
         result.replaced = older
-        result.status = "added" if not older else "replaced"
+        result.status = IngestStatus.REPLACED if older else IngestStatus.ADDED
 
     # ---- writers: whose pending work is whose --------------------------------------------------
     def _ensure_writer(self) -> str:
@@ -225,7 +237,7 @@ class Collection:
                 return True
         return True
 
-    def _settle_existing(self, content_hash: str, wait: float = 120.0) -> tuple[str, str] | None:
+    def _settle_existing(self, content_hash: str, wait: float = 120.0) -> tuple[IngestStatus, str] | None:
         """If this content is in the store: ("unchanged", "") once it is ready. A pending copy whose writer
         is alive is waited for (10 identical uploads at once give one report and ten consistent replies);
         a dead writer's copy is removed so this file can start again."""
@@ -235,13 +247,13 @@ class Collection:
             if existing is None:
                 return None
             if existing.state == READY:
-                return "unchanged", ""
+                return IngestStatus.UNCHANGED, ""
             owner = self.facts.pending_writers().get(existing.id)
             if owner is not None and owner.id == self._writer:
-                return "unchanged", ""  # the same content twice in this very ingest: it is going in already
+                return IngestStatus.UNCHANGED, ""  # the same content twice in this very ingest: it is going in already
             if existing.state == PENDING and self._alive(owner):
                 if time.monotonic() > deadline:
-                    return "failed", "the same file is still being ingested by another process"
+                    return IngestStatus.FAILED, "the same file is still being ingested by another process"
                 time.sleep(0.2)
                 continue
             self.remove(existing.id)  # left by an ingest that died (or replaced): start again
@@ -273,7 +285,10 @@ class Collection:
                 except Exception as exc:
                     for r, st in staged:
                         self.remove(st.id)
-                        r.status, r.error = "failed", f"could not index the report: {type(exc).__name__}: {exc}"
+                        r.status, r.error = (
+                            IngestStatus.FAILED,
+                            f"could not index the report: {type(exc).__name__}: {exc}",
+                        )
                 self._lexical = None  # rebuilt on the next search
             share = (time.perf_counter() - t0 - sum(r.seconds for r, _ in prepared)) / max(1, len(staged))
             for r, st in prepared:

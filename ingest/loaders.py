@@ -10,11 +10,14 @@ form feed, so a citation can name its page.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.budget import OverBudgetError, check
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -113,7 +116,11 @@ def _render(node, out: list[str]) -> None:
     from bs4 import NavigableString, Tag
 
     stack: list[object] = [iter(node.children)]
+    steps = 0
     while stack:
+        steps += 1
+        if steps % 4096 == 0:
+            check()
         top = stack[-1]
         if isinstance(top, str):  # a block's closing break
             stack.pop()
@@ -155,6 +162,8 @@ def _text_sizes(root) -> dict[int, tuple[int, int]]:
     while stack:
         el = stack.pop()
         order.append(el)
+        if len(order) % 4096 == 0:
+            check()
         stack.extend(c for c in el.children if isinstance(c, Tag))
     for el in reversed(order):
         cjk = chars = 0
@@ -218,8 +227,10 @@ def load_html(data: bytes) -> str:
 _PAGE_FOOTER = re.compile(r"^\s*[-－—]\s*\d+\s*[-－—]\s*$", re.M)
 
 
-MAX_PDF_STREAM_MB = 32  # one page's content of a real report is well under 1 MB inflated
+MAX_PDF_STREAM_MB = 32  # fonts are embedded streams too: a full CJK font runs to several MB
 MAX_PDF_INFLATED_MB = 256
+# the drawing operators of one page: 35-45 KB on the real reports' pages; text extraction costs ~12 s per MB
+MAX_PAGE_CONTENT_KB = 256
 
 
 def _check_pdf_streams(data: bytes) -> None:
@@ -260,13 +271,33 @@ def _check_pdf_streams(data: bytes) -> None:
             )
 
 
+def _check_page_content(page, number: int) -> None:
+    """Refuse a page whose drawing operators run past the cap: a small page bomb (10⁶ text operators)
+    would otherwise take minutes in text extraction, within one call no budget can interrupt."""
+    try:
+        size = sum(len(stream.get_data()) for stream in page.page_obj.contents)
+    except Exception:  # noqa: BLE001 - an unreadable content stream is the extraction's to report
+        return
+    if size > MAX_PAGE_CONTENT_KB * 1024:
+        raise LoadError(f"page {number} holds {size // 1024} KB of drawing operators (limit {MAX_PAGE_CONTENT_KB} KB)")
+
+
 def load_pdf(data: bytes) -> str:
     import pdfplumber
 
+    # pdfminer warns once per glyph of a broken font (a page bomb: millions of log lines); its errors still show
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
     _check_pdf_streams(data)
+    pages: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            for number, page in enumerate(pdf.pages, start=1):
+                check()
+                _check_page_content(page, number)
+                pages.append(page.extract_text() or "")
+    except (LoadError, OverBudgetError):
+        raise
     except Exception as exc:  # pdfminer raises many types on broken files
         raise LoadError(f"unreadable PDF ({type(exc).__name__})") from exc
     if not any(p.strip() for p in pages):
@@ -293,31 +324,70 @@ def _check_inflated_size(data: bytes) -> None:
         raise LoadError(f"Word file inflates to {inflated / 1048576:.0f} MB of XML (limit {MAX_INFLATED_MB} MB)")
 
 
+MAX_DOCX_ELEMENTS = 2_000_000  # the 2021 template is 7,600 XML elements; a long report a few ten thousand
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_table(tbl) -> list[str]:
+    """A body-level table as tab-separated rows: origin cells only (the lower parts of vertically
+    merged cells have no cell of their own, so blank cells keep their position)."""
+    rows = [""]
+    for tr in tbl.iter(f"{_W}tr"):
+        cells = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if vmerge is not None and vmerge.get(f"{_W}val") in (None, "continue"):
+                continue
+            text = "".join(t.text or "" for t in tc.iter(f"{_W}t"))
+            cells.append(text.replace("\u3000", " ").strip())
+        rows.append("\t".join(cells))
+    rows.append("")
+    return rows
+
+
 def load_docx(data: bytes) -> str:
-    from docx import Document
-    from docx.oxml.ns import qn
+    """The body's paragraphs and tables, streamed: each block is read and then freed, so memory stays
+    flat however many paragraphs a file has, and past MAX_DOCX_ELEMENTS elements the file is refused."""
+    import zipfile
+
+    from lxml import etree
 
     _check_inflated_size(data)
+    out: list[str] = []
     try:
-        doc = Document(io.BytesIO(data))
+        with zipfile.ZipFile(io.BytesIO(data)) as z, z.open("word/document.xml") as xml:
+            body_depth = 0
+            depth = 0
+            for count, (event, el) in enumerate(
+                etree.iterparse(xml, events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=False)
+            ):
+                if count % 8192 == 0:
+                    check()
+                    if count > 2 * MAX_DOCX_ELEMENTS:
+                        raise LoadError(f"Word file has more than {MAX_DOCX_ELEMENTS:,} XML elements")
+                if event == "start":
+                    depth += 1
+                    if el.tag == f"{_W}body":
+                        body_depth = depth
+                    continue
+                depth -= 1
+                if not body_depth or depth != body_depth:
+                    continue  # inside a block: read with the block at its end
+                if el.tag == f"{_W}p":
+                    out.append("".join(t.text or "" for t in el.iter(f"{_W}t")))
+                elif el.tag == f"{_W}tbl":
+                    out.extend(_docx_table(el))
+                el.clear()
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]  # the blocks already read
+    except (LoadError, OverBudgetError):
+        raise
+    except KeyError as exc:
+        raise LoadError("unreadable Word file (no word/document.xml)") from exc
     except Exception as exc:  # zip or XML errors
         raise LoadError(f"unreadable Word file ({type(exc).__name__})") from exc
-    out: list[str] = []
-    for block in doc.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            out.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
-        elif block.tag == qn("w:tbl"):
-            out.append("")
-            for tr in block.iter(qn("w:tr")):
-                cells = []
-                for tc in tr.iterchildren(qn("w:tc")):
-                    vmerge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-                    if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
-                        continue  # the lower part of a vertically merged cell: no cell of its own
-                    text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
-                    cells.append(text.replace("\u3000", " ").strip())
-                out.append("\t".join(cells))
-            out.append("")
     return "\n".join(out)
 
 

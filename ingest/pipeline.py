@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from ingest.budget import check
 from ingest.clean import clean
 from ingest.derive import add_derived
 from ingest.figures import extract_figures
@@ -93,8 +94,11 @@ def parse_report(
         issuer_sources=ident.issuer_sources,
         year_sources=ident.year_sources,
     )
+    check()
     sections = split_sections(text, generation)
+    check()
     figures = extract_figures(text, sections)
+    check()
     stated = frozenset(f.value for f in figures if f.metric == "text.proactive_items" and not f.qualifier)
     tables = [add_derived(t) for t in read_tables(text, sections, generation, stated)]
     discrepancies = text_vs_table(tables, figures)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from ingest.budget import check
 from ingest.model import (
     AMBIGUOUS,
     AMBIGUOUS_TABLE,
@@ -134,6 +135,8 @@ def split_readings(row: RowRead, table: str, budget: list[int] | None = None) ->
         budget[0] -= 1
         if budget[0] < 0:
             raise TooManyReadings
+        if budget[0] % 1024 == 0:
+            check()
         ci = len(cells)
         if table == "t4" and ci and ci % 5 == 0:
             vals = [c.value or ZERO for c in cells[ci - 5 : ci]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.budget import check
 from ingest.model import Section
 from ingest.normalize import compact, compact_str
 from ingest.schema import GEN_PRE2019, SECTION_KEYWORDS
@@ -136,6 +137,7 @@ def _level1(text: str) -> list[tuple[int, int, str]]:
         cands.append((m.start(), n, f"{m.group(1)}、{title}", 3 if expected else 1))
     best: list[tuple[int, list[int]]] = []  # per candidate: (score of best chain ending here, chain)
     for i, (_, n, _, score) in enumerate(cands):
+        check()
         chain: tuple[int, list[int]] = (score, [i]) if n == 1 else (-1, [])
         for j in range(i):
             if cands[j][1] == n - 1 and best[j][0] >= 0 and best[j][0] + score > chain[0]:

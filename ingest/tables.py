@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingest.budget import check
 from ingest.legacy import read_legacy
 from ingest.model import REPAIRED, VERIFIED, Section, Table
 from ingest.normalize import compact, parse_number
@@ -337,6 +338,7 @@ def read_tables(
         return [legacy] if legacy else []
     tables = []
     for reader in (read_t2, read_t3, read_t4):
+        check()
         table = reader(text, sections, generation)
         if table is not None:
             tables.append(table)

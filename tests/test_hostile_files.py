@@ -2,51 +2,23 @@
 
 from __future__ import annotations
 
-import io
 import time
-import zipfile
-import zlib
 
 import pytest
-from conftest import DONGSHAN
+from conftest import DONGSHAN, ROOT
 
+from ingest.budget import OverBudgetError, time_budget
+from ingest.hostile import deep_html, docx_bomb, page_bomb, pdf_bomb, pdf_pages
 from ingest.loaders import LoadError, load_bytes
-
-
-def _pdf_bomb(inflated_mb: int = 100) -> bytes:
-    content = b"BT /F1 1 Tf (x) Tj ET\n" * (inflated_mb * 1024 * 1024 // 22)
-    comp = zlib.compress(content, 9)
-    head = (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
-    )
-    stream = b"4 0 obj<</Length %d/Filter/FlateDecode>>stream\n" % len(comp) + comp + b"\nendstream endobj\n"
-    return head + stream + b"trailer<</Root 1 0 R>>\n%%EOF"
-
-
-def _docx_bomb(inflated_mb: int = 100) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        with z.open("word/document.xml", "w") as f:
-            chunk = b"<w:p/>" * (1024 * 1024 // 6)
-            for _ in range(inflated_mb):
-                f.write(chunk)
-    return buf.getvalue()
-
-
-def _deep_html(depth: int) -> bytes:
-    title = (
-        "<p>甲县财政局2021年政府信息公开工作年度报告</p><p>一、总体情况 本年度主动公开政府信息12条，依申请公开0件。</p>"
-    )
-    return ("<html><body>" + "<div>" * depth + title + "</div>" * depth + "</body></html>").encode()
 
 
 @pytest.mark.parametrize(
     "name,data,reason",
     [
-        ("bomb.pdf", _pdf_bomb(), "inflates past"),
-        ("bomb.docx", _docx_bomb(), "inflates to"),
+        ("bomb.pdf", pdf_bomb(), "inflates past"),
+        ("page.pdf", page_bomb(1024), "drawing operators"),
+        ("bomb.docx", docx_bomb(), "inflates to"),
+        ("paragraphs.docx", docx_bomb(57), "XML elements"),
         ("nul.txt", "甲县财政局2021年政府信息公开工作年度报告\n".encode() * 400 + b"\x00\x01\x02", "binary"),
     ],
 )
@@ -59,8 +31,48 @@ def test_a_bomb_or_binary_is_refused_fast_with_its_reason(name, data, reason):
 
 def test_a_deeply_nested_page_is_read_not_a_crash():
     t0 = time.perf_counter()
-    text = load_bytes(_deep_html(20_000), "deep.html").text
+    text = load_bytes(deep_html(20_000), "deep.html").text
     assert "甲县财政局2021年" in text and time.perf_counter() - t0 < 30
+
+
+def test_past_its_time_budget_a_file_is_refused_with_the_setting_named():
+    data = (ROOT / "samples" / "reports" / "huaian-2024.pdf").read_bytes()
+    with time_budget(0.0), pytest.raises(OverBudgetError, match="GONGKAI_MAX_FILE_SECONDS"):
+        load_bytes(data, "huaian-2024.pdf")
+    assert "淮安" in load_bytes(data, "huaian-2024.pdf").text  # outside a budget nothing is checked
+
+
+def test_a_slow_file_fails_alone_when_its_budget_runs_out(tmp_path, monkeypatch):
+    from index.collection import Collection
+    from index.settings import Settings
+
+    monkeypatch.setenv("GONGKAI_MAX_FILE_SECONDS", "1.5")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-slow.pdf").write_bytes(pdf_pages(20, 250))  # every page under the cap: ~3 s a page
+    (folder / "b-dongshan.txt").write_bytes(DONGSHAN.read_bytes())
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    t0 = time.perf_counter()
+    results = {r.path.rsplit("/", 1)[-1]: r for r in coll.ingest([folder])}
+    assert results["a-slow.pdf"].status == "failed" and "1.5 s" in results["a-slow.pdf"].error
+    assert results["a-slow.pdf"].seconds < 10, "one page past the deadline at most"
+    assert results["b-dongshan.txt"].status == "added"
+    assert time.perf_counter() - t0 < 60
+
+
+@pytest.mark.slow
+def test_every_hostile_input_stays_within_30_seconds_and_1_gb():
+    """The probe of the issue, each input in a process of its own (`gongkai bench hostile`)."""
+    from ui.bench import hostile
+
+    rows = hostile()
+    assert len(rows) >= 9
+    for row in rows:
+        assert row["outcome"] in ("read", "refused"), row
+        assert row["seconds"] <= 30 and row["peak_mb"] <= 1024, row
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["html-100k-divs"]["outcome"] == "read"  # deep markup is read, not a crash
+    assert "ambiguous" in by_name["t3-run-60-digits"]["detail"]  # past the segmentation budget: unread
 
 
 def test_utf16_text_with_a_byte_order_mark_is_text():
@@ -77,9 +89,9 @@ def test_hostile_files_fail_alone_and_the_batch_lands(tmp_path):
 
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a-bomb.pdf").write_bytes(_pdf_bomb())
-    (folder / "b-bomb.docx").write_bytes(_docx_bomb())
-    (folder / "c-deep.html").write_bytes(_deep_html(1500))
+    (folder / "a-bomb.pdf").write_bytes(pdf_bomb())
+    (folder / "b-bomb.docx").write_bytes(docx_bomb())
+    (folder / "c-deep.html").write_bytes(deep_html(1500))
     (folder / "d-dongshan.txt").write_bytes(DONGSHAN.read_bytes())
     coll = Collection(Settings.from_env(tmp_path / "home"))
     results = {r.path.rsplit("/", 1)[-1]: r for r in coll.ingest([folder])}

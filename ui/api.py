@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from assistant.answer import Answer, Citation, Fact, ask, values_for
 from assistant.glossary import BY_KEY, METRICS
-from index.collection import Collection, IngestResult
+from index.collection import Collection, IngestResult, IngestStatus
 from index.detail import ReportDetail, report_detail
 from ingest.loaders import SUPPORTED
 
@@ -489,16 +489,16 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         for f in files:
             data = await f.read(MAX_UPLOAD_BYTES + 1)
             if len(data) > MAX_UPLOAD_BYTES:
-                results.append({"file": f.filename, "status": "failed", "error": "file too large"})
+                results.append({"file": f.filename, "status": IngestStatus.FAILED, "error": "file too large"})
                 continue
             try:
                 existed = upload_path(coll.settings.home, f.filename or "upload", data).exists()
                 path = store_upload(coll.settings.home, f.filename or "upload", data)
             except HTTPException as exc:
-                results.append({"file": f.filename, "status": "failed", "error": exc.detail})
+                results.append({"file": f.filename, "status": IngestStatus.FAILED, "error": exc.detail})
                 continue
             r: IngestResult = await run_in_threadpool(coll.ingest_file, path, issuer or None, year)
-            if r.status == "failed" and not existed:
+            if r.status == IngestStatus.FAILED and not existed:
                 path.unlink(missing_ok=True)  # keep only uploads that became (or are) reports
             results.append(
                 {

@@ -23,6 +23,18 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a
+    child started by a big parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _rss_mb()
+
+
 def _pct(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -42,7 +54,7 @@ def generate(n: int, out: Path) -> None:
 
 
 def ingest(folder: Path) -> None:
-    from index.collection import Collection
+    from index.collection import Collection, IngestStatus
     from ingest.loaders import expand_paths
 
     coll = Collection()
@@ -52,7 +64,7 @@ def ingest(folder: Path) -> None:
     failed = 0
     for i, r in enumerate(coll.ingest(files), 1):
         times.append(r.seconds)
-        failed += r.status == "failed"
+        failed += r.status == IngestStatus.FAILED
         if i % 250 == 0:
             elapsed = time.perf_counter() - t0
             print(f"  {i}/{len(files)}  {i / elapsed:.1f} reports/s  rss {_rss_mb():.0f} MB", flush=True)
@@ -232,3 +244,73 @@ def degrade(n: int, seed: int = 0) -> dict[str, object]:
         for example in s.wrong_examples[:5]:
             print("  wrong:", example)
     return {"tables": per_table, "damages": dict(per_damage), "statuses": statuses, "refused": refused}
+
+
+def hostile_one(name: str) -> dict:
+    """Read one hostile input as ingestion does (under the per-file budget) and report the outcome,
+    the seconds taken and this process's peak resident memory. Run in a process of its own."""
+    import json
+
+    from ingest.budget import time_budget
+    from ingest.hostile import HOSTILE
+    from ingest.loaders import load_bytes
+    from ingest.pipeline import parse_report
+
+    before = _peak_mb()
+    filename, data = HOSTILE[name]()
+    t0 = time.perf_counter()
+    outcome, detail = "read", ""
+    try:
+        with time_budget():
+            loaded = load_bytes(data, filename)
+            report = parse_report(loaded.text, filename, loaded.format, loaded.content)
+        detail = ", ".join(f"{t.table} {t.status}" for t in report.tables)
+    except Exception as exc:  # noqa: BLE001 - the outcome is the figure: refused, with which reason
+        outcome, detail = "refused", f"{type(exc).__name__}: {exc}"
+    result = {
+        "name": name,
+        "bytes": len(data),
+        "outcome": outcome,
+        "detail": detail[:200],
+        "seconds": round(time.perf_counter() - t0, 2),
+        "peak_mb": round(_peak_mb()),
+        "start_mb": round(before),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    return result
+
+
+def hostile(names: list[str] | None = None) -> list[dict]:
+    """Each hostile input in a fresh process: outcome, seconds and peak memory, one line each."""
+    import json
+
+    from ingest.hostile import HOSTILE
+
+    rows = []
+    print(f"{'input':<18} {'size':>9} {'outcome':<8} {'seconds':>8} {'peak MB':>8}  detail")
+    for name in names or list(HOSTILE):
+        proc = subprocess.run(
+            [sys.executable, "-c", f"from ui.bench import hostile_one; hostile_one({name!r})"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+        row = (
+            json.loads(lines[-1])
+            if lines
+            else {
+                "name": name,
+                "outcome": "crashed",
+                "detail": proc.stderr[-200:],
+                "bytes": 0,
+                "seconds": 0,
+                "peak_mb": 0,
+            }
+        )
+        rows.append(row)
+        print(
+            f"{name:<18} {row['bytes'] / 1024:>7.0f}KB {row['outcome']:<8} {row['seconds']:>8} {row['peak_mb']:>8}  "
+            f"{row['detail'][:90]}"
+        )
+    return rows

@@ -19,7 +19,7 @@ import pandas as pd
 
 from assistant.answer import Answer, ask, values_for
 from assistant.glossary import METRICS
-from index.collection import Collection
+from index.collection import Collection, IngestStatus
 from index.detail import report_detail
 from ui.render import answer_markdown, esc
 
@@ -349,7 +349,9 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 try:
                     stored = store_upload(coll.settings.home, path.name, path.read_bytes())
                 except Exception as exc:  # noqa: BLE001 - shown to the uploader, per file
-                    rows.append({"file": path.name, "status": "failed", "error": str(getattr(exc, "detail", exc))})
+                    rows.append(
+                        {"file": path.name, "status": IngestStatus.FAILED, "error": str(getattr(exc, "detail", exc))}
+                    )
                     continue
                 r = coll.ingest_file(stored)
                 rows.append(

@@ -9,7 +9,7 @@ import signal
 import sys
 import time
 
-from index.collection import Collection, IngestResult
+from index.collection import Collection, IngestResult, IngestStatus
 
 _BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), "\ufffd")
 
@@ -20,7 +20,7 @@ def printable(name: str) -> str:
 
 
 def _print_result(r: IngestResult) -> None:
-    if r.status == "failed":
+    if r.status == IngestStatus.FAILED:
         print(f"FAILED     {printable(r.path)}: {r.error}")
         return
     if r.replaced:
@@ -40,9 +40,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for r in coll.ingest(args.paths, issuer=args.issuer, year=args.year):
         _print_result(r)
         results.append(r)
-    failed = [r for r in results if r.status == "failed"]
-    added = sum(r.status in ("added", "replaced") for r in results)
-    unchanged = sum(r.status == "unchanged" for r in results)
+    failed = [r for r in results if r.status == IngestStatus.FAILED]
+    added = sum(r.status in (IngestStatus.ADDED, IngestStatus.REPLACED) for r in results)
+    unchanged = sum(r.status == IngestStatus.UNCHANGED for r in results)
     print(
         f"{len(results)} files: {added} added, {unchanged} unchanged, {len(failed)} failed "
         f"in {time.perf_counter() - t0:.1f}s"
@@ -242,6 +242,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         bench.query(args.n)
     elif args.what == "load":
         bench.load(args.url, args.clients, args.seconds, args.port)
+    elif args.what == "hostile":
+        rows = bench.hostile(args.names or None)
+        return 1 if any(r["outcome"] == "crashed" for r in rows) else 0
     elif args.what == "degrade":
         result = bench.degrade(args.n, args.seed)
         t34 = [result["tables"]["t3"], result["tables"]["t4"]]
@@ -276,7 +279,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.ingest:
         results = list(coll.ingest(args.ingest))
         for r in results:
-            if r.status != "unchanged":
+            if r.status != IngestStatus.UNCHANGED:
                 _print_result(r)
         print(f"collection: {len(coll.reports())} reports")
     coll.warm()
@@ -328,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("remove", help="remove a report (its facts and passages) from the collection")
     p.add_argument("report", help="report id or its prefix")
     p.set_defaults(func=cmd_remove)
-    p = sub.add_parser("bench", help="benchmarks that print figures: generate | ingest | query | load | degrade")
+    p = sub.add_parser(
+        "bench", help="benchmarks that print figures: generate | ingest | query | load | degrade | hostile"
+    )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
     b.add_argument("n", type=int)
@@ -342,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--clients", type=int, default=50)
     b.add_argument("--seconds", type=float, default=60)
     b.add_argument("--port", type=int, default=7870)
+    b = bsub.add_parser("hostile", help="bombs, deep markup, glued digits: each in a process, time and peak memory")
+    b.add_argument("names", nargs="*", help="some of the inputs (default: all)")
     b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")
     b.add_argument("n", type=int)
     b.add_argument("--seed", type=int, default=0)

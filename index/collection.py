@@ -19,7 +19,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from index.chunking import chunk_report, table_row_chunks
+from index.chunking import Chunk, chunk_report, table_row_chunks
+from index.duplicates import NEAR_DUPLICATE, resemblance, shingles
 from index.facts import PENDING, READY, REPLACED, FactStore, PendingRow, ReportRow, WriterRow
 from index.lexical import LexicalIndex
 from index.search import Hit, expand_query, fuse, rerank
@@ -27,6 +28,7 @@ from index.settings import Settings
 from index.vectors import VectorIndex
 from ingest.budget import OverBudgetError, time_budget
 from ingest.loaders import LoadError, expand_paths, load
+from ingest.model import ParsedReport, ReportMeta, Section
 from ingest.pipeline import NotAReportError, parse_report
 
 RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their report
@@ -57,6 +59,8 @@ class IngestResult:
     error: str = ""
     seconds: float = 0.0
     replaced: list[str] = field(default_factory=list)  # ids of earlier versions this one replaced
+    near_duplicates: list[str] = field(default_factory=list)  # ids of held reports with nearly the same text
+    note: str = ""  # why a file that did not fail was not simply added (a better-read copy, a near-duplicate)
 
 
 def _checkpoint(name: str) -> None:
@@ -78,6 +82,7 @@ class _Staged:
     meta: dict
     title: str = ""
     unread: int = 0  # standard-table cells ambiguous or missing: the measure of a version's quality
+    text: str = ""
 
 
 class Collection:
@@ -174,7 +179,9 @@ class Collection:
             for c in t.cells
             if c.status in ("ambiguous", "missing")
         )
-        return result, _Staged(report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title, unread)
+        return result, _Staged(
+            report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title, unread, report.text
+        )
 
     def _publish(self, result: IngestResult, staged: _Staged) -> None:
         """Make a staged report visible, replacing earlier versions of it, in one step."""
@@ -187,7 +194,7 @@ class Collection:
         if better:
             self.remove(staged.id)
             result.status = IngestStatus.UNCHANGED
-            result.error = (
+            result.note = (
                 f"the same report is held from {better[0].source_path}, whose tables read better "
                 f"({self.facts.unread_cells(better[0].id)} cells unread against {staged.unread}); kept that one"
             )
@@ -209,6 +216,23 @@ class Collection:
             self.remove(old)
         result.replaced = older
         result.status = IngestStatus.REPLACED if older else IngestStatus.ADDED
+        if not older:
+            near = self._near_duplicates(staged)
+            if near:
+                result.near_duplicates = [rid for rid, _ in near]
+                rid, share = near[0]
+                result.note = (
+                    f"near-duplicate of {rid} ({share:.0%} of the text the same, same issuer and year, another "
+                    f"title): both are kept; remove one with `gongkai remove`"
+                )
+
+    def _near_duplicates(self, staged: _Staged) -> list[tuple[str, float]]:
+        """Held reports of the same issuer and year whose text is nearly this one's (a re-titled
+        correction, a copy with a changed figure): (id, resemblance), most alike first."""
+        others = [r for r in self.facts.same_report(staged.issuer, staged.year, "", "", any_title=True)]
+        mine = shingles(staged.text)
+        alike = [(r.id, resemblance(mine, shingles(self.facts.text(r.id)))) for r in others if r.id != staged.id]
+        return sorted([(rid, x) for rid, x in alike if x >= NEAR_DUPLICATE], key=lambda p: -p[1])
 
     # ---- writers: whose pending work is whose --------------------------------------------------
     def _ensure_writer(self) -> str:
@@ -336,6 +360,41 @@ class Collection:
         for rid in orphans:
             self.vectors.delete_report(rid)
         return orphans
+
+    def repair(self) -> tuple[list[str], list[str]]:
+        """Make the vector index match the facts store both ways: purge vectors without a report, and
+        embed again the passages of visible reports that have none (a lost or reset Chroma directory, a
+        deployment pointed at a new Chroma server). Returns (purged, re-embedded) report ids. A full scan
+        of both stores: `gongkai repair`, not every start."""
+        purged = self.reconcile_vectors()
+        missing = sorted({r.id for r in self.facts.reports()} - self.vectors.report_ids())
+        for rid in missing:
+            row = self.facts.report(rid)
+            if row is None:
+                continue  # removed meanwhile
+            meta = {"report_id": rid, "issuer": row.issuer, "year": row.year or 0, "generation": row.generation}
+            self.vectors.add_many([(self._passages(row), meta)])
+        self.facts.owe(RECONCILE, False)
+        self._lexical = None
+        return purged, missing
+
+    def _passages(self, row: ReportRow) -> list[Chunk]:
+        """A held report's embedded passages, rebuilt from its stored text and sections: the same
+        chunker on the same input gives the same ids and texts as at ingest."""
+        report = ParsedReport(
+            ReportMeta(
+                title=row.title,
+                issuer=row.issuer,
+                report_year=row.year,
+                generation=row.generation,
+                content_hash=row.content_hash,
+            ),
+            self.facts.text(row.id),
+            [Section(s.sid, s.level, s.title, s.path, s.start, s.end) for s in self.facts.sections(row.id)],
+            [],
+            [],
+        )
+        return chunk_report(report)
 
     # ---- reads ---------------------------------------------------------------
     def reports(self) -> list[ReportRow]:

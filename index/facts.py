@@ -397,15 +397,22 @@ class FactStore:
             r = s.get(ReportRow, report_id)
             return r if r is not None and r.state == READY else None
 
-    def same_report(self, issuer: str, year: int | None, source_path: str, title: str = "") -> list[ReportRow]:
+    def same_report(
+        self, issuer: str, year: int | None, source_path: str, title: str = "", any_title: bool = False
+    ) -> list[ReportRow]:
         """Earlier versions of a report: same issuer and year, and the same source file or (``title``
-        given) the same title — a corrected upload, or the same report as HTML and as text."""
+        given) the same title — a corrected upload, or the same report as HTML and as text.
+        ``any_title``: every report of that issuer and year."""
         from ingest.normalize import compact_str
 
         with self.Session() as s:
             q = select(ReportRow).where(ReportRow.issuer == issuer, ReportRow.year == year, ReportRow.state == READY)
             want = compact_str(title) if title else None
-            return [r for r in s.scalars(q) if r.source_path == source_path or (want and compact_str(r.title) == want)]
+            return [
+                r
+                for r in s.scalars(q)
+                if any_title or r.source_path == source_path or (want and compact_str(r.title) == want)
+            ]
 
     def set_state(self, session: Session, report_id: str, state: str) -> bool:
         """Set a report's state; False when the row is gone (another process removed it)."""

@@ -4,6 +4,7 @@ vectors left without their report are purged."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -76,6 +77,27 @@ def test_vectors_left_by_a_failed_delete_are_purged_at_the_next_recovery(tmp_pat
     assert coll.vectors.count() > 0 and coll.facts.owed("reconcile")
     again = Collection(_home(tmp_path))
     assert again.vectors.count() == 0 and not again.facts.owed("reconcile")
+
+
+def test_repair_embeds_again_what_the_vector_index_lost_and_purges_what_it_should_not_hold(tmp_path):
+    coll = Collection(_home(tmp_path))
+    results = list(coll.ingest(sorted((ROOT / "samples" / "reports").glob("00[34]_*.txt"))))
+    ids = sorted(r.report_id for r in results)
+    stored = {c.id: c.embed_text for c in coll.facts.chunks()}
+    for rid in ids:  # the rebuilt passages are the ingested ones, id for id and word for word
+        rebuilt = coll._passages(coll.facts.report(rid))
+        assert rebuilt and all(stored[c.id] == c.embed_text for c in rebuilt)
+    before = coll.search("依申请公开", [ids[0]], k=3, mode="dense")
+    coll.vectors.delete_report(ids[0])  # a lost vector index
+    stray = dataclasses.replace(rebuilt[0], id="0" * 16 + ":0", report_id="0" * 16)  # vectors of no report
+    coll.vectors.add([stray], {"report_id": "0" * 16, "issuer": "x", "year": 0, "generation": "2021"})
+    assert coll.search("依申请公开", [ids[0]], k=3, mode="dense") == []
+    purged, embedded = coll.repair()
+    assert purged == ["0" * 16] and embedded == [ids[0]]
+    assert coll.vectors.report_ids() == set(ids)
+    after = coll.search("依申请公开", [ids[0]], k=3, mode="dense")
+    assert [h.chunk_id for h in after] == [h.chunk_id for h in before]
+    assert coll.repair() == ([], [])
 
 
 def test_ten_identical_uploads_at_once_give_one_report_and_ten_consistent_replies(tmp_path):
@@ -165,6 +187,29 @@ def test_one_report_per_issuer_year_and_title_whatever_its_file(tmp_path):
     assert len(coll.reports()) == 2
 
 
+def test_a_near_duplicate_under_another_title_is_kept_and_reported(tmp_path):
+    coll = Collection(_home(tmp_path))
+    (first,) = coll.ingest([DONGSHAN])
+    text = DONGSHAN.read_text(encoding="utf-8")
+    title = "东山县人民政府办公室2020年政府信息公开工作年度报告"
+    retitled = tmp_path / "dongshan-retitled.txt"  # "（修订版）" would be the same title: that one replaces
+    retitled.write_text(
+        text.replace(title, "东山县人民政府办公室2020年度政府信息公开工作报告", 1).replace("164条", "165条"),
+        encoding="utf-8",
+    )
+    (second,) = coll.ingest([retitled])
+    assert second.status == "added" and second.near_duplicates == [first.report_id]
+    assert first.report_id in second.note and "near-duplicate" in second.note
+    assert len(coll.reports()) == 2  # another title: the user's to remove, not ours
+    other = tmp_path / "other.txt"  # same issuer and year, another text: no note
+    other.write_text(
+        "东山县人民政府办公室关于2020年政府信息公开工作年度报告的补充说明\n一、总体情况\n本年度主动公开政府信息12条，依申请公开0件。\n",
+        encoding="utf-8",
+    )
+    (third,) = coll.ingest([other], issuer=first.issuer, year=first.year)
+    assert third.status == "added" and not third.near_duplicates and not third.note
+
+
 def test_the_better_read_form_of_a_report_is_kept(tmp_path):
     """A portal's HTML grid and its crawled one-line text are one report; whichever comes first, the form
     whose tables read better (the HTML: no ambiguous T2 cells) is the one held."""
@@ -177,7 +222,7 @@ def test_the_better_read_form_of_a_report_is_kept(tmp_path):
         (held,) = coll.reports()
         assert held.source_format == "html", (first.name, a.status, b.status, b.error)
         if first == html:
-            assert b.status == "unchanged" and "read better" in b.error
+            assert b.status == "unchanged" and "read better" in b.note
         else:
             assert b.status == "replaced"
 

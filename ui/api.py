@@ -509,7 +509,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                     "year": r.year,
                     "tables": r.tables,
                     "error": r.error,
+                    "note": r.note,
                     "replaced": r.replaced,
+                    "near_duplicates": r.near_duplicates,
                 }
             )
         return results

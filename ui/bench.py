@@ -314,3 +314,102 @@ def hostile(names: list[str] | None = None) -> list[dict]:
             f"{row['detail'][:90]}"
         )
     return rows
+
+
+def writers(runs: int = 5, n: int = 120) -> list[dict]:
+    """The concurrency probe: per run, a fresh home, two `gongkai ingest` processes on halves of ``n``
+    synthetic reports while a third process keeps opening the collection (which runs recovery), and
+    ten identical uploads at once through the API. Prints what was lost, one line per run."""
+    import os
+    import shutil
+    import tempfile
+
+    from index.collection import Collection
+    from index.settings import Settings
+
+    rows = []
+    for run in range(runs):
+        tmp = Path(tempfile.mkdtemp(prefix="gongkai-writers-"))
+        try:
+            home = tmp / "home"
+            env = {**os.environ, "GONGKAI_HOME": str(home)}
+            generate(n, tmp / "all")
+            halves = [tmp / "a", tmp / "b"]
+            for h in halves:
+                h.mkdir()
+            for i, f in enumerate(sorted((tmp / "all").iterdir())):
+                f.rename(halves[i % 2] / f.name)
+            t0 = time.perf_counter()
+            procs = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "ui.cli", "ingest", str(h)],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                for h in halves
+            ]
+            opened = 0
+            while any(p.poll() is None for p in procs):
+                subprocess.run([sys.executable, "-m", "ui.cli", "reports"], env=env, capture_output=True, check=False)
+                opened += 1
+            outs = [p.communicate()[0] for p in procs]
+            told = sum(line.startswith("added") for out in outs for line in out.splitlines())
+            coll = Collection(Settings.from_env(home))
+            held = {r.id for r in coll.reports()}
+            orphans = len(coll.vectors.report_ids() - held)
+            # ten identical uploads at once, through the collection's own ingest in threads
+            upload = tmp / "same.txt"
+            shutil.copy(next((halves[0]).iterdir()), upload)
+            coll.remove(coll.facts.find_by_hash(_sha256(upload)).id)
+            replies = _identical_ingests(home, upload, 10)
+            row = {
+                "run": run + 1,
+                "reports": n,
+                "told_added": told,
+                "held": len(held),
+                "lost": told - len(held),
+                "orphan_vector_reports": orphans,
+                "reader_opens": opened,
+                "identical_uploads": dict(sorted(replies.items())),
+                "held_after_uploads": len(Collection(Settings.from_env(home)).reports()),
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+            rows.append(row)
+            print(
+                f"run {row['run']}: {n} reports, told added {told}, held {row['held']}, lost {row['lost']}, "
+                f"orphan vectors {orphans}, reader opened {opened}×; 10 identical uploads → {row['identical_uploads']}, "
+                f"held {row['held_after_uploads']} ({row['seconds']}s)"
+            )
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+def _identical_ingests(home: Path, path: Path, clients: int) -> dict[str, int]:
+    """The same file ingested by ``clients`` threads at once, each with its own collection (as
+    separate server workers would): how many replies of each status."""
+    import threading
+    from collections import Counter
+
+    from index.collection import Collection
+    from index.settings import Settings
+
+    replies: Counter[str] = Counter()
+
+    def one() -> None:
+        replies[str(Collection(Settings.from_env(home)).ingest_file(path).status)] += 1
+
+    threads = [threading.Thread(target=one) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    return dict(replies)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -361,7 +361,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                         "issuer": r.issuer,
                         "year": r.year,
                         "tables": ", ".join(f"{k}={v}" for k, v in r.tables.items()),
-                        "error": r.error,
+                        "error": r.error or r.note,
                     }
                 )
             return pd.DataFrame(rows)

@@ -25,6 +25,8 @@ def _print_result(r: IngestResult) -> None:
         return
     if r.replaced:
         print(f"           (replaces earlier version {', '.join(r.replaced)})")
+    if r.note:
+        print(f"           ({r.note})")
     tables = ", ".join(f"{k}={v}" for k, v in r.tables.items()) or "no standard tables"
     print(
         f"{r.status:<10} {printable(r.path)}: {r.issuer} {r.year} [{r.generation}] {tables}; "
@@ -229,6 +231,21 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    coll = Collection()
+    t0 = time.perf_counter()
+    purged, embedded = coll.repair()
+    print(
+        f"vector index checked against {len(coll.reports())} reports in {time.perf_counter() - t0:.1f}s: "
+        f"{len(purged)} orphaned reports' vectors purged, {len(embedded)} reports' passages embedded again"
+    )
+    for rid in purged:
+        print(f"  purged    {rid}")
+    for rid in embedded:
+        print(f"  embedded  {rid}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -242,6 +259,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         bench.query(args.n)
     elif args.what == "load":
         bench.load(args.url, args.clients, args.seconds, args.port)
+    elif args.what == "writers":
+        rows = bench.writers(args.runs, args.n)
+        return 1 if any(r["lost"] or r["orphan_vector_reports"] for r in rows) else 0
     elif args.what == "hostile":
         rows = bench.hostile(args.names or None)
         return 1 if any(r["outcome"] == "crashed" for r in rows) else 0
@@ -328,11 +348,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_facts)
+    p = sub.add_parser("repair", help="make the vector index match the facts store (both ways)")
+    p.set_defaults(func=cmd_repair)
     p = sub.add_parser("remove", help="remove a report (its facts and passages) from the collection")
     p.add_argument("report", help="report id or its prefix")
     p.set_defaults(func=cmd_remove)
     p = sub.add_parser(
-        "bench", help="benchmarks that print figures: generate | ingest | query | load | degrade | hostile"
+        "bench", help="benchmarks that print figures: generate | ingest | query | load | degrade | hostile | writers"
     )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
@@ -347,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--clients", type=int, default=50)
     b.add_argument("--seconds", type=float, default=60)
     b.add_argument("--port", type=int, default=7870)
+    b = bsub.add_parser("writers", help="two ingest processes and a reader on one home, RUNS times: what was lost")
+    b.add_argument("--runs", type=int, default=5)
+    b.add_argument("--n", type=int, default=120)
     b = bsub.add_parser("hostile", help="bombs, deep markup, glued digits: each in a process, time and peak memory")
     b.add_argument("names", nargs="*", help="some of the inputs (default: all)")
     b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")

@@ -112,6 +112,7 @@ HOSTILE: dict[str, Callable[[], tuple[str, bytes]]] = {
     "docx-10M-paragraphs": lambda: ("paragraphs.docx", docx_bomb(57)),
     "html-1500-divs": lambda: ("deep.html", deep_html(1500)),
     "html-100k-divs": lambda: ("deeper.html", deep_html(100_000)),
+    "t3-run-30-digits": lambda: ("t3.txt", glued_report(30, "t3")),
     "t3-run-60-digits": lambda: ("t3.txt", glued_report(60, "t3")),
     "t4-run-24-digits": lambda: ("t4.txt", glued_report(24, "t4")),
 }

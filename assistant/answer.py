@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from assistant import understand as u
+from assistant.bodies import BodyCatalog
 from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, ROW_GLOSS_EN, Metric
 from assistant.understand import Query
 from index.collection import Collection
@@ -76,6 +77,8 @@ class Answer:
     # how the question was read ("no 2021 report; the 2020 report published in 2021 is used"): a
     # rephrased answer must carry these verbatim, so the generative mode puts them before the reply
     notes: list[str] = field(default_factory=list)
+    # the bodies the question's name could mean, when it fits several: the chat offers them as choices
+    candidates: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -94,6 +97,7 @@ class Composer:
         self.lines: list[str] = []
         self.fallback = False  # answered from another reading of the question (publication year)
         self.notes: list[str] = []
+        self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
 
     def cite(self, report: ReportRow, **kw: Any) -> str:
         for c in self.citations:  # one number per passage
@@ -117,7 +121,20 @@ class Composer:
     def done(self, status: str) -> Answer:
         if self.fallback and status == ANSWERED:
             status = PARTIAL
-        return Answer("\n".join(self.lines), status, self.citations, self.facts, self.lang, notes=self.notes)
+        if self.candidates:
+            self.say(
+                f"（可选的单位：{'、'.join(self.candidates)}。问题中写明单位可得到单一答案。）",
+                f"(The name fits: {'; '.join(self.candidates)}. Name one for a single answer.)",
+            )
+        return Answer(
+            "\n".join(self.lines),
+            status,
+            self.citations,
+            self.facts,
+            self.lang,
+            notes=self.notes,
+            candidates=self.candidates,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -790,6 +807,25 @@ def _practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
 # ---------------------------------------------------------------------------------------------
 
 
+_BODY_CATALOGS: dict[int, tuple[object, BodyCatalog]] = {}
+
+
+def body_catalog(coll: Collection) -> BodyCatalog:
+    """The collection's bodies and lineages, rebuilt only when its catalog changes."""
+    reports = coll.reports()
+    key = (len(reports), coll.facts.catalog_version())
+    cached = _BODY_CATALOGS.get(id(coll))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    by_report = coll.body_names()
+    names: dict[str, list] = {}
+    for r in reports:
+        names.setdefault(r.issuer, []).extend(by_report.get(r.id, []))
+    catalog = BodyCatalog(((r.issuer, r.year) for r in reports), names)
+    _BODY_CATALOGS[id(coll)] = (key, catalog)
+    return catalog
+
+
 def _catalog_line(reports: list[ReportRow], lang: str) -> str:
     items = [f"{r.issuer}（{r.year}）" if lang == "zh" else f"{r.issuer} ({r.year})" for r in reports]
     return "、".join(items) if lang == "zh" else "; ".join(items)
@@ -804,6 +840,8 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
         )
         return None
     pool = all_reports
+    for zh, en in q.name_notes:
+        comp.note(zh, en)
     if q.issuers:
         pool = [r for r in pool if r.issuer in q.issuers]
     elif q.regions:
@@ -857,11 +895,11 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
     return None
 
 
-def _previous_query(history: list[dict[str, str]] | None, catalog, today) -> Query | None:
+def _previous_query(history: list[dict[str, str]] | None, catalog, today, bodies=None) -> Query | None:
     prev = None
     for turn in history or []:
         if turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            q = u.parse(str(turn["content"]), catalog, today)
+            q = u.parse(str(turn["content"]), catalog, today, bodies)
             prev = u.resolve_follow_up(q, prev)
     return prev
 
@@ -884,7 +922,9 @@ def ask(
             "资料库中还没有报告。" if lang == "zh" else "The collection holds no reports yet.", NOT_FOUND, language=lang
         )
     catalog = [(r.issuer, r.year, r.regions) for r in all_reports]
-    q = u.resolve_follow_up(u.parse(question, catalog, today), _previous_query(history, catalog, today))
+    bodies = body_catalog(coll)
+    q = u.resolve_follow_up(u.parse(question, catalog, today, bodies), _previous_query(history, catalog, today, bodies))
+    comp.candidates = q.candidates
     reports = select_reports(comp, q, all_reports)
     if reports is None:
         return comp.done(NOT_FOUND)

@@ -82,7 +82,7 @@ def aliases(issuer: str) -> list[Alias]:
     return [Alias(a, False) for a in out] + [Alias(a, True) for a in english]
 
 
-def _normal_en(text: str) -> str:
+def normal_en(text: str) -> str:
     """Lower case without apostrophes: "Huai'an" is "huaian", and so is the possessive "Huai'an's"."""
     return re.sub(r"['’`]", "", re.sub(r"['’]s\b", "", text.lower()))
 
@@ -104,7 +104,7 @@ def name_index(issuers: tuple[str, ...]) -> NameIndex:
     en: dict[str, list[str]] = {}
     for issuer in issuers:
         for a in aliases(issuer):
-            (en if a.english else zh).setdefault(_normal_en(a.text) if a.english else a.text, []).append(issuer)
+            (en if a.english else zh).setdefault(normal_en(a.text) if a.english else a.text, []).append(issuer)
     known = frozenset({k.lower() for k in zh} | set(en))
     return NameIndex(
         {k: tuple(dict.fromkeys(v)) for k, v in zh.items()},
@@ -125,7 +125,7 @@ def match_issuers(question: str, issuers: list[str]) -> list[str]:
             hit = index.zh.get(question[i : i + n])
             if hit:
                 spans.append((i, i + n, hit))
-    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[a-z0-9]+", _normal_en(question))]
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[a-z0-9]+", normal_en(question))]
     for i in range(len(words)):
         for n in range(1, min(index.max_en_words, len(words) - i) + 1):
             phrase = " ".join(w for _, _, w in words[i : i + n])
@@ -200,7 +200,7 @@ def unknown_places(question: str, issuers: list[str], regions: list[str] | None 
         if stem in question and not any(stem in k for k in known) and name not in found:
             found.append(name)
     for m in re.finditer(r"[A-Za-z']+", question):
-        token = _normal_en(m.group(0))
+        token = normal_en(m.group(0))
         capitalised = m.group(0)[:1].isupper()
         if token in pinyin and (capitalised or len(token) >= 7) and token not in known:
             if not any(token in k.replace(" ", "") for k in known) and m.group(0) not in found:
@@ -229,7 +229,7 @@ def _region_index(names: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str
     en: dict[str, str] = {}
     for name in sorted(names, key=len, reverse=True):
         for alias in region_aliases(name):
-            (en if alias.isascii() else zh).setdefault(_normal_en(alias) if alias.isascii() else alias, name)
+            (en if alias.isascii() else zh).setdefault(normal_en(alias) if alias.isascii() else alias, name)
     return zh, en, frozenset({k.lower() for k in zh} | set(en))
 
 
@@ -241,7 +241,7 @@ def match_regions(question: str, regions: list[dict[str, str]]) -> list[str]:
     for alias in sorted((a for a in zh if a in question), key=len, reverse=True):
         if zh[alias] not in found:
             found.append(zh[alias])
-    words = re.findall(r"[a-z0-9]+", _normal_en(question))
+    words = re.findall(r"[a-z0-9]+", normal_en(question))
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
             name = en.get(" ".join(words[i : i + n]))

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from assistant.bodies import BodyCatalog
 from assistant.glossary import Metric, find_column, find_metric
-from assistant.names import match_issuers, match_regions, unknown_places
+from assistant.names import match_regions, unknown_places
 
 LOOKUP, COMPARE, RANK, ZERO_LIST, DIFFERENCE, SHARE = "lookup", "compare", "rank", "zero_list", "difference", "share"
 COVERAGE, PASSAGE, PRACTICE, REPORT_FACT = "coverage", "passage", "practice", "report_fact"
@@ -124,6 +125,8 @@ class Query:
     ascending: bool = False  # rank: smallest first
     report_fact: str | None = None
     follow_up: bool = False
+    name_notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en): which name held the year asked
+    candidates: list[str] = field(default_factory=list)  # the bodies a name could mean, for the user to pick
 
 
 def language_of(text: str) -> str:
@@ -245,19 +248,28 @@ def _report_fact(question: str, lang: str) -> str | None:
     return None
 
 
-def parse(question: str, catalog: list[tuple[str, int | None, dict[str, str]]], today: date | None = None) -> Query:
-    """``catalog``: (issuer, year, regions) of every report held."""
+def parse(
+    question: str,
+    catalog: list[tuple[str, int | None, dict[str, str]]],
+    today: date | None = None,
+    bodies: BodyCatalog | None = None,
+) -> Query:
+    """``catalog``: (issuer, year, regions) of every report held; ``bodies``: the same reports' bodies
+    with their lineages (built from ``catalog`` alone when not given)."""
     lang = language_of(question)
     issuers = sorted({i for i, _, _ in catalog})
-    named = match_issuers(question, issuers)
-    regions = match_regions(question, [r for _, _, r in catalog]) if not named else []
     years, year_words = parse_years(question, today)
+    bodies = bodies or BodyCatalog((i, y) for i, y, _ in catalog)
+    resolution = bodies.resolve(question, years)
+    named = resolution.issuers
+    regions = match_regions(question, [r for _, _, r in catalog]) if not named else []
     metric = find_metric(question, lang)
     if metric is not None and not counts_the_metric(question, lang, metric):
         metric = None
     fact = _report_fact(question, lang)
     q = Query(question, lang)
     q.issuers, q.regions, q.years, q.year_words = named, regions, years, year_words
+    q.name_notes, q.candidates = resolution.notes, resolution.candidates
     q.published_reading = bool(years) and bool(_PUBLISHED.search(question.lower())) and metric is None
     q.metric, q.column = metric, find_column(question, lang, metric)
     q.unknown = [] if named else unknown_places(question, issuers, [n for _, _, r in catalog for n in r.values()])

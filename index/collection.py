@@ -28,7 +28,7 @@ from index.settings import Settings
 from index.vectors import VectorIndex
 from ingest.budget import OverBudgetError, time_budget
 from ingest.loaders import LoadError, expand_paths, load
-from ingest.model import ParsedReport, ReportMeta, Section
+from ingest.model import BodyName, ParsedReport, ReportMeta, Section
 from ingest.pipeline import NotAReportError, parse_report
 
 RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their report
@@ -98,6 +98,7 @@ class Collection:
         self._lexical: LexicalIndex | None = None
         self._chunks: dict[str, Hit] = {}
         self._catalog: list[ReportRow] | None = None
+        self._names: dict[str, list[BodyName]] = {}
         self._catalog_version: tuple[int, str] | None = None
         if recover:
             self.recover()
@@ -404,7 +405,13 @@ class Collection:
             if self._catalog is not None:
                 self._lexical = None  # another process changed the collection
             self._catalog, self._catalog_version = self.facts.reports(), version
+            self._names = self.facts.body_names()
         return self._catalog
+
+    def body_names(self) -> dict[str, list[BodyName]]:
+        """Report id -> the other names the report gives its issuer (renamings, portal columns), with the catalog."""
+        self.reports()
+        return self._names
 
     def warm(self) -> None:
         """Load the embedding model and build the lexical index now, not on the first question."""

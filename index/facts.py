@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from ingest.model import ParsedReport
+from ingest.model import BodyName, NameKind, ParsedReport
 from ingest.normalize import format_value
 
 PENDING, READY, REPLACED = "pending", "ready", "replaced"
@@ -167,6 +167,18 @@ class ChunkRow(Base):
     tokens: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-joined: the lexical index's input
 
 
+class NameRow(Base):
+    """Other names a report gives its issuer (ingest.model.BodyName): a table of its own, so older
+    stores need no migration; a report ingested before it simply has none."""
+
+    __tablename__ = "report_names"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(32), default="")
+
+
 class FeedbackRow(Base):
     """👍/👎 from the chat, with the question and the answer it was about."""
 
@@ -236,6 +248,8 @@ class FactStore:
         """Stage a parsed report in ``session``; the caller commits (together with the chunks)."""
         m = report.meta
         rid = report.id
+        for n in m.names:
+            session.add(NameRow(report_id=rid, kind=str(n.kind), name=n.name, source=n.source))
         session.add(
             ReportRow(
                 id=rid,
@@ -369,7 +383,7 @@ class FactStore:
             return list(s.scalars(q))
 
     def remove(self, session: Session, report_id: str) -> None:
-        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow, PendingRow):
+        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow, PendingRow, NameRow):
             session.execute(delete(model).where(model.report_id == report_id))
         session.execute(delete(ReportRow).where(ReportRow.id == report_id))
 
@@ -461,6 +475,15 @@ class FactStore:
     def owed(self, key: str) -> bool:
         with self.Session() as s:
             return s.get(MaintenanceRow, key) is not None
+
+    def body_names(self) -> dict[str, list[BodyName]]:
+        """Report id -> the other names it gives its issuer, for every visible report."""
+        with self.Session() as s:
+            ready = select(ReportRow.id).where(ReportRow.state == READY)
+            out: dict[str, list[BodyName]] = {}
+            for row in s.scalars(select(NameRow).where(NameRow.report_id.in_(ready))):
+                out.setdefault(row.report_id, []).append(BodyName(NameKind(row.kind), row.name, row.source))
+            return out
 
     def report_ids(self) -> set[str]:
         with self.Session() as s:

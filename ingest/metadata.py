@@ -13,6 +13,7 @@ from datetime import date
 
 from ingest import gazetteer
 from ingest.clean import TITLE_RE, find_title, tidy_issuer
+from ingest.model import BodyName, NameKind
 from ingest.normalize import compact_str, nfkc
 from ingest.schema import GEN_2019, GEN_2021, GEN_PRE2019, GENERATION_MARKERS
 
@@ -461,3 +462,79 @@ def _zone_home(unit: str) -> str:
         return ""
     homes = [m.group("stem") + suffix for suffix in ("县", "市", "区") if gazetteer.known(m.group("stem") + suffix)]
     return homes[0] if len(homes) == 1 else ""
+
+
+# ---- other names of the body ----------------------------------------------------------------
+
+_BREADCRUMB = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]\s*(?P<path>[^\n]{4,300})")
+_ANNUAL_COLUMN = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度报告|年报)|年度报告|年报")
+_NAV_WORDS = ("首页", "网站首页", "政务公开", "政府信息公开", "信息公开", "法定主动公开内容", "部门信息公开", "部门")
+_ORGAN_TAIL = re.compile(r"[\u4e00-\u9fff]{2,40}?" + _ORGAN_END + "$")
+_COLUMN_SLUGS = re.compile(r"^(?:zfxxgknb|xxgknb|gknb|ndbg|zfxxgkndbg|xxgkndbg|gzndbg|nb|ndgzbg)$", re.I)
+_SHORT_FORM = re.compile(
+    r"(?P<full>[\u4e00-\u9fff]{3,40}?)[（(]以下简称[“\"「『]?(?P<short>[\u4e00-\u9fff]{2,10})[”\"」』]?[）)]"
+)
+
+
+def column_owner(header: str) -> str:
+    """The body whose annual-report column holds the page, from its breadcrumb ("首页 > 政府信息公开 >
+    平潭综合实验区交通与建设局 > 政府信息公开年报"): portals file a renamed body's old reports under
+    its present name, so this names the successor of a body that no longer exists."""
+    m = _BREADCRUMB.search(header)
+    if not m:
+        return ""
+    path = m.group("path")
+    col = _ANNUAL_COLUMN.search(path)
+    if not col:
+        return ""
+    before = re.split(r"[>›»/|\s]+", path[: col.start()].strip())
+    last = compact_str(before[-1]) if before else ""
+    changed = True
+    while changed:  # a breadcrumb run together: drop the navigation words in front of the body
+        changed = False
+        for word in sorted(_NAV_WORDS, key=len, reverse=True):
+            if last.startswith(word) and len(last) > len(word):
+                last, changed = last[len(word) :], True
+    return last if _ORGAN_TAIL.match(last) else ""
+
+
+def column_key(url: str) -> str:
+    """The portal column of a report's address: host and path without the file and its date folders
+    (…/ptzhsyqjtj/zfxxgknb/201005/t2010…htm → www.pingtan.gov.cn/…/ptzhsyqjtj/zfxxgknb)."""
+    m = re.match(r"https?://([^/\s]+)(/[^\s?#]*)?", url.strip())
+    if not m:
+        return ""
+    parts = [p for p in (m.group(2) or "").split("/") if p]
+    if parts and "." in parts[-1]:
+        parts = parts[:-1]
+    while parts and re.fullmatch(r"\d{4,8}|\d{4}[-_]\d{2}", parts[-1]):
+        parts.pop()
+    if not parts or not any(_COLUMN_SLUGS.match(p) for p in parts):
+        return ""  # not recognisably an annual-report column: no key rather than a wrong one
+    return (m.group(1).lower() + "/" + "/".join(parts)).lower()
+
+
+def body_names(ident: Identity, issuer: str, header: str, fields: dict[str, str], text: str) -> list[BodyName]:
+    """Every other name the report gives its body: what links a body's years across a renaming."""
+    out: dict[tuple[NameKind, str], BodyName] = {}
+    mine = compact_str(issuer)
+    units = place_units(issuer)
+    for name, source in ident.candidates.get("issuer", []):
+        name = compact_str(name)
+        if units and units[0] in name:  # "…统计表平潭综合实验区交通与建设局": a signature run into what precedes it
+            name = name[name.index(units[0]) :]
+        if len(name) >= 3 and mine not in name and source != "override" and _ORGAN_TAIL.match(name):
+            out.setdefault((NameKind.WRITTEN, name), BodyName(NameKind.WRITTEN, name, source))
+    owner = column_owner(header)
+    if owner and owner != mine:
+        out[(NameKind.COLUMN_OWNER, owner)] = BodyName(NameKind.COLUMN_OWNER, owner, "breadcrumb")
+    for key in ("原文链接", "链接", "url", "URL", "source_url"):
+        column = column_key(fields.get(key, ""))
+        if column:
+            out[(NameKind.COLUMN, column)] = BodyName(NameKind.COLUMN, column, key)
+            break
+    for m in _SHORT_FORM.finditer(compact_str(text[:3000])):
+        full, short = m.group("full"), m.group("short")
+        if full.endswith(mine[-6:]) and short != mine and not short.startswith(("我", "本", "该")):
+            out[(NameKind.SHORT, short)] = BodyName(NameKind.SHORT, short, "以下简称")
+    return list(out.values())

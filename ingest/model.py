@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 # Cell statuses (§8): a printed number, an empty cell, a null marker, a value whose position
 # was lost in the source, or a value with several readings.
@@ -102,6 +103,22 @@ class Section:
     end: int
 
 
+class NameKind(StrEnum):
+    """How a report names its body besides the issuer chosen: what ties a renamed body's years together."""
+
+    WRITTEN = "written"  # another name the report itself gives (a signature keeping the old name after a renaming)
+    COLUMN_OWNER = "column_owner"  # the body whose portal column holds the report (its breadcrumb): today's name
+    COLUMN = "column"  # the portal column's address: the same for every year of one body, whatever its name
+    SHORT = "short"  # "（以下简称“交建局”）": the short form the report itself introduces
+
+
+@dataclass(frozen=True)
+class BodyName:
+    kind: NameKind
+    name: str
+    source: str  # where it was read: signature, publisher, breadcrumb, 原文链接 …
+
+
 @dataclass
 class ReportMeta:
     title: str
@@ -120,6 +137,7 @@ class ReportMeta:
     issuer_raw: str = ""  # the issuer as the sources wrote it, when normalisation changed it
     issuer_sources: list[str] = field(default_factory=list)  # where the issuer was read: title, header, intro …
     year_sources: list[str] = field(default_factory=list)
+    names: list[BodyName] = field(default_factory=list)  # other names of the issuer the report gives
 
 
 @dataclass

@@ -15,6 +15,7 @@ from ingest.derive import add_derived
 from ingest.figures import extract_figures
 from ingest.metadata import (
     COMPILED_BY,
+    body_names,
     detect_generation,
     identify,
     looks_like_report,
@@ -93,6 +94,7 @@ def parse_report(
         source_format=source_format,
         issuer_sources=ident.issuer_sources,
         year_sources=ident.year_sources,
+        names=body_names(ident, name, cleaned.header, cleaned.fields, text),
     )
     check()
     sections = split_sections(text, generation)

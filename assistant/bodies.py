@@ -1,0 +1,462 @@
+"""Which bodies a question is about, over the collection's own catalog: places and their
+departments, short forms and abbreviations, renamed bodies, English — and the year asked.
+
+People name a body the way they talk: by the place alone ("平潭2022年…"), by a department with the
+place dropped ("交通与建设局", "区交通局"), by an abbreviation ("交建局", "市监局", "文旅局"), by an
+old or a new name, or in English ("the Pingtan transport bureau"). Everything here is learned from
+the reports held — their issuer names, and the other names they give themselves (a signature that
+keeps the old name, the portal column that files a predecessor's reports under today's name) — never
+from a list per place, so a new corpus resolves the same way.
+
+A *lineage* is one body across its renamings: reports filed in one portal column, or naming each
+other. Asked for a year, the member that holds that year answers, with a note saying which name it
+had. When a name fits several bodies, the answer is given for each and the choices are returned
+(``candidates``), so the chat can offer them and the API can list them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.names import BODY_SUFFIXES, aliases, english_name, normal_en
+from ingest.metadata import place_units
+from ingest.model import BodyName, NameKind
+
+# how a department's name ends; what comes before is its stem ("交通与建设" + "局")
+DEPT_SUFFIXES = (
+    "管理委员会",
+    "委员会",
+    "办公室",
+    "管委会",
+    "局",
+    "委",
+    "办",
+    "中心",
+    "厅",
+    "署",
+    "院",
+    "馆",
+    "站",
+    "队",
+    "处",
+    "所",
+)
+# words in front of a department that only say "of this place" ("区交通局", "我县财政局")
+_PLACE_WORDS = (
+    "本区",
+    "本县",
+    "本市",
+    "全区",
+    "全县",
+    "该区",
+    "该县",
+    "我区",
+    "我县",
+    "我市",
+    "区",
+    "县",
+    "市",
+    "镇",
+    "乡",
+)
+# English words of departments, to the Chinese they stand for; a body matches when its stem has them all
+EN_DEPT_WORDS: dict[str, str] = {
+    "transport": "交通",
+    "transportation": "交通",
+    "traffic": "交通",
+    "construction": "建设",
+    "market regulation": "市场监督",
+    "market supervision": "市场监督",
+    "natural resources": "自然资源",
+    "ecology": "生态",
+    "ecological": "生态",
+    "environment": "环境",
+    "environmental": "环境",
+    "agriculture": "农业",
+    "agricultural": "农业",
+    "rural": "农村",
+    "social affairs": "社会事业",
+    "social undertakings": "社会事业",
+    "tourism": "旅游",
+    "culture": "文化",
+    "sports": "体育",
+    "law enforcement": "执法",
+    "emergency": "应急",
+    "state assets": "国有资产",
+    "state-owned assets": "国有资产",
+    "investment promotion": "投资促进",
+    "investment": "投资",
+    "education": "教育",
+    "finance": "财政",
+    "public security": "公安",
+    "health": "卫生健康",
+    "civil affairs": "民政",
+    "justice": "司法",
+    "commerce": "商务",
+    "water": "水利",
+    "housing": "住房",
+    "human resources": "人力资源",
+    "statistics": "统计",
+    "audit": "审计",
+    "forestry": "林业",
+    "food and drug": "食品药品",
+    "industry and commerce": "工商",
+    "family planning": "计划生育",
+    "population": "人口",
+    "development and reform": "发展和改革",
+    "land": "国土",
+}
+_EN_DEPT_HEAD = re.compile(r"\b(bureau|department|office|commission|administration|agency|authority)\b")
+
+
+@dataclass(frozen=True)
+class Body:
+    issuer: str
+    place: str  # the place units of the name, joined: 平潭综合实验区, 淮安市洪泽区
+    stem: str  # the last unit without its level: 平潭, 洪泽
+    dept: str  # 交通与建设局; "" for a place's own government (人民政府, 管委会, 办公室)
+    years: tuple[int, ...]
+
+
+@dataclass
+class Resolution:
+    """The bodies a question names, after the year asked chose among them."""
+
+    issuers: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en): which name held the year asked
+    candidates: list[str] = field(default_factory=list)  # the choices, when the name fits several bodies
+    places: list[str] = field(default_factory=list)  # places named (for "no report of X")
+
+
+def _stem_of(unit: str) -> str:
+    for suffix in (
+        "综合实验区",
+        "经济开发区",
+        "新区",
+        "自治县",
+        "自治州",
+        "省",
+        "市",
+        "州",
+        "县",
+        "区",
+        "旗",
+        "镇",
+        "乡",
+        "街道",
+    ):
+        if unit.endswith(suffix) and len(unit) - len(suffix) >= 2:
+            return unit[: -len(suffix)]
+    return unit
+
+
+def make_body(issuer: str, years: Iterable[int]) -> Body:
+    units = place_units(issuer)
+    place = "".join(units)
+    rest = issuer[len(place) :] if units and issuer.startswith(place) else issuer
+    government = (
+        not rest or rest.startswith(BODY_SUFFIXES) or rest in ("管委会", "管理委员会") or rest.startswith("人民")
+    )
+    return Body(
+        issuer,
+        place,
+        _stem_of(units[-1]) if units else "",
+        "" if government else rest,
+        tuple(sorted({y for y in years if y})),
+    )
+
+
+def _split_dept(dept: str) -> tuple[str, str]:
+    """交通与建设局 -> (交通与建设, 局)."""
+    for suffix in DEPT_SUFFIXES:
+        if dept.endswith(suffix) and len(dept) > len(suffix):
+            return dept[: -len(suffix)], suffix
+    return dept, ""
+
+
+@lru_cache(maxsize=4096)
+def _word_starts(stem: str) -> frozenset[int]:
+    """Where the words of a department stem begin (fine-grained: 国有资产 gives 国有 and 资产), and
+    after a conjunction: the characters an abbreviation is made of (交建, 市监, 国资, 文旅)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    starts = {0}
+    for _, a, _ in jieba.tokenize(stem, mode="search", HMM=False):
+        starts.add(a)
+    starts.update(i + 1 for i, ch in enumerate(stem) if ch in "与和及")
+    return frozenset(s for s in starts if s < len(stem))
+
+
+def abbreviation_score(short: str, stem: str) -> int:
+    """How well ``short`` names a department whose stem is ``stem`` (suffixes already equal):
+    4 the same, 3 a part of it (交通, 自然资源), 2 the first characters of its words in order
+    (交建, 市监, 国资), 1 in another order (文旅 for 旅游与文化体育), 0 not at all."""
+    if len(short) < 2:
+        return 0
+    if short == stem:
+        return 4
+    if short in stem:
+        return 3
+    starts = _word_starts(stem)
+    positions: list[int] = []
+    pos = 0
+    for ch in short:
+        hits = [i for i in starts if stem[i] == ch]
+        later = [i for i in hits if i >= pos]
+        if not hits:
+            return 0
+        positions.append(min(later) if later else -1)
+        pos = (min(later) + 1) if later else pos
+    if all(p >= 0 for p in positions) and positions[0] == 0:
+        return 2
+    chosen = {i for ch in short for i in starts if stem[i] == ch}
+    return 1 if len(chosen) >= len(short) else 0
+
+
+class BodyCatalog:
+    """The bodies held, their lineages across renamings, and the names that find them."""
+
+    def __init__(self, reports: Iterable[tuple[str, int | None]], names: dict[str, list[BodyName]] | None = None):
+        """``reports``: (issuer, year) of every report; ``names``: issuer -> other names its reports give it."""
+        years: dict[str, set[int]] = {}
+        for issuer, year in reports:
+            years.setdefault(issuer, set()).update({year} if year else set())
+        self.bodies = {issuer: make_body(issuer, ys) for issuer, ys in years.items()}
+        self._lineages(names or {})
+        self._place_zh: dict[str, str] = {}  # unit or stem -> stem
+        self._place_en: dict[str, str] = {}  # pinyin, lower case -> stem
+        for issuer in self.bodies:
+            for unit in place_units(issuer):
+                stem = _stem_of(unit)
+                self._place_zh[unit] = stem
+                if len(stem) >= 2:
+                    self._place_zh.setdefault(stem, stem)
+                self._place_en.setdefault(english_name(unit)[1].lower(), stem)
+
+    # ---- lineages ------------------------------------------------------------------------
+    def _lineages(self, names: dict[str, list[BodyName]]) -> None:
+        parent = {i: i for i in self.bodies}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(a: str, b: str) -> None:
+            parent[find(a)] = find(b)
+
+        by_column: dict[str, str] = {}
+        owner_of: dict[str, str] = {}
+        self.extra: dict[str, set[str]] = {}  # issuer -> names it had or has that no report is filed under
+        for issuer, given in names.items():
+            if issuer not in parent:
+                continue
+            for n in given:
+                if n.kind == NameKind.COLUMN:
+                    if n.name in by_column:
+                        union(issuer, by_column[n.name])
+                    by_column.setdefault(n.name, issuer)
+                elif n.name in parent and n.kind in (NameKind.WRITTEN, NameKind.COLUMN_OWNER):
+                    union(issuer, n.name)
+                elif n.kind in (NameKind.WRITTEN, NameKind.COLUMN_OWNER, NameKind.SHORT):
+                    self.extra.setdefault(issuer, set()).add(n.name)
+                if n.kind == NameKind.COLUMN_OWNER:
+                    owner_of[issuer] = n.name
+        groups: dict[str, list[str]] = {}
+        for issuer in self.bodies:
+            groups.setdefault(find(issuer), []).append(issuer)
+        self.lineage: dict[str, list[str]] = {}  # issuer -> every issuer of its lineage, oldest first
+        self.current: dict[str, str] = {}  # issuer -> the lineage's present name
+        for members in groups.values():
+            members.sort(key=lambda i: (max(self.bodies[i].years, default=0), i))
+            owners = [owner_of[m] for m in members if m in owner_of]
+            now = owners[-1] if owners else members[-1]
+            for m in members:
+                self.lineage[m] = members
+                self.current[m] = now
+
+    # ---- names -----------------------------------------------------------------------------
+    @property
+    def issuers(self) -> list[str]:
+        return sorted(self.bodies)
+
+    def _aliases(self, issuer: str) -> set[str]:
+        """Chinese names that find this body alone: its own aliases without the bare place for a
+        department (the place alone means the place's government), and names learned from its reports."""
+        body = self.bodies[issuer]
+        out = {a.text for a in aliases(issuer) if not a.english}
+        if body.dept:
+            place_only = {body.place, body.stem} | set(place_units(issuer)) | {_stem_of(u) for u in place_units(issuer)}
+            out -= place_only
+            out.add(body.stem + body.dept)
+        for name in self.extra.get(issuer, set()):
+            out.add(name)
+            other = make_body(name, [])
+            if other.dept:
+                out.update({other.dept, other.stem + other.dept})
+        return {a for a in out if len(a) >= 2}
+
+    @property
+    def _index(self) -> dict[str, set[str]]:
+        if not hasattr(self, "_alias_index"):
+            index: dict[str, set[str]] = {}
+            for issuer in self.bodies:
+                for alias in self._aliases(issuer):
+                    index.setdefault(alias, set()).add(issuer)
+            self._alias_index = index
+        return self._alias_index
+
+    def _literal(self, question: str) -> tuple[set[str], list[tuple[int, int]]]:
+        """Issuers named by a known alias; where aliases overlap the longest wins."""
+        index = self._index
+        longest = max((len(a) for a in index), default=0)
+        spans: list[tuple[int, int, set[str]]] = []
+        for i in range(len(question)):
+            for n in range(2, min(longest, len(question) - i) + 1):
+                hit = index.get(question[i : i + n])
+                if hit:
+                    spans.append((i, i + n, hit))
+        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        taken: list[tuple[int, int]] = []
+        found: set[str] = set()
+        for a, b, hit in spans:
+            if any(x < b and a < y for x, y in taken):
+                continue
+            taken.append((a, b))
+            found |= hit
+        return found, taken
+
+    def _abbreviated(self, question: str, taken: list[tuple[int, int]]) -> set[str]:
+        """Departments named by a short form ("交建局", "区交通局", "市监局"): at each department suffix
+        in the question, the longest stretch before it that names some department's stem."""
+        depts: dict[tuple[str, str], set[str]] = {}
+        names = {i: [self.bodies[i].dept, *(make_body(n, []).dept for n in self.extra.get(i, ()))] for i in self.bodies}
+        for issuer, ds in names.items():
+            for d in ds:
+                stem, suffix = _split_dept(d)
+                if suffix:
+                    depts.setdefault((stem, suffix), set()).add(issuer)
+        places = {b.stem for b in self.bodies.values() if b.stem} | {b.place for b in self.bodies.values() if b.place}
+        found: set[str] = set()
+        for suffix in sorted({s for _, s in depts}, key=len, reverse=True):
+            for m in re.finditer(re.escape(suffix), question):
+                end = m.start()
+                if any(x <= end < y for x, y in taken):
+                    continue
+                best: tuple[int, int, set[str]] = (0, 0, set())
+                for start in range(end - 2, max(-1, end - 11), -1):
+                    short = question[start:end]
+                    for p in sorted(places | set(_PLACE_WORDS), key=len, reverse=True):
+                        if short.startswith(p) and len(short) - len(p) >= 2:
+                            short = short[len(p) :]
+                            break
+                    scored = [
+                        (abbreviation_score(short, stem), issuers)
+                        for (stem, sfx), issuers in depts.items()
+                        if sfx == suffix
+                    ]
+                    top = max((s for s, _ in scored), default=0)
+                    if top and (len(short), top) > best[:2]:
+                        best = (len(short), top, set().union(*(i for s, i in scored if s == top)))
+                found |= best[2]
+        return found
+
+    def _english(self, question: str) -> set[str]:
+        """Departments named in English: the department words before "bureau/department/office"."""
+        q = normal_en(question)
+        found: set[str] = set()
+        for head in _EN_DEPT_HEAD.finditer(q):
+            before = q[max(0, head.start() - 60) : head.start()]
+            parts = [
+                zh
+                for en, zh in sorted(EN_DEPT_WORDS.items(), key=lambda kv: -len(kv[0]))
+                if re.search(rf"\b{re.escape(en)}\b", before)
+            ]
+            if not parts:
+                continue
+            for issuer, body in self.bodies.items():
+                stems = [body.dept, *(make_body(n, []).dept for n in self.extra.get(issuer, ()))]
+                if any(d and all(p in d for p in parts) for d in stems):
+                    found.add(issuer)
+        return found
+
+    def _places(self, question: str) -> set[str]:
+        """Places named (Chinese unit, stem or English) among the catalog's: their stems."""
+        words = set(re.findall(r"[a-z]+", normal_en(question)))
+        out = {stem for name, stem in self._place_zh.items() if name in question}
+        out |= {stem for py, stem in self._place_en.items() if py in words}
+        return out
+
+    # ---- resolution ------------------------------------------------------------------------
+    def resolve(self, question: str, years: list[int]) -> Resolution:
+        literal, taken = self._literal(question)
+        named = literal | self._abbreviated(question, taken) | self._english(question)
+        places = self._places(question)
+        if named and places:
+            here = {i for i in named if not self.bodies[i].stem or self.bodies[i].stem in places}
+            named = here or named
+        ambiguous = False
+        if not named and places:
+            at = [i for i, b in self.bodies.items() if b.stem in places]
+            governments = [i for i in at if not self.bodies[i].dept]
+            named, ambiguous = (set(governments), False) if governments else (set(at), len(at) > 1)
+        if not named:
+            return Resolution(places=sorted(places))
+        return self._by_year(named, years, ambiguous, sorted(places))
+
+    def _by_year(self, named: set[str], years: list[int], ambiguous: bool, places: list[str]) -> Resolution:
+        """Each body named stands for its lineage; the year asked picks the members that hold it."""
+        res = Resolution(places=places)
+        lineages: dict[str, list[str]] = {}
+        for issuer in sorted(named):
+            lineages.setdefault(self.current[issuer], []).append(issuer)
+        holding = {
+            key: [m for m in self.lineage[asked[0]] if set(self.bodies[m].years) & set(years)]
+            for key, asked in lineages.items()
+        }
+        if years and any(holding.values()):
+            lineages = {k: v for k, v in lineages.items() if holding[k]}  # bodies that hold the year asked first
+        for key, asked in lineages.items():
+            members = self.lineage[asked[0]]
+            if not years:
+                chosen = members if len(members) > 1 else asked
+            else:
+                chosen = [m for m in asked if m in holding[key]] or holding[key] or asked
+            for m in chosen:
+                if m not in res.issuers:
+                    res.issuers.append(m)
+            earlier = [m for m in chosen if m not in asked]
+            if not years and earlier:
+                res.notes.append(
+                    (
+                        f"（包括该单位以{'、'.join(earlier)}名义发布的报告。）",
+                        f"(Including its reports issued as {'; '.join(earlier)}.)",
+                    )
+                )
+            for m in chosen:
+                if m not in asked and years:
+                    held = sorted(set(self.bodies[m].years) & set(years))
+                    ys, ys_en = "、".join(map(str, held)), ", ".join(map(str, held))
+                    if m != self.current[m]:
+                        res.notes.append(
+                            (
+                                f"{ys}年度的报告由{m}发布（该单位现名{self.current[m]}）。",
+                                f"The {ys_en} report was issued under the name {m} (the body is now {self.current[m]}).",
+                            )
+                        )
+                    else:
+                        old = "、".join(asked)
+                        res.notes.append(
+                            (
+                                f"{ys}年度的报告由{m}发布（{old}是该单位此前的名称）。",
+                                f"The {ys_en} report was issued by {m} ({', '.join(asked)} is its former name).",
+                            )
+                        )
+        if ambiguous or len(lineages) > 1:
+            res.candidates = sorted({self.current[i] if self.current[i] in self.bodies else i for i in res.issuers})
+        return res

@@ -924,6 +924,11 @@ def ask(
     catalog = [(r.issuer, r.year, r.regions) for r in all_reports]
     bodies = body_catalog(coll)
     q = u.resolve_follow_up(u.parse(question, catalog, today, bodies), _previous_query(history, catalog, today, bodies))
+    if q.follow_up and q.asked:  # the inherited or new name, chosen again for the years now asked
+        if q.years_if_held and bodies.holds(q.asked, q.years_if_held):
+            q.years = q.years_if_held
+        chosen = bodies.for_years(q.asked, q.years, q.ambiguous_name)
+        q.issuers, q.name_notes, q.candidates = chosen.issuers, chosen.notes, chosen.candidates
     comp.candidates = q.candidates
     reports = select_reports(comp, q, all_reports)
     if reports is None:

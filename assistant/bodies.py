@@ -109,6 +109,7 @@ EN_DEPT_WORDS: dict[str, str] = {
     "development and reform": "发展和改革",
     "land": "国土",
 }
+_NOT_BODIES = ("格局", "布局", "大局", "全局", "结局", "当局", "开局", "时局", "战局", "饭局", "骗局", "变局")
 _EN_DEPT_HEAD = re.compile(r"\b(bureau|department|office|commission|administration|agency|authority)\b")
 
 
@@ -129,6 +130,9 @@ class Resolution:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en): which name held the year asked
     candidates: list[str] = field(default_factory=list)  # the choices, when the name fits several bodies
     places: list[str] = field(default_factory=list)  # places named (for "no report of X")
+    asked: list[str] = field(default_factory=list)  # the bodies the name fits, before the year chose among them
+    ambiguous: bool = False  # the place alone, naming several departments
+    unmatched: list[str] = field(default_factory=list)  # department names no body held answers to ("财政局")
 
 
 def _stem_of(unit: str) -> str:
@@ -392,6 +396,34 @@ class BodyCatalog:
         out |= {stem for py, stem in self._place_en.items() if py in words}
         return out
 
+    def _unmatched(self, question: str, taken: list[tuple[int, int]]) -> list[str]:
+        """Department names in the question that no body held answers to: "财政局2022年…" is about a
+        body the collection does not have, not about every body."""
+        out: list[str] = []
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,8}?)(局|委员会|厅|署)(?![面势部长])", question):
+            start = max([m.start(1), *(y for x, y in taken if x < m.end(1) and y <= m.end(1))])
+            if any(x < m.end() and start < y for x, y in taken):
+                continue  # the department itself was named (and found)
+            short = question[start : m.end(1)]
+            for p in sorted(
+                {b.stem for b in self.bodies.values() if b.stem} | set(_PLACE_WORDS), key=len, reverse=True
+            ):
+                if short.startswith(p) and len(short) - len(p) >= 2:
+                    short = short[len(p) :]
+                    break
+            name = short[-4:] + m.group(2)
+            if name[-2:] not in _NOT_BODIES and len(short) >= 2:
+                out.append(name)
+        q = normal_en(question)
+        if self._english(question):
+            return out
+        for head in _EN_DEPT_HEAD.finditer(q):
+            before = q[max(0, head.start() - 40) : head.start()]
+            known = [en for en in EN_DEPT_WORDS if re.search(rf"\b{re.escape(en)}\b", before)]
+            if known:  # a department word we know, naming no body held ("the finance bureau")
+                out.append(f"{max(known, key=len)} {head.group(1)}")
+        return out
+
     # ---- resolution ------------------------------------------------------------------------
     def resolve(self, question: str, years: list[int]) -> Resolution:
         literal, taken = self._literal(question)
@@ -400,6 +432,10 @@ class BodyCatalog:
         if named and places:
             here = {i for i in named if not self.bodies[i].stem or self.bodies[i].stem in places}
             named = here or named
+        unmatched = self._unmatched(question, taken)
+        if unmatched and not any(self.bodies[i].dept for i in named):
+            # "财政局2022年…", "东山县财政局…": a department the collection does not hold, not its place's government
+            return Resolution(places=sorted(places), unmatched=unmatched)
         ambiguous = False
         if not named and places:
             at = [i for i, b in self.bodies.items() if b.stem in places]
@@ -407,11 +443,18 @@ class BodyCatalog:
             named, ambiguous = (set(governments), False) if governments else (set(at), len(at) > 1)
         if not named:
             return Resolution(places=sorted(places))
-        return self._by_year(named, years, ambiguous, sorted(places))
+        return self.for_years(sorted(named), years, ambiguous, sorted(places))
 
-    def _by_year(self, named: set[str], years: list[int], ambiguous: bool, places: list[str]) -> Resolution:
+    def holds(self, asked: list[str], years: list[int]) -> bool:
+        """Whether any body of these lineages has a report for any of ``years``."""
+        return any(set(self.bodies[m].years) & set(years) for i in asked if i in self.lineage for m in self.lineage[i])
+
+    def for_years(
+        self, asked: list[str], years: list[int], ambiguous: bool = False, places: list[str] | None = None
+    ) -> Resolution:
         """Each body named stands for its lineage; the year asked picks the members that hold it."""
-        res = Resolution(places=places)
+        named = {i for i in asked if i in self.bodies}
+        res = Resolution(places=places or [], asked=sorted(named), ambiguous=ambiguous)
         lineages: dict[str, list[str]] = {}
         for issuer in sorted(named):
             lineages.setdefault(self.current[issuer], []).append(issuer)

@@ -135,6 +135,8 @@ def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[b
         ok = want <= got if exp.get("cited_any") else want == got
         if not ok:
             return False, f"cited {sorted(got)}, expected {sorted(want)}"
+    if "candidates" in exp and not set(exp["candidates"]) <= set(answer.candidates):
+        return False, f"offered {answer.candidates}, expected {exp['candidates']}"
     for f in answer.facts:  # every stated figure sits in a cited passage, unless computed from them
         if f.source in ("table", "text") and f.value and not _has(" ".join(c.quote for c in answer.citations), f.value):
             return False, f"figure {f.value} is not in any cited passage"

@@ -127,6 +127,9 @@ class Query:
     follow_up: bool = False
     name_notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en): which name held the year asked
     candidates: list[str] = field(default_factory=list)  # the bodies a name could mean, for the user to pick
+    asked: list[str] = field(default_factory=list)  # the bodies named, before the year asked chose among them
+    ambiguous_name: bool = False  # the place alone, naming several departments
+    years_if_held: list[int] = field(default_factory=list)  # a follow-up's inherited years, if the new body has them
 
 
 def language_of(text: str) -> str:
@@ -270,9 +273,14 @@ def parse(
     q = Query(question, lang)
     q.issuers, q.regions, q.years, q.year_words = named, regions, years, year_words
     q.name_notes, q.candidates = resolution.notes, resolution.candidates
+    q.asked, q.ambiguous_name = resolution.asked, resolution.ambiguous
     q.published_reading = bool(years) and bool(_PUBLISHED.search(question.lower())) and metric is None
     q.metric, q.column = metric, find_column(question, lang, metric)
-    q.unknown = [] if named else unknown_places(question, issuers, [n for _, _, r in catalog for n in r.values()])
+    q.unknown = (
+        []
+        if named
+        else resolution.unmatched or unknown_places(question, issuers, [n for _, _, r in catalog for n in r.values()])
+    )
     q.report_fact = fact
     q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, len(named), len(years), metric)
     q.ascending = any(w in question.lower() for w in _SUPERLATIVE_MIN)
@@ -297,6 +305,9 @@ def resolve_follow_up(current: Query, previous: Query | None) -> Query:
     changed_subject = bool(q.issuers or q.regions)
     if not changed_subject:
         q.issuers, q.regions = previous.issuers, previous.regions
+        q.asked, q.ambiguous_name = previous.asked, previous.ambiguous_name
+    elif not q.years and not _YEAR_ONE.search(current.question):
+        q.years_if_held = previous.years  # "那农业农村局呢？" after "交建局2022年…": 2022, if it has a 2022 report
     shift = _SHIFT.search(current.question)
     if shift and len(previous.years) == 1 and not _YEAR_ONE.search(current.question):
         q.years = [previous.years[0] + (-1 if _SHIFT_BACK.search(shift.group(1)) else 1)]

@@ -90,3 +90,25 @@ def test_corpus_questions_per_kind(corpus_collection):
     for r in report.results:
         if r.kind == "not_found":
             assert not r.answer.facts, (r.question, r.answer.answer)
+
+
+NAMES_SET = Path(__file__).parent / "devset" / "names.jsonl"
+
+
+def test_names_set_covers_every_way_of_naming_a_body():
+    items = load_set(NAMES_SET)
+    assert len(items) >= 60
+    kinds = {i["kind"] for i in items}
+    assert {"short_name", "abbreviation", "renamed", "english", "place", "not_found", "follow_up"} <= kinds
+    assert sum(i["lang"] == "en" for i in items) >= 12
+
+
+@pytest.mark.slow
+def test_names_set_per_kind(corpus_collection):
+    """Bodies named as people name them, over the samples and the real corpus: ≥ 95% overall and in every kind."""
+    report = run(NAMES_SET, corpus_collection)
+    print(report.table())
+    assert report.accuracy >= 0.95, report.table()
+    for kind, row in report.rows():
+        if kind != "all":
+            assert float(row["acc"].rstrip("%")) >= 80.0, (kind, report.table())

@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant import understand as u
 from assistant.bodies import BodyCatalog
-from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, ROW_GLOSS_EN, Metric
+from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, ROW_GLOSS_EN, T2_BOTH, T2_NEAREST, Metric
 from assistant.understand import Query
 from index.collection import Collection
 from index.facts import FigureRow, ReportRow
@@ -180,6 +180,18 @@ def _table_value(
     row_id, col_id = cell_id.split(":")
     col_id = column or col_id
     cells = coll.facts.cells([report.id], row_id, col_id)
+    if not cells and column in T2_NEAREST and row_id.startswith("t2."):
+        near = T2_NEAREST[column]  # "现行有效件数" asked of a 2019-format report: its 对外公开总数量
+        cells = coll.facts.cells([report.id], row_id, near)
+        if cells:
+            gen = report.generation
+            comp.note(
+                f"{_name(report, 'zh')}是{gen}年格式，表二没有“{column_label(row_id, column, '2021' if gen == '2019' else '2019')}”"
+                f"一栏，以下给出“{column_label(row_id, near, gen)}”。",
+                f"The {report.year} report of {report.issuer} uses the {gen} format, whose Table 2 has no "
+                f"“{COLUMN_GLOSS_EN.get(column, column)}” column; “{COLUMN_GLOSS_EN.get(near, near)}” is given instead.",
+            )
+            col_id = near
     if not cells:
         return None
     cell = cells[0]
@@ -374,6 +386,18 @@ def _lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]
     for r in reports:
         name = _name(r, lang)
         tv = _table_value(comp, coll, r, metric, q.column)
+        both = T2_BOTH.get(r.generation) if q.column is None and metric.key in ("rules", "normative_docs") else None
+        if both and tv is not None and tv.value is not None:
+            # "有多少件规范性文件" may mean made this year or in force: the other column too, labelled
+            other = _table_value(comp, coll, r, metric, both[1])
+            if other is not None and other.value is not None:
+                comp.say(
+                    f"{name}：表二“{other.label.split(' · ')[0]}”{other.label.split(' · ')[-1]}为 {other.text}件 "
+                    f"[{other.citation}]（问题也可能指这一栏）。",
+                    f"{name}: Table 2 “{other.label.split(' · ')[0]}”, "
+                    f"{COLUMN_GLOSS_EN.get(both[1], both[1])}: {other.text} [{other.citation}] (the question may mean this column).",
+                )
+                _fact(comp, other, f"{_row_of(metric)}:{both[1]}")
         table_value = None
         if tv is not None:
             if tv.value is not None:
@@ -618,6 +642,87 @@ def _share(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
         )
         status = ANSWERED
     return status
+
+
+def _t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    """One 表二 column asked without its row ("上一年项目数量是多少"): that column of every row that has it."""
+    status = NOT_FOUND
+    for r in reports:
+        cells = [c for c in coll.facts.cells([r.id], None, q.column) if c.table == "t2"]
+        name = _name(r, comp.lang)
+        if not cells:
+            comp.say(
+                f"{name}的表二没有“{q.column and column_label('t2.licensing', q.column, '2019')}”一栏（{r.generation}年格式）。",
+                f"Table 2 of {name} has no “{COLUMN_GLOSS_EN.get(q.column or '', q.column)}” column ({r.generation} format).",
+            )
+            continue
+        for cell in cells:
+            rlabel, clabel = row_label(cell.row_id, r.generation), column_label(cell.row_id, cell.col_id, r.generation)
+            quote = row_quote(coll.facts.text(r.id), cell.row_id, cell.start, cell.end) or f"{rlabel} {cell.value_text}"
+            cid = comp.cite(
+                r,
+                section=SECTIONS.get("s2", ""),
+                quote=quote,
+                table=TABLE_TITLES["t2"],
+                row=rlabel,
+                column=clabel,
+                start=cell.start,
+                end=cell.end,
+            )
+            shown = cell.value_text if cell.status == "number" else "—"
+            comp.say(
+                f"{name}：表二“{rlabel}”{clabel}为 {shown} [{cid}]。",
+                f"{name}: Table 2 “{rlabel}”, {clabel}: {shown} [{cid}].",
+            )
+            if cell.status == "number" and cell.value_text:
+                comp.facts.append(
+                    Fact(
+                        r.id,
+                        r.issuer,
+                        r.year,
+                        cell.cell_id,
+                        f"{rlabel} · {clabel}",
+                        cell.value_text,
+                        cell.unit or "",
+                        cid,
+                        "table",
+                        "",
+                    )
+                )
+                status = ANSWERED
+    return status if comp.facts else (PARTIAL if comp.citations else NOT_FOUND)
+
+
+def _scope(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
+    """What the reports are and what the collection holds, for a general question; sourced by the
+    opening of a held report, which says under which regulation it was written."""
+    issuers = sorted({r.issuer for r in reports})
+    years = sorted({r.year for r in reports if r.year})
+    sample = next(
+        (r for r in sorted(reports, key=lambda r: -(r.year or 0)) if "条例" in coll.facts.text(r.id)[:800]), None
+    )
+    comp.say(
+        "政府信息公开工作年度报告是各级行政机关依照《中华人民共和国政府信息公开条例》每年公布的报告："
+        "主动公开、收到和处理政府信息公开申请、行政复议和行政诉讼的情况，以及存在的问题和改进措施。",
+        "A government information disclosure annual report (政府信息公开工作年度报告) is what every administrative body "
+        "publishes each year under the Regulations on the Disclosure of Government Information: what it disclosed "
+        "proactively, the disclosure requests it received and how it handled them, the reviews and lawsuits that "
+        "followed, and its problems and improvements.",
+    )
+    if sample is not None:
+        text = coll.facts.text(sample.id)
+        at = text.find("条例")
+        a, b = max(0, text.rfind("。", 0, at) + 1), text.find("。", at)
+        quote = " ".join(text[a : b + 1 if b != -1 else at + 80].split())
+        cid = comp.cite(sample, section="", quote=quote, start=a, end=b + 1 if b != -1 else at + 80)
+        comp.say(f"例如：“{quote}” [{cid}]", f"For example: “{quote}” [{cid}]")
+    comp.say(
+        f"资料库收录 {len(reports)} 份报告，来自 {len(issuers)} 个单位，年度 {years[0]}—{years[-1]}。"
+        "可以问某单位某年的具体数字（如“东山县2020年收到多少政府信息公开申请？”），或比较多个单位、多个年度。",
+        f"The collection holds {len(reports)} reports from {len(issuers)} bodies, years {years[0]}–{years[-1]}. Ask for a "
+        "body's figure in a year (“how many disclosure applications did Dongshan County receive in 2020”), or compare bodies and years.",
+    )
+    return ANSWERED
 
 
 def _coverage(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> str:
@@ -934,7 +1039,17 @@ def ask(
     if reports is None:
         return comp.done(NOT_FOUND)
     narrowed = bool(q.issuers or q.regions or q.years)
-    if q.kind == u.COVERAGE:
+    if q.other_applications:
+        comp.note(
+            "表三统计的是政府信息公开申请；问题问的是另一类申请，以下是报告中相关的段落。",
+            "Table 3 counts disclosure requests; the question asks about another kind of application, so the "
+            "reports' passages on it follow.",
+        )
+    if q.kind == u.SCOPE:
+        status = _scope(comp, coll, q, all_reports)
+    elif q.kind == u.T2_COLUMN:
+        status = _t2_column(comp, coll, q, reports)
+    elif q.kind == u.COVERAGE:
         status = _coverage(comp, coll, q, reports)
     elif q.kind == u.REPORT_FACT:
         status = _report_fact(comp, coll, q, reports if narrowed else [])

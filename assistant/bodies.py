@@ -400,7 +400,7 @@ class BodyCatalog:
         """Department names in the question that no body held answers to: "财政局2022年…" is about a
         body the collection does not have, not about every body."""
         out: list[str] = []
-        for m in re.finditer(r"([\u4e00-\u9fff]{2,8}?)(局|委员会|厅|署)(?![面势部长])", question):
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,8}?)(局|委员会|署)(?![面势部长])", question):
             start = max([m.start(1), *(y for x, y in taken if x < m.end(1) and y <= m.end(1))])
             if any(x < m.end() and start < y for x, y in taken):
                 continue  # the department itself was named (and found)

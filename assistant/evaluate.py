@@ -135,6 +135,9 @@ def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[b
         ok = want <= got if exp.get("cited_any") else want == got
         if not ok:
             return False, f"cited {sorted(got)}, expected {sorted(want)}"
+    stated_absent = [v for v in exp.get("facts_absent", []) if v in values]
+    if stated_absent:
+        return False, f"stated {stated_absent}, which the question is not about"
     if "candidates" in exp and not set(exp["candidates"]) <= set(answer.candidates):
         return False, f"offered {answer.candidates}, expected {exp['candidates']}"
     for f in answer.facts:  # every stated figure sits in a cited passage, unless computed from them

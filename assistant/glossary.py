@@ -550,7 +550,66 @@ COLUMN_GLOSS_EN = {
     "upheld": "upheld",
     "corrected": "corrected",
     "pending": "pending",
+    "issued": "issued this year",
+    "repealed": "repealed this year",
+    "in_force": "in force",
+    "new_made": "newly made this year",
+    "new_published": "newly published this year",
+    "total_published": "published in total",
+    "prev_year_items": "items of the previous year",
+    "change": "change this year",
+    "decisions": "decisions",
+    "amount_wan_yuan": "amount (10,000 yuan)",
 }
+
+
+# 表二's columns in both generations: (column id, Chinese words, English words). A report of the other
+# generation answers with its nearest column (T2_NEAREST), and the answer says which one it gave.
+T2_COLUMN_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("in_force", ("现行有效", "有效的", "有效件"), ("in force", "in effect", "currently valid")),
+    ("repealed", ("废止", "废除"), ("repealed", "abolished")),
+    ("issued", ("制发", "印发", "出台"), ("issued", "adopted")),
+    ("total_published", ("对外公开总", "公开总数", "累计公开", "总共公开"), ("published in total", "in total")),
+    ("new_published", ("新公开",), ("newly published",)),
+    ("new_made", ("新制作", "制作"), ("newly made", "drafted")),
+    ("prev_year_items", ("上一年项目", "上年项目"), ("previous year's items", "items of the previous year")),
+    ("change", ("增/减", "增减", "增加或减少"), ("increase or decrease", "net change")),
+    ("amount_wan_yuan", ("收费金额", "收了多少钱", "金额"), ("amount", "how much")),
+    ("decisions", ("处理决定",), ("decisions",)),
+]
+T2_NEAREST = {
+    "in_force": "total_published",
+    "total_published": "in_force",
+    "issued": "new_made",
+    "new_made": "issued",
+    "new_published": "issued",
+}
+# a documents row (规章, 规范性文件) asked without a column could mean either: both, labelled
+T2_BOTH = {"2019": ("new_made", "total_published"), "2021": ("issued", "in_force")}
+# column phrases that read like time words: masked before the years are parsed ("上一年项目数量")
+T2_TIME_LIKE = re.compile(r"上一?年(?:度)?项目(?:数量)?|本年增/?减")
+
+
+def _t2_kind(metric: Metric | None) -> set[str]:
+    """The column ids a T2 metric's row has in either generation."""
+    from ingest.schema import T2_ROWS, t2_columns
+
+    row = (metric.cell_for("2021") or metric.cell_for("2019") or "").split(":")[0] if metric else ""
+    kind = next((r.kind for r in T2_ROWS if r.id == row), None)
+    return {c for gen in ("2019", "2021") for c, _ in t2_columns(gen, kind)} if kind else set()
+
+
+def find_t2_column(question: str, lang: str, metric: Metric | None = None) -> str | None:
+    """A 表二 column the question names: among the metric's row's columns, or any when no metric."""
+    q = question.lower()
+    english = lang == "en"
+    allowed = _t2_kind(metric) if metric is not None else None
+    for col, zh, en in T2_COLUMN_WORDS:
+        if allowed is not None and col not in allowed:
+            continue
+        if any(_has(q, w, english) for w in (en if english else zh)):
+            return col
+    return None
 
 
 def _has(text: str, word: str, english: bool) -> bool:
@@ -576,8 +635,10 @@ def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
     """An applicant type (T3) or an outcome (T4) the question narrows the figure to."""
     q = question.lower()
     english = lang == "en"
-    cell = metric.cell_for("2021") if metric else None
+    cell = (metric.cell_for("2021") or metric.cell_for("2019")) if metric else None
     table = (cell or "").split(".")[0]
+    if table == "t2":
+        return find_t2_column(question, lang, metric)
     options = T4_OUTCOMES if table == "t4" else APPLICANT_COLUMNS if table == "t3" else []
     for col, zh, en in options:
         if any(_has(q, w, english) for w in (en if english else zh)):

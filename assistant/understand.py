@@ -12,11 +12,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.bodies import BodyCatalog
-from assistant.glossary import Metric, find_column, find_metric
+from assistant.glossary import T2_TIME_LIKE, Metric, find_column, find_metric, find_t2_column
 from assistant.names import match_regions, unknown_places
 
 LOOKUP, COMPARE, RANK, ZERO_LIST, DIFFERENCE, SHARE = "lookup", "compare", "rank", "zero_list", "difference", "share"
 COVERAGE, PASSAGE, PRACTICE, REPORT_FACT = "coverage", "passage", "practice", "report_fact"
+T2_COLUMN, SCOPE = "t2_column", "scope"  # a 表二 column for every row; what the collection is
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = r"((?:19|20)\d{2})"
@@ -106,6 +107,13 @@ _FOLLOW_UP = re.compile(
     r"^(?:那|那么|那么说|还有|另外|它的|它|他们的|该单位|这个单位|再问|and\b|what about|how about)|呢[？?]?$|^\W*$",
     re.I,
 )
+_COLUMN_ONLY = ("prev_year_items", "change", "in_force", "repealed", "total_published", "new_made", "new_published")
+# a question about the subject itself, not about a body's figure: answered with what the collection holds
+_GENERAL = re.compile(
+    r"是什么|什么是|是指什么|什么意思|介绍一下|有什么用|能做什么|能回答什么|怎么用|"
+    r"\bwhat (?:is|are)\b(?! the (?:number|figure|total))|\bwhat can you\b|\bwhat does this\b|\bhow do i use\b",
+    re.I,
+)
 _SUPERLATIVE_MIN = ("最少", "最低", "最小", "least", "lowest", "smallest", "fewest")
 
 
@@ -129,6 +137,7 @@ class Query:
     candidates: list[str] = field(default_factory=list)  # the bodies a name could mean, for the user to pick
     asked: list[str] = field(default_factory=list)  # the bodies named, before the year asked chose among them
     ambiguous_name: bool = False  # the place alone, naming several departments
+    other_applications: bool = False  # 申请 of another kind (代办, 人大建议): not 表三's disclosure requests
     years_if_held: list[int] = field(default_factory=list)  # a follow-up's inherited years, if the new body has them
 
 
@@ -138,6 +147,7 @@ def language_of(text: str) -> str:
 
 def parse_years(question: str, today: date | None = None) -> tuple[list[int], str]:
     today = today or date.today()
+    question = T2_TIME_LIKE.sub(" ", question)  # "上一年项目数量" is a column of 表二, not last year
     q = question.lower()
     m = _RANGE.search(question)
     if m:
@@ -230,6 +240,25 @@ def counts_the_metric(question: str, lang: str, metric: Metric) -> bool:
     return not _HOW.search(question)
 
 
+# applications that are not disclosure requests: services done on someone's behalf, deputies' proposals,
+# petitions, permits — a question about them must not be answered with 表三
+_OTHER_APPLICATIONS = re.compile(
+    r"代办|帮办|便民服务|政务服务|人大建议|人大代表建议|政协提案|建议提案|提案|许可申请|办件|12345|热线|"
+    r"service (?:center|centre|hall)|on (?:their|someone's) behalf|proposals?\b|suggestions\b|hotline|"
+    r"permit applications|approvals?\b",
+    re.I,
+)
+_DISCLOSURE_WORDS = re.compile(r"信息公开|依申请|公开申请|disclosure|information request|foi\b", re.I)
+
+
+def about_other_applications(question: str, metric: Metric) -> bool:
+    """ "便民服务中心代办了多少件申请" counts services, not disclosure requests: 申请 alone is not enough."""
+    cell = metric.cell_for("2021") or ""
+    if not cell.startswith("t3."):
+        return False
+    return bool(_OTHER_APPLICATIONS.search(question)) and not _DISCLOSURE_WORDS.search(question)
+
+
 def _kind(question: str, lang: str, n_issuers: int, n_years: int, metric: Metric | None) -> str:
     q = question.lower()
     for kind, zh, en in _KIND_WORDS:
@@ -269,10 +298,14 @@ def parse(
     metric = find_metric(question, lang)
     if metric is not None and not counts_the_metric(question, lang, metric):
         metric = None
+    other_applications = metric is not None and about_other_applications(question, metric)
+    if other_applications:
+        metric = None
     fact = _report_fact(question, lang)
     q = Query(question, lang)
     q.issuers, q.regions, q.years, q.year_words = named, regions, years, year_words
     q.name_notes, q.candidates = resolution.notes, resolution.candidates
+    q.other_applications = other_applications
     q.asked, q.ambiguous_name = resolution.asked, resolution.ambiguous
     q.published_reading = bool(years) and bool(_PUBLISHED.search(question.lower())) and metric is None
     q.metric, q.column = metric, find_column(question, lang, metric)
@@ -283,6 +316,12 @@ def parse(
     )
     q.report_fact = fact
     q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, len(named), len(years), metric)
+    if metric is None and not fact:
+        column = find_t2_column(question, lang)
+        if column in _COLUMN_ONLY:  # "上一年项目数量是多少": that column of 表二, row by row
+            q.kind, q.column = T2_COLUMN, column
+        elif not named and not regions and not years and _GENERAL.search(question):
+            q.kind = SCOPE
     q.ascending = any(w in question.lower() for w in _SUPERLATIVE_MIN)
     return q
 
@@ -291,8 +330,9 @@ def resolve_follow_up(current: Query, previous: Query | None) -> Query:
     """Fill what an elliptical follow-up leaves out ("那2019年呢？") from the previous question."""
     if previous is None:
         return current
-    elliptical = bool(_FOLLOW_UP.search(current.question.strip())) or (
-        current.metric is None and not current.report_fact and len(current.question) <= 12
+    elliptical = current.kind != SCOPE and (
+        bool(_FOLLOW_UP.search(current.question.strip()))
+        or (current.metric is None and not current.report_fact and len(current.question) <= 12)
     )
     if not elliptical:
         return current
@@ -308,7 +348,7 @@ def resolve_follow_up(current: Query, previous: Query | None) -> Query:
         q.asked, q.ambiguous_name = previous.asked, previous.ambiguous_name
     elif not q.years and not _YEAR_ONE.search(current.question):
         q.years_if_held = previous.years  # "那农业农村局呢？" after "交建局2022年…": 2022, if it has a 2022 report
-    shift = _SHIFT.search(current.question)
+    shift = _SHIFT.search(T2_TIME_LIKE.sub(" ", current.question))
     if shift and len(previous.years) == 1 and not _YEAR_ONE.search(current.question):
         q.years = [previous.years[0] + (-1 if _SHIFT_BACK.search(shift.group(1)) else 1)]
         q.year_words = shift.group(1)

@@ -19,31 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from assistant.names import BODY_SUFFIXES, aliases, english_name, normal_en
+from assistant.names import (
+    BODY_SUFFIXES,
+    DEPT_SUFFIXES,
+    EN_DEPT_WORDS,
+    abbreviation_score,
+    aliases,
+    english_name,
+    normal_en,
+)
 from ingest.metadata import place_units
 from ingest.model import BodyName, NameKind
 
-# how a department's name ends; what comes before is its stem ("交通与建设" + "局")
-DEPT_SUFFIXES = (
-    "管理委员会",
-    "委员会",
-    "办公室",
-    "管委会",
-    "局",
-    "委",
-    "办",
-    "中心",
-    "厅",
-    "署",
-    "院",
-    "馆",
-    "站",
-    "队",
-    "处",
-    "所",
-)
 # words in front of a department that only say "of this place" ("区交通局", "我县财政局")
 _PLACE_WORDS = (
     "本区",
@@ -62,53 +50,6 @@ _PLACE_WORDS = (
     "镇",
     "乡",
 )
-# English words of departments, to the Chinese they stand for; a body matches when its stem has them all
-EN_DEPT_WORDS: dict[str, str] = {
-    "transport": "交通",
-    "transportation": "交通",
-    "traffic": "交通",
-    "construction": "建设",
-    "market regulation": "市场监督",
-    "market supervision": "市场监督",
-    "natural resources": "自然资源",
-    "ecology": "生态",
-    "ecological": "生态",
-    "environment": "环境",
-    "environmental": "环境",
-    "agriculture": "农业",
-    "agricultural": "农业",
-    "rural": "农村",
-    "social affairs": "社会事业",
-    "social undertakings": "社会事业",
-    "tourism": "旅游",
-    "culture": "文化",
-    "sports": "体育",
-    "law enforcement": "执法",
-    "emergency": "应急",
-    "state assets": "国有资产",
-    "state-owned assets": "国有资产",
-    "investment promotion": "投资促进",
-    "investment": "投资",
-    "education": "教育",
-    "finance": "财政",
-    "public security": "公安",
-    "health": "卫生健康",
-    "civil affairs": "民政",
-    "justice": "司法",
-    "commerce": "商务",
-    "water": "水利",
-    "housing": "住房",
-    "human resources": "人力资源",
-    "statistics": "统计",
-    "audit": "审计",
-    "forestry": "林业",
-    "food and drug": "食品药品",
-    "industry and commerce": "工商",
-    "family planning": "计划生育",
-    "population": "人口",
-    "development and reform": "发展和改革",
-    "land": "国土",
-}
 _NOT_BODIES = ("格局", "布局", "大局", "全局", "结局", "当局", "开局", "时局", "战局", "饭局", "骗局", "变局")
 _EN_DEPT_HEAD = re.compile(r"\b(bureau|department|office|commission|administration|agency|authority)\b")
 
@@ -179,46 +120,6 @@ def _split_dept(dept: str) -> tuple[str, str]:
         if dept.endswith(suffix) and len(dept) > len(suffix):
             return dept[: -len(suffix)], suffix
     return dept, ""
-
-
-@lru_cache(maxsize=4096)
-def _word_starts(stem: str) -> frozenset[int]:
-    """Where the words of a department stem begin (fine-grained: 国有资产 gives 国有 and 资产), and
-    after a conjunction: the characters an abbreviation is made of (交建, 市监, 国资, 文旅)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    starts = {0}
-    for _, a, _ in jieba.tokenize(stem, mode="search", HMM=False):
-        starts.add(a)
-    starts.update(i + 1 for i, ch in enumerate(stem) if ch in "与和及")
-    return frozenset(s for s in starts if s < len(stem))
-
-
-def abbreviation_score(short: str, stem: str) -> int:
-    """How well ``short`` names a department whose stem is ``stem`` (suffixes already equal):
-    4 the same, 3 a part of it (交通, 自然资源), 2 the first characters of its words in order
-    (交建, 市监, 国资), 1 in another order (文旅 for 旅游与文化体育), 0 not at all."""
-    if len(short) < 2:
-        return 0
-    if short == stem:
-        return 4
-    if short in stem:
-        return 3
-    starts = _word_starts(stem)
-    positions: list[int] = []
-    pos = 0
-    for ch in short:
-        hits = [i for i in starts if stem[i] == ch]
-        later = [i for i in hits if i >= pos]
-        if not hits:
-            return 0
-        positions.append(min(later) if later else -1)
-        pos = (min(later) + 1) if later else pos
-    if all(p >= 0 for p in positions) and positions[0] == 0:
-        return 2
-    chosen = {i for ch in short for i in starts if stem[i] == ch}
-    return 1 if len(chosen) >= len(short) else 0
 
 
 class BodyCatalog:

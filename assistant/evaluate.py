@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer, Citation, ask
+from assistant.answer import respond
+from assistant.types import Answer, Citation
 from assistant.understand import parse
 from index.collection import Collection
 from ingest.normalize import compact_str
@@ -190,15 +191,10 @@ def _stated(item: dict, answer: Answer) -> tuple[bool, str]:
 def run(path: str | Path, collection: Collection, llm: Any | None = None) -> Report:
     """Score a question set; with ``llm``, through the generative mode (``Result.answer.mode`` says
     whether the model's reply was used or the exact answer replaced it)."""
-    from assistant.generative import generate
-
     report = Report("gongkai" if llm is None else "gongkai generative")
     for item in load_set(path):
         t0 = time.perf_counter()
-        if llm is None:
-            answer = ask(item["question"], item.get("history"), collection)
-        else:
-            answer = generate(item["question"], item.get("history"), collection, llm)
+        answer = respond(item["question"], item.get("history"), collection, llm)
         seconds = time.perf_counter() - t0
         ok, why = score(item, answer)
         if ok and answer.mode == "generative":

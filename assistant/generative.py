@@ -11,6 +11,10 @@ Backends by configuration (``GONGKAI_LLM``): ``openai`` (any OpenAI-compatible e
 ``langchain-openai``: ``GONGKAI_LLM_BASE_URL``, ``GONGKAI_LLM_MODEL``, ``GONGKAI_LLM_API_KEY``) or
 ``llamacpp`` (a local GGUF through ``llama-cpp-python``: ``GONGKAI_LLM_GGUF``). Both are optional
 extras; without them the generative mode is simply unavailable.
+
+Over 400 lines because the prompts, the check and the streaming path must change together: a check
+that rejects what a prompt asks for, or a stream that skips the check, is the bug this module exists
+to prevent.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from assistant.answer import Answer, Fact, ask
+from assistant.answer import ask
 from assistant.names import aliases
+from assistant.types import Answer, Fact
 from index.collection import Collection
 from ingest.normalize import compact_str, nfkc
 

@@ -5,6 +5,10 @@ with the Chinese and English words people use for it. Order matters: more specif
 come first, so "不予公开的申请" is a refusal question, not a question about applications received.
 A T2 cell depends on the format generation (2019 and 2021 columns differ on purpose), so
 ``cell`` may name one id per generation.
+
+Long on purpose: it is the one place for this vocabulary (metrics, applicant types, outcomes, 表二
+columns and their English glosses); splitting the tables would put the words for one cell in
+several files.
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def test_ask_the_dongshan_question_in_the_browser(server):
         chat = driver.find_element(By.ID, "gk-chat")
         WebDriverWait(driver, 60).until(lambda d: "引用" in chat.text and "[2]" in chat.text)
         text = chat.text
-        assert "一、本年新收政府信息公开申请数量" in text and "总计为 2件" in text
+        assert "一、本年新收政府信息公开申请数量" in text and "2件：东山县人民政府办公室2020年度报告，表三" in text
         assert "共受理县政府和县政府办信息公开申请3件" in text
         assert "[1] 东山县人民政府办公室 · 2020 · 表三" in text
         driver.save_screenshot(str(out / "e2e-dongshan.png"))

@@ -46,7 +46,11 @@ def test_a_grounded_reply_is_used_with_citations_from_code(collection):
 def test_an_invented_figure_is_rejected_and_the_exact_answer_returned(collection, caplog):
     llm = FakeListChatModel(responses=["东山县2020年共收到申请5件[1]。"])
     answer = generate(Q, None, collection, llm)
-    assert answer.mode == "exact_fallback" and "5件" not in answer.answer and "总计为 2件" in answer.answer
+    assert (
+        answer.mode == "exact_fallback"
+        and "5件" not in answer.answer
+        and "2件：东山县人民政府办公室2020年度报告，表三" in answer.answer
+    )
     assert "rejected" in caplog.text and "Decimal('5')" in caplog.text
     assert guard("东山县共收到申请5件", answer) == [Decimal(5)]
 
@@ -170,7 +174,7 @@ def test_streaming_ends_with_the_checked_answer(collection):
     parts = list(stream(Q, None, collection, FakeListChatModel(responses=[GOOD])))
     assert "".join(p for p in parts if isinstance(p, str)) == GOOD and parts[-1].mode == "generative"
     parts = list(stream(Q, None, collection, FakeListChatModel(responses=["共收到申请99件。"])))
-    assert parts[-1].mode == "exact_fallback" and "总计为 2件" in parts[-1].answer
+    assert parts[-1].mode == "exact_fallback" and "2件：东山县人民政府办公室2020年度报告，表三" in parts[-1].answer
 
 
 def test_a_backend_that_cannot_load_turns_the_mode_off(monkeypatch, caplog):
@@ -224,7 +228,11 @@ def test_openai_endpoint_streams_model_tokens_and_corrects_a_rejected_reply(coll
     assert text == GOOD and last["mode"] == "generative" and len(last["citations"]) == 2
     text, last = streamed(_app(collection, ["东山县收到申请8件。"]))
     shown, correction = text.split("——")
-    assert "8件" in shown and "未通过数字核对" in correction and "总计为 2件" in correction
+    assert (
+        "8件" in shown
+        and "未通过数字核对" in correction
+        and "2件：东山县人民政府办公室2020年度报告，表三" in correction
+    )
     assert last["mode"] == "exact_fallback"
 
 
@@ -238,5 +246,8 @@ def test_chat_generative_mode_streams_and_keeps_code_citations(collection):
     assert "由语言模型改写" in history[-1]["content"]
     bad = FakeListChatModel(responses=["东山县2020年收到申请8件。"])
     history, _, cites, _ = list(build_ui(collection, llm=bad).respond(Q, [], "生成 generative"))[-1]
-    assert "8件" not in history[-1]["content"] and "总计为 2件" in history[-1]["content"]
+    assert (
+        "8件" not in history[-1]["content"]
+        and "**2件**：东山县人民政府办公室2020年度报告，表三" in history[-1]["content"]
+    )
     assert "已改为精确答案" in history[-1]["content"]

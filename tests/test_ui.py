@@ -1,6 +1,6 @@
 """The Gradio chat mounts on the API app, and its answers carry citations with report text escaped."""
 
-from assistant.answer import Answer, Citation
+from assistant.types import Answer, Citation
 from ui.render import answer_markdown
 
 

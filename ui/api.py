@@ -19,8 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
-from assistant.answer import Answer, Citation, Fact, ask, values_for
+from assistant.answer import respond, values_for
 from assistant.glossary import BY_KEY, METRICS
+from assistant.types import Answer, Citation, Fact
 from index.collection import Collection, IngestResult, IngestStatus
 from index.detail import ReportDetail, report_detail
 from ingest.loaders import SUPPORTED
@@ -162,7 +163,8 @@ class FactRow(_ReportValue):
 
 class CompareRow(_ReportValue):
     source: str | None
-    quality: str = ""
+    table_status: str = ""  # the status of the table the figure is in
+    note: str = ""  # how the figure was read, when a reader should know
     citation: str | None = None
 
 
@@ -330,12 +332,8 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
     async def api_ask(req: AskRequest) -> dict[str, object]:
         """Answer a question; `history` resolves follow-ups such as "那2019年呢？"."""
         history = [t.model_dump() for t in req.history]
-        if req.mode == "generative":
-            from assistant.generative import generate
-
-            answer = await run_in_threadpool(generate, req.question, history, coll, require_llm())
-        else:
-            answer = await run_in_threadpool(ask, req.question, history, coll)
+        llm = require_llm() if req.mode == "generative" else None
+        answer = await run_in_threadpool(respond, req.question, history, coll, llm)
         return answer.to_dict()
 
     @app.get("/api/search", response_model=list[SearchHit])
@@ -561,12 +559,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             }
 
         if not req.stream:
-            if generative:
-                from assistant.generative import generate
-
-                answer = await run_in_threadpool(generate, question, history, coll, model)
-            else:
-                answer = await run_in_threadpool(ask, question, history, coll)
+            answer = await run_in_threadpool(respond, question, history, coll, model if generative else None)
             return {
                 **base,
                 "object": "chat.completion",
@@ -596,7 +589,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
 
                 yield from stream(question, history, coll, model)
                 return
-            answer = ask(question, history, coll)
+            answer = respond(question, history, coll)
             text = inert(answer.answer)
             for i in range(0, len(text), 24):
                 yield text[i : i + 24]

@@ -17,8 +17,10 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.answer import Answer, ask, values_for
+from assistant.answer import respond as answer_question
+from assistant.answer import values_for
 from assistant.glossary import METRICS
+from assistant.types import Answer
 from index.collection import Collection, IngestStatus
 from index.detail import report_detail
 from ui.render import answer_markdown, esc
@@ -163,7 +165,7 @@ def compare_table(
             "value": float(r["value"]) if r["value"] is not None else None,
             "unit": r["unit"],
             "source": r["source"],
-            "quality": r["quality"],
+            "quality": r["note"] or r["table_status"],
             "citation": by_id[r["citation"]].quote[:120] if r["citation"] in by_id else "",
         }
         for r in rows
@@ -282,7 +284,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                     history[-1] = {"role": "assistant", "content": esc(shown)}
                     yield history, "", gr.update(), gr.update()
             else:
-                answer = ask(message, users, coll)
+                answer = answer_question(message, users, coll)
             md = answer_markdown(answer)
             step = max(8, len(md) // 12)
             for i in range(step, len(md) + step, step):  # the answer streams in

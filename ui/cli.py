@@ -128,15 +128,10 @@ def _llm_or_exit():
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.answer import ask
+    from assistant.answer import respond
 
     llm = _llm_or_exit() if args.mode == "generative" else None
-    if llm is not None:
-        from assistant.generative import generate
-
-        answer = generate(args.question, None, Collection(), llm)
-    else:
-        answer = ask(args.question, None, Collection())
+    answer = respond(args.question, None, Collection(), llm)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -6,8 +6,9 @@ Everything that comes from a report is escaped: report text is data, never marku
 from __future__ import annotations
 
 import html
+import re
 
-from assistant.answer import Answer
+from assistant.types import Answer
 
 
 def esc(text: object) -> str:
@@ -16,6 +17,14 @@ def esc(text: object) -> str:
     for ch in "[]()*_`#|<>!":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+# a line that starts with its figure ("2件：…", "66: …", "44.64%：…"): the figure in bold, seen first
+_LEADING_FIGURE = re.compile(r"^(-?\d[\d,.]*(?:%|\\%)?[\u4e00-\u9fff]{0,2})(：|: )")
+
+
+def _figure_first(line: str) -> str:
+    return _LEADING_FIGURE.sub(r"**\1**\2", line, count=1)
 
 
 MODE_NOTES = {
@@ -32,13 +41,13 @@ MODE_NOTES = {
 
 def answer_markdown(answer: Answer) -> str:
     zh = answer.language == "zh"
-    parts = [esc(answer.answer).replace("\n", "  \n")]
+    parts = ["  \n".join(_figure_first(esc(line)) for line in answer.answer.split("\n"))]
     if answer.mode in MODE_NOTES:  # say who wrote the words: the model (checked) or the code (model rejected)
         parts.append("  \n_" + MODE_NOTES[answer.mode][0 if zh else 1] + "_")
-    flagged = [f for f in answer.facts if f.quality and f.quality not in ("verified", "unchecked", "computed")]
+    flagged = [f for f in answer.facts if f.note or f.table_status in ("inconsistent", "ambiguous")]
     for f in flagged:  # a figure from a table that is not verified says so, with the reason
         label = "质量提示" if zh else "Quality"
-        parts.append(f"  \n⚠ {label} \\[{esc(f.citation)}\\]: {esc(f.quality)}")
+        parts.append(f"  \n⚠ {label} \\[{esc(f.citation)}\\]: {esc(f.note or f.table_status)}")
     if answer.citations:
         parts.append("\n\n---\n**" + ("引用" if zh else "Citations") + "**")
         for c in answer.citations:

@@ -1,0 +1,63 @@
+"""The answer being written: numbered citations, stated figures and lines in the asker's language.
+
+Handlers register what they found here (``cite``, ``facts``) and say it through
+:mod:`assistant.phrasing`, whose functions give each line in Chinese and in English side by side;
+``done`` closes the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant import phrasing as say
+from assistant.types import ANSWERED, PARTIAL, Answer, AnswerStatus, Citation, Fact
+from index.collection import Collection
+from index.facts import ReportRow
+
+
+class Composer:
+    """Collects facts and numbered citations while an answer is written."""
+
+    def __init__(self, lang: str, collection: Collection) -> None:
+        self.lang = lang
+        self.coll = collection
+        self.citations: list[Citation] = []
+        self.facts: list[Fact] = []
+        self.lines: list[str] = []
+        self.fallback = False  # answered from another reading of the question (publication year)
+        self.notes: list[str] = []
+        self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
+
+    def cite(self, report: ReportRow, **kw: Any) -> str:
+        for c in self.citations:  # one number per passage
+            if c.report_id == report.id and c.start == kw.get("start") and c.quote == kw.get("quote"):
+                return c.id
+        cid = str(len(self.citations) + 1)
+        start = kw.get("start")
+        if report.source_format == "pdf" and start is not None:
+            kw["page"] = self.coll.facts.text(report.id).count("\f", 0, start) + 1
+        self.citations.append(Citation(id=cid, report_id=report.id, issuer=report.issuer, year=report.year, **kw))
+        return cid
+
+    def say(self, zh: str, en: str) -> None:
+        self.lines.append(zh if self.lang == "zh" else en)
+
+    def note(self, zh: str, en: str) -> None:
+        """Say how the question was read; kept apart so that no rephrasing can drop it."""
+        self.say(zh, en)
+        self.notes.append(self.lines[-1])
+
+    def done(self, status: AnswerStatus) -> Answer:
+        if self.fallback and status == ANSWERED:
+            status = PARTIAL
+        if self.candidates:
+            self.say(*say.candidates(self.candidates))
+        return Answer(
+            "\n".join(self.lines),
+            status,
+            self.citations,
+            self.facts,
+            self.lang,
+            notes=self.notes,
+            candidates=self.candidates,
+        )

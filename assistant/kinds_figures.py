@@ -1,0 +1,285 @@
+"""The handlers of questions that ask for figures: one figure, a comparison, a ranking, the bodies at
+zero, a share, one column of 表二. Each takes the reports the question is about and registers
+figures and citations with the composer; :mod:`assistant.phrasing` words them."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from assistant import phrasing as say
+from assistant import understand as u
+from assistant.compose import Composer
+from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH
+from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
+from assistant.understand import Query
+from assistant.values import add_fact, best_value, prose_values, row_of, table_value
+from index.collection import Collection
+from index.facts import ReportRow
+from ingest.normalize import format_value
+from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
+from ingest.tables import row_quote
+
+_BENIGN = ("verified", "unchecked", "ambiguous", "repaired", "")
+
+
+def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """One metric in each report: the table's figure and what the prose says, disagreements shown."""
+    assert q.metric is not None
+    metric = q.metric
+    for r in reports:
+        name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
+        tv = table_value(comp, coll, r, metric, q.column)
+        table_figure = None
+        if tv is not None and tv.value is not None:
+            table_figure = tv.text
+            row, col = tv.label.split(" · ")[0], tv.label.split(" · ")[-1]
+            col_id = q.column or (metric.cell_for(r.generation) or "x:total").split(":")[1]
+            table = next(c.table for c in comp.citations if c.id == tv.citation) or ""
+            note = tv.note or (tv.table_status if tv.table_status not in _BENIGN else "")  # in the asker's language
+            comp.say(
+                *say.table_figure(
+                    name_zh,
+                    name_en,
+                    table.split(" ")[0],
+                    row,
+                    say.row_gloss(row_of(metric), metric.en),
+                    col,
+                    COLUMN_GLOSS_EN.get(col_id, col_id),
+                    tv.text,
+                    tv.unit or "",
+                    tv.citation,
+                    note,
+                )
+            )
+            add_fact(comp, tv, tv.metric_id or f"{row_of(metric)}:{col_id}")
+            both = T2_BOTH.get(r.generation) if q.column is None and metric.key in ("rules", "normative_docs") else None
+            if both:  # "有多少件规范性文件" may mean made this year or in force: the other column too
+                other = table_value(comp, coll, r, metric, both[1])
+                if other is not None and other.value is not None:
+                    orow, ocol = other.label.split(" · ")[0], other.label.split(" · ")[-1]
+                    comp.say(
+                        *say.other_column(
+                            name_zh,
+                            name_en,
+                            orow,
+                            ocol,
+                            COLUMN_GLOSS_EN.get(both[1], both[1]),
+                            other.text,
+                            other.citation,
+                        )
+                    )
+                    add_fact(comp, other, f"{row_of(metric)}:{both[1]}")
+        elif tv is not None:
+            comp.say(*say.unreadable_cell(name_zh, name_en, tv.label, tv.status, tv.candidates, tv.citation))
+        if q.column is None:
+            for v in prose_values(comp, coll, r, metric):
+                add_fact(comp, v, v.metric_id)
+                _say_text_figure(comp, v, table_figure, answered_before=table_figure is not None)
+        if (tv is None or tv.value is None) and not any(f.report_id == r.id for f in comp.facts):
+            comp.say(
+                *say.no_figure(
+                    name_zh, name_en, say.metric_label(metric, q.column, "zh"), say.metric_label(metric, q.column, "en")
+                )
+            )
+    covered = {f.report_id for f in comp.facts}
+    if covered:
+        return ANSWERED if all(r.id in covered for r in reports) else PARTIAL
+    return PARTIAL if comp.citations else NOT_FOUND
+
+
+def _say_text_figure(comp: Composer, v: Value, table_figure: str | None, answered_before: bool) -> None:
+    quote = next(c.quote for c in comp.citations if c.id == v.citation)
+    r = v.report
+    comp.say(
+        *say.text_figure(
+            say.report_name(r, "zh"),
+            say.report_name(r, "en"),
+            v.text,
+            v.unit,
+            quote,
+            v.scope,
+            v.citation,
+            answered_before,
+        )
+    )
+    if table_figure is not None and v.value is not None and format_value(v.value) != table_figure:
+        comp.say(*say.text_table_disagree(v.text, table_figure))
+
+
+def values_of(
+    comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]
+) -> tuple[list[Value], list[ReportRow]]:
+    """The metric's figure in each report (stated as facts), and the reports without one."""
+    assert q.metric is not None
+    found, missing = [], []
+    for r in reports:
+        v = best_value(comp, coll, r, q.metric, q.column)
+        if v is not None and v.value is not None:
+            found.append(v)
+            add_fact(comp, v, f"{q.metric.key}" + (f":{q.column}" if q.column else ""))
+        else:
+            missing.append(r)
+    return found, missing
+
+
+def _say_value(comp: Composer, v: Value, prefix: str = "") -> None:
+    comp.say(*say.value_line(v.report, v.text, v.unit, v.citation, v.source == "text", prefix))
+
+
+def _say_missing(comp: Composer, missing: list[ReportRow]) -> None:
+    if missing:
+        comp.say(*say.no_usable_figure(missing))
+
+
+def _labels(q: Query) -> tuple[str, str]:
+    assert q.metric is not None
+    return say.metric_label(q.metric, q.column, "zh"), say.metric_label(q.metric, q.column, "en")
+
+
+def compare(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    found, missing = values_of(comp, coll, q, reports)
+    if not found:
+        comp.say(*say.none_states(*_labels(q)))
+        _say_missing(comp, missing)
+        return NOT_FOUND
+    comp.say(*say.list_heading(*_labels(q)))
+    for v in sorted(found, key=lambda v: (v.report.issuer, v.report.year or 0)):
+        _say_value(comp, v, "- ")
+    if len(found) == 2 and q.kind in (u.COMPARE, u.DIFFERENCE):
+        _difference(comp, found)
+    _say_missing(comp, missing)
+    return ANSWERED if not missing else PARTIAL
+
+
+def _difference(comp: Composer, found: list[Value]) -> None:
+    a, b = sorted(found, key=lambda v: v.value or 0, reverse=True)
+    assert a.value is not None and b.value is not None
+    d = a.value - b.value
+    formula = f"{format_value(a.value)} − {format_value(b.value)}"
+    comp.facts.append(
+        Fact(
+            a.report.id,
+            a.report.issuer,
+            a.report.year,
+            "difference",
+            "差值 difference",
+            format_value(d),
+            a.unit,
+            f"{a.citation},{b.citation}",
+            "computed",
+            formula=formula,
+        )
+    )
+    comp.say(*say.difference(a.report, a.value, b.value))
+
+
+def rank(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    found, missing = values_of(comp, coll, q, reports)
+    if not found:
+        comp.say(*say.none_states(*_labels(q), selected=False))
+        return NOT_FOUND
+    ordered = sorted(found, key=lambda v: v.value or 0, reverse=not q.ascending)
+    top = ordered[0]
+    ties = [v for v in ordered if v.value == top.value]
+    comp.say(
+        *say.top_of_ranking(
+            *_labels(q), q.ascending, [v.report for v in ties], top.text, top.unit, [v.citation for v in ties]
+        )
+    )
+    comp.say(*say.full_ranking())
+    for i, v in enumerate(ordered, 1):
+        _say_value(comp, v, f"{i}. ")
+    if any(v.source == "text" for v in ordered):
+        comp.say(*say.some_from_text())
+    _say_missing(comp, missing)
+    return ANSWERED
+
+
+def zero_list(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    found, missing = values_of(comp, coll, q, reports)
+    zeros = [v for v in found if v.value == 0]
+    others = [v for v in found if v.value != 0]
+    comp.say(*say.zero_heading(*_labels(q), bool(zeros)))
+    for v in zeros:
+        _say_value(comp, v, "- ")
+    if others:
+        comp.say(*say.others_heading())
+        for v in others:
+            _say_value(comp, v, "- ")
+    _say_missing(comp, missing)
+    return ANSWERED if found else NOT_FOUND
+
+
+def share(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    assert q.metric is not None
+    whole = BY_KEY.get(q.metric.denominator or "")
+    if whole is None:
+        return lookup(comp, coll, q, reports)
+    status = NOT_FOUND
+    for r in reports:
+        num = best_value(comp, coll, r, q.metric, q.column)
+        den = best_value(comp, coll, r, whole, q.column)
+        if num is None or den is None or num.value is None or den.value is None or den.value == 0:
+            comp.say(*say.share_missing(r))
+            continue
+        pct = (num.value / den.value * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        add_fact(comp, num, q.metric.key)
+        add_fact(comp, den, whole.key)
+        comp.facts.append(
+            Fact(
+                r.id,
+                r.issuer,
+                r.year,
+                f"share:{q.metric.key}/{whole.key}",
+                "占比 share",
+                f"{format_value(pct)}%",
+                "%",
+                f"{num.citation},{den.citation}",
+                "computed",
+                formula=f"{num.text} ÷ {den.text} × 100",
+            )
+        )
+        comp.say(*say.share(r, q.metric, whole, num.text, den.text, format_value(pct), (num.citation, den.citation)))
+        status = ANSWERED
+    return status
+
+
+def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """One 表二 column asked without its row ("上一年项目数量是多少"): that column of every row that has it."""
+    column = q.column or ""
+    for r in reports:
+        cells = [c for c in coll.facts.cells([r.id], None, column) if c.table == "t2"]
+        if not cells:
+            comp.say(
+                *say.t2_no_column(r, column_label("t2.licensing", column, "2019"), COLUMN_GLOSS_EN.get(column, column))
+            )
+            continue
+        for cell in cells:
+            rlabel, clabel = row_label(cell.row_id, r.generation), column_label(cell.row_id, cell.col_id, r.generation)
+            quote = row_quote(coll.facts.text(r.id), cell.row_id, cell.start, cell.end) or f"{rlabel} {cell.value_text}"
+            cid = comp.cite(
+                r,
+                section=SECTIONS.get("s2", ""),
+                quote=quote,
+                table=TABLE_TITLES["t2"],
+                row=rlabel,
+                column=clabel,
+                start=cell.start,
+                end=cell.end,
+            )
+            comp.say(*say.t2_cell(r, rlabel, clabel, cell.value_text if cell.status == "number" else "—", cid))
+            if cell.status == "number" and cell.value_text:
+                comp.facts.append(
+                    Fact(
+                        r.id,
+                        r.issuer,
+                        r.year,
+                        cell.cell_id,
+                        f"{rlabel} · {clabel}",
+                        cell.value_text,
+                        cell.unit or "",
+                        cid,
+                        "table",
+                    )
+                )
+    return ANSWERED if comp.facts else (PARTIAL if comp.citations else NOT_FOUND)

@@ -1,0 +1,406 @@
+"""Every sentence an answer can say, in Chinese and in English side by side.
+
+Handlers decide *what* to say (which figure, which citation, which caveat); the functions here
+decide *how*, each returning ``(zh, en)`` for :meth:`assistant.compose.Composer.say`. A figure
+leads its line, so the reader sees the number first and then what it is and where it is from.
+Nothing here looks anything up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.glossary import COLUMN_GLOSS_EN, ROW_GLOSS_EN, Metric
+from index.facts import ReportRow
+from ingest.normalize import format_value
+from ingest.schema import column_label
+
+Pair = tuple[str, str]
+
+
+# ---- names and labels -----------------------------------------------------------------------
+
+
+def report_name(r: ReportRow, lang: str) -> str:
+    return f"{r.issuer}{r.year}年度报告" if lang == "zh" else f"{r.issuer} ({r.year} report)"
+
+
+def unit_en(unit: str) -> str:
+    return {"万元": " (10,000 yuan)", "元": " yuan"}.get(unit, "")
+
+
+def metric_label(metric: Metric, column: str | None, lang: str) -> str:
+    row = (metric.cell_for("2021") or metric.cell_for("2019") or "").split(":")[0]
+    if lang == "zh":
+        return metric.zh + (f"（{column_label(row, column)}）" if column else "")
+    return metric.en + (f" ({COLUMN_GLOSS_EN.get(column, column)})" if column else "")
+
+
+def catalog_line(reports: list[ReportRow], lang: str) -> str:
+    items = [f"{r.issuer}（{r.year}）" if lang == "zh" else f"{r.issuer} ({r.year})" for r in reports]
+    return "、".join(items) if lang == "zh" else "; ".join(items)
+
+
+def reading_note(method: str, table_status: str, reasons: list[str], lang: str) -> str:
+    """How a cell was read, when the reader should know: boundaries lost, derived, checks failed."""
+    notes = []
+    if method in ("placed", "segmented") and table_status == "inconsistent":
+        notes.append(
+            "原文表格丢失了单元格边界，此值是原文数字唯一的拆分，但未能经勾稽关系确认"
+            if lang == "zh"
+            else "the source lost the table's cell boundaries; this is the only split of its digits, "
+            "but the checking relations do not confirm it"
+        )
+    elif method in ("placed", "segmented"):
+        notes.append(
+            "原文表格丢失了单元格边界，此值经勾稽关系唯一确定"
+            if lang == "zh"
+            else "the source lost the table's cell boundaries; this value is fixed by the table's checking relations"
+        )
+    if method == "derived":
+        notes.append(
+            "表中未单列此项，由其各分项相加得出"
+            if lang == "zh"
+            else "not printed in the table; the sum of its printed parts"
+        )
+    if table_status == "inconsistent":
+        notes.append(
+            ("表格未通过勾稽校验：" if lang == "zh" else "the table fails its checks: ") + "; ".join(reasons[:2])
+        )
+    return ("；" if lang == "zh" else "; ").join(notes)
+
+
+# ---- how the question was read ----------------------------------------------------------------
+
+
+def candidates(names: list[str]) -> Pair:
+    return (
+        f"（可选的单位：{'、'.join(names)}。问题中写明单位可得到单一答案。）",
+        f"(The name fits: {'; '.join(names)}. Name one for a single answer.)",
+    )
+
+
+def other_applications() -> Pair:
+    return (
+        "表三统计的是政府信息公开申请；问题问的是另一类申请，以下是报告中相关的段落。",
+        "Table 3 counts disclosure requests; the question asks about another kind of application, so the "
+        "reports' passages on it follow.",
+    )
+
+
+def nearest_column(report: ReportRow, row_id: str, asked: str, given: str) -> Pair:
+    gen = report.generation
+    other = "2021" if gen == "2019" else "2019"
+    return (
+        f"{report_name(report, 'zh')}是{gen}年格式，表二没有“{column_label(row_id, asked, other)}”"
+        f"一栏，以下给出“{column_label(row_id, given, gen)}”。",
+        f"The {report.year} report of {report.issuer} uses the {gen} format, whose Table 2 has no "
+        f"“{COLUMN_GLOSS_EN.get(asked, asked)}” column; “{COLUMN_GLOSS_EN.get(given, given)}” is given instead.",
+    )
+
+
+def no_such_body(names: list[str], held: list[ReportRow]) -> Pair:
+    return (
+        f"资料库中没有{'、'.join(names)}的报告。现有报告：{catalog_line(held, 'zh')}。",
+        f"The collection has no report for {', '.join(names)}. It holds: {catalog_line(held, 'en')}.",
+    )
+
+
+def published_reading(years: list[int]) -> Pair:
+    return (
+        f"按发布年份理解：{'、'.join(map(str, years))}年发布的报告。",
+        f"Reading {', '.join(map(str, years))} as the publication year.",
+    )
+
+
+def years_partly_held(years: list[int], words: str, missing: list[int]) -> Pair:
+    return (
+        f"（“{words}”按 {years[0]}—{years[-1]} 年理解；其中 {'、'.join(map(str, missing))} 年没有报告。）",
+        f"(“{words}” read as {years[0]}–{years[-1]}; no report for {', '.join(map(str, missing))}.)",
+    )
+
+
+def published_instead(year: int, r: ReportRow) -> Pair:
+    assert r.published is not None
+    return (
+        f"资料库中没有{year}年度（统计年度）的报告；{r.issuer}{r.year}年度报告于{r.published.year}年发布，以下按该报告回答。",
+        f"The collection has no report for statistics year {year}; the {r.year} report of {r.issuer} was "
+        f"published in {r.published.year}, so the answer uses it.",
+    )
+
+
+def year_not_held(what: list[str], years: list[int], words: str, held_years: list[int]) -> Pair:
+    when = f"{words}（{years[0]}年）" if words else f"{'、'.join(map(str, years))}年度"
+    return (
+        f"资料库中没有{'、'.join(what)}{when}的报告；现有年度：{'、'.join(map(str, held_years))}。",
+        f"The collection has no {', '.join(map(str, years))} report for {', '.join(what)}; "
+        f"it holds: {', '.join(map(str, held_years))}.",
+    )
+
+
+def no_report_for_years(years: list[int], words: str, held: list[ReportRow]) -> Pair:
+    when = f"{words}（{years[0]}年）" if words else f"{'、'.join(map(str, years))}年度"
+    return (
+        f"资料库中没有{when}的报告。现有报告：{catalog_line(held, 'zh')}。",
+        f"The collection has no report for {', '.join(map(str, years))}. It holds: {catalog_line(held, 'en')}.",
+    )
+
+
+def empty_question() -> Pair:
+    return "请输入问题。", "Please ask a question."
+
+
+def empty_collection() -> Pair:
+    return "资料库中还没有报告。", "The collection holds no reports yet."
+
+
+def name_the_office() -> Pair:
+    return "请说明是哪个单位的报告。", "Please name the office whose report you mean."
+
+
+def nothing_relevant() -> Pair:
+    return "没有找到相关内容。", "Nothing relevant was found."
+
+
+# ---- one figure -------------------------------------------------------------------------------
+
+
+def table_figure(
+    name_zh: str,
+    name_en: str,
+    table: str,
+    row: str,
+    row_en: str,
+    column: str,
+    column_en: str,
+    value: str,
+    unit: str,
+    cite: str,
+    note: str = "",
+) -> Pair:
+    """The figure first, then which cell of which report it is; ``note`` is in the asker's language."""
+    return (
+        f"{value}{unit}：{name_zh}，{table}“{row}”{column} [{cite}]" + (f"（{note}）" if note else "") + "。",
+        f"{value}{unit_en(unit)}: {name_en}, {table} “{row}” ({row_en}), {column} ({column_en}) [{cite}]"
+        + (f" ({note})" if note else "")
+        + ".",
+    )
+
+
+def row_gloss(row_id: str, fallback: str) -> str:
+    return ROW_GLOSS_EN.get(row_id, fallback)
+
+
+def other_column(name_zh: str, name_en: str, row: str, column: str, column_en: str, value: str, cite: str) -> Pair:
+    return (
+        f"{value}件：{name_zh}，表二“{row}”{column} [{cite}]（问题也可能指这一栏）。",
+        f"{value}: {name_en}, Table 2 “{row}”, {column_en} [{cite}] (the question may mean this column).",
+    )
+
+
+def unreadable_cell(name_zh: str, name_en: str, label: str, status: str, candidates: list[str], cite: str) -> Pair:
+    cands = "、".join(candidates)
+    return (
+        f"{name_zh}：表中“{label}”无法确定（{status}{'，可能为 ' + cands if cands else ''}） [{cite}]。",
+        f"{name_en}: the table cell “{label}” cannot be read reliably ({status}"
+        f"{', possible values ' + ', '.join(candidates) if cands else ''}) [{cite}].",
+    )
+
+
+def no_figure(name_zh: str, name_en: str, label_zh: str, label_en: str) -> Pair:
+    return f"{name_zh}中没有关于“{label_zh}”的表格数字或正文数字。", f"{name_en} states no figure for {label_en}."
+
+
+def text_figure(
+    name_zh: str, name_en: str, value: str, unit: str, quote: str, scope: str, cite: str, also: bool
+) -> Pair:
+    """A figure the report's prose gives; ``also`` when the table's figure was given first."""
+    scope_zh = f"（口径：{scope}）" if scope and len(scope) <= 20 else ""
+    scope_en = f" (counting: {scope})" if scope and len(scope) <= 20 else ""
+    if also:
+        return (
+            f"报告正文另称“{quote}”，即 {value}{unit}{scope_zh} [{cite}]。",
+            f"The report's text says {value} (“{quote}”){scope_en} [{cite}].",
+        )
+    return (
+        f"{value}{unit}：{name_zh}，报告正文称“{quote}”{scope_zh} [{cite}]。",
+        f"{value}: {name_en}, the report's text says “{quote}”{scope_en} [{cite}].",
+    )
+
+
+def text_table_disagree(text_value: str, table_value: str) -> Pair:
+    return (
+        f"注意：正文数字（{text_value}）与表格数字（{table_value}）不一致，两处均已引用。",
+        f"Note: the text ({text_value}) and the table ({table_value}) disagree; both are cited.",
+    )
+
+
+# ---- several figures --------------------------------------------------------------------------
+
+
+def value_line(r: ReportRow, value: str, unit: str, cite: str, from_text: bool, prefix: str = "") -> Pair:
+    return (
+        f"{prefix}{report_name(r, 'zh')}：{value}{unit} [{cite}]" + ("（正文）" if from_text else ""),
+        f"{prefix}{report_name(r, 'en')}: {value}{unit_en(unit)} [{cite}]" + (" (from the text)" if from_text else ""),
+    )
+
+
+def no_usable_figure(missing: list[ReportRow]) -> Pair:
+    return (
+        "以下报告没有可用的数字：" + "、".join(report_name(r, "zh") for r in missing) + "。",
+        "No usable figure in: " + "; ".join(report_name(r, "en") for r in missing) + ".",
+    )
+
+
+def none_states(label_zh: str, label_en: str, selected: bool = True) -> Pair:
+    if selected:
+        return f"所选报告中没有“{label_zh}”的数字。", f"None of these reports states a figure for {label_en}."
+    return f"没有报告给出“{label_zh}”的数字。", f"No report states a figure for {label_en}."
+
+
+def list_heading(label_zh: str, label_en: str) -> Pair:
+    return f"“{label_zh}”：", f"{label_en.capitalize()}:"
+
+
+def difference(a: ReportRow, high: Decimal, low: Decimal) -> Pair:
+    d = format_value(high - low)
+    hi, lo = format_value(high), format_value(low)
+    return (
+        f"相差：{hi} − {lo} = {d}（{a.issuer}多 {d}）。",
+        f"Difference: {hi} − {lo} = {d} ({a.issuer} has {d} more).",
+    )
+
+
+def top_of_ranking(
+    label_zh: str, label_en: str, ascending: bool, who: list[ReportRow], value: str, unit: str, cites: list[str]
+) -> Pair:
+    word_zh, word_en = ("最少", "fewest/lowest") if ascending else ("最多", "most/highest")
+    refs = " ".join(f"[{c}]" for c in cites)
+    return (
+        f"“{label_zh}”{word_zh}的是{'、'.join(report_name(r, 'zh') for r in who)}：{value}{unit} {refs}。",
+        f"{label_en.capitalize()}, {word_en}: {'; '.join(report_name(r, 'en') for r in who)} with {value}{unit_en(unit)} {refs}.",
+    )
+
+
+def full_ranking() -> Pair:
+    return "全部排序：", "Full ranking:"
+
+
+def some_from_text() -> Pair:
+    return (
+        "注：部分数字取自报告正文（2019年前的报告没有统一表格），口径可能不同。",
+        "Note: some figures come from report text (pre-2019 reports have no standard table) and may count differently.",
+    )
+
+
+def zero_heading(label_zh: str, label_en: str, any_zero: bool) -> Pair:
+    if any_zero:
+        return f"“{label_zh}”为零的报告：", f"Reports with zero {label_en}:"
+    return f"没有报告的“{label_zh}”为零。", f"No report has zero {label_en}."
+
+
+def others_heading() -> Pair:
+    return "其余报告：", "Others:"
+
+
+def share_missing(r: ReportRow) -> Pair:
+    return (
+        f"{report_name(r, 'zh')}：缺少计算占比所需的数字。",
+        f"{report_name(r, 'en')}: the figures needed for the share are missing.",
+    )
+
+
+def share(r: ReportRow, part: Metric, whole: Metric, num: str, den: str, pct: str, cites: tuple[str, str]) -> Pair:
+    refs = f"[{cites[0]}][{cites[1]}]"
+    return (
+        f"{pct}%：{report_name(r, 'zh')}，{part.zh}占{whole.zh}的比例 = {num} ÷ {den} {refs}。",
+        f"{pct}%: {report_name(r, 'en')}, {part.en} as a share of {whole.en} = {num} ÷ {den} {refs}.",
+    )
+
+
+def t2_cell(r: ReportRow, row: str, column: str, value: str, cite: str) -> Pair:
+    return (
+        f"{value}：{report_name(r, 'zh')}，表二“{row}”{column} [{cite}]。",
+        f"{value}: {report_name(r, 'en')}, Table 2 “{row}”, {column} [{cite}].",
+    )
+
+
+def t2_no_column(r: ReportRow, column_zh: str, column_en: str) -> Pair:
+    return (
+        f"{report_name(r, 'zh')}的表二没有“{column_zh}”一栏（{r.generation}年格式）。",
+        f"Table 2 of {report_name(r, 'en')} has no “{column_en}” column ({r.generation} format).",
+    )
+
+
+# ---- what the collection is, and what a report says ------------------------------------------
+
+
+def scope_intro() -> Pair:
+    return (
+        "政府信息公开工作年度报告是各级行政机关依照《中华人民共和国政府信息公开条例》每年公布的报告："
+        "主动公开、收到和处理政府信息公开申请、行政复议和行政诉讼的情况，以及存在的问题和改进措施。",
+        "A government information disclosure annual report (政府信息公开工作年度报告) is what every administrative body "
+        "publishes each year under the Regulations on the Disclosure of Government Information: what it disclosed "
+        "proactively, the disclosure requests it received and how it handled them, the reviews and lawsuits that "
+        "followed, and its problems and improvements.",
+    )
+
+
+def scope_example(quote: str, cite: str) -> Pair:
+    return f"例如：“{quote}” [{cite}]", f"For example: “{quote}” [{cite}]"
+
+
+def scope_holdings(n_reports: int, n_bodies: int, first: int, last: int) -> Pair:
+    return (
+        f"资料库收录 {n_reports} 份报告，来自 {n_bodies} 个单位，年度 {first}—{last}。"
+        "可以问某单位某年的具体数字（如“东山县2020年收到多少政府信息公开申请？”），或比较多个单位、多个年度。",
+        f"The collection holds {n_reports} reports from {n_bodies} bodies, years {first}–{last}. Ask for a "
+        "body's figure in a year (“how many disclosure applications did Dongshan County receive in 2020”), "
+        "or compare bodies and years.",
+    )
+
+
+def coverage_heading(what: list[str], n: int) -> Pair:
+    return (
+        f"{'、'.join(what) or '资料库'}共有 {n} 份报告：",
+        f"{', '.join(what) or 'the collection'}: {n} report(s):",
+    )
+
+
+def coverage_line(r: ReportRow, cite: str) -> Pair:
+    region = "/".join(r.regions.values())
+    return (
+        f"- {r.issuer}，{r.year}年度（{region}；格式：{r.generation}）[{cite}]",
+        f"- {r.issuer}, {r.year} ({region}; format {r.generation}) [{cite}]",
+    )
+
+
+def report_fact(r: ReportRow, label_zh: str, label_en: str, value: str, cite: str) -> Pair:
+    return (
+        f"{value}：{report_name(r, 'zh')}的{label_zh} [{cite}]",
+        f"{value}: {report_name(r, 'en')}, {label_en} [{cite}]",
+    )
+
+
+def report_fact_missing(r: ReportRow, stated: bool) -> Pair:
+    if stated:
+        return f"{report_name(r, 'zh')}中没有找到这项信息。", f"{report_name(r, 'en')} does not state it."
+    return (
+        f"{report_name(r, 'zh')}没有记录这项信息。",
+        f"The collection has no record of that for {report_name(r, 'en')}.",
+    )
+
+
+def passage(r: ReportRow, section: str, excerpt: str, cite: str) -> Pair:
+    return (
+        f"{report_name(r, 'zh')}（{section}）：“{excerpt}” [{cite}]",
+        f"{report_name(r, 'en')}, section “{section}”: “{excerpt}” [{cite}]",
+    )
+
+
+def practice_heading(n: int) -> Pair:
+    return f"{n} 份报告提到相关内容：", f"{n} report(s) say so:"
+
+
+def practice_line(r: ReportRow, sentence: str, cite: str) -> Pair:
+    return f"- {report_name(r, 'zh')}：“{sentence}” [{cite}]", f"- {report_name(r, 'en')}: “{sentence}” [{cite}]"

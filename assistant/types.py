@@ -1,0 +1,98 @@
+"""What an answer is made of: its status, citations, stated figures and the values they come from.
+
+Plain data passed from the handlers (:mod:`assistant.kinds_figures`, :mod:`assistant.kinds_text`)
+to the phrasing and on to every front end; the API serialises these shapes as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from index.facts import ReportRow
+
+
+class AnswerStatus(StrEnum):
+    ANSWERED = "answered"
+    PARTIAL = "partial"  # some reports answer, or only passages where a figure was asked
+    NOT_FOUND = "not_found"
+
+
+ANSWERED, PARTIAL, NOT_FOUND = AnswerStatus.ANSWERED, AnswerStatus.PARTIAL, AnswerStatus.NOT_FOUND
+
+
+@dataclass
+class Citation:
+    id: str
+    report_id: str
+    issuer: str
+    year: int | None
+    section: str
+    quote: str
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    start: int | None = None
+    end: int | None = None
+    page: int | None = None  # PDF page of the quoted passage
+
+
+@dataclass
+class Fact:
+    """A figure the answer states, and where it comes from."""
+
+    report_id: str
+    issuer: str
+    year: int | None
+    metric: str
+    label: str
+    value: str
+    unit: str
+    citation: str
+    source: str  # table | text | computed | metadata
+    table_status: str = ""  # the status of the table the cell is in (verified, repaired, inconsistent …)
+    note: str = ""  # how the figure was read, when a reader should know ("cell boundaries lost; fixed by the sums")
+    formula: str = ""  # how a computed figure was obtained ("1362 ÷ 3050 × 100")
+
+
+@dataclass
+class Answer:
+    answer: str
+    status: AnswerStatus
+    citations: list[Citation] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    language: str = "zh"
+    # exact: the deterministic text; generative: a model's rephrasing that passed the guard;
+    # exact_fallback: a model was asked but its reply failed the guard (or the model failed)
+    mode: str = "exact"
+    # how the question was read ("no 2021 report; the 2020 report published in 2021 is used"): a
+    # rephrased answer must carry these verbatim, so the generative mode puts them before the reply
+    notes: list[str] = field(default_factory=list)
+    # the bodies the question's name could mean, when it fits several: the chat offers them as choices
+    candidates: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("language")
+        return d
+
+
+@dataclass
+class Value:
+    """A figure for a metric in one report, with the citation that backs it."""
+
+    report: ReportRow
+    value: Decimal | None
+    text: str
+    unit: str
+    source: str  # table | text
+    citation: str
+    label: str
+    table_status: str = ""
+    note: str = ""
+    status: str = "number"  # the cell's status: number, ambiguous, missing …
+    candidates: list[str] = field(default_factory=list)
+    scope: str = ""
+    metric_id: str = ""

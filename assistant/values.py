@@ -1,0 +1,189 @@
+"""From (report, metric, column) to a value with its citation: where an answer's figures come from.
+
+A figure is a stored table cell (the 2019/2021 tables, or a pre-2019 local statistics table) or a
+figure read from the report's prose; never anything else. Each value carries the citation that
+backs it, registered with the :class:`~assistant.compose.Composer` as it is found.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant import phrasing as say
+from assistant.compose import Composer
+from assistant.glossary import T2_NEAREST, Metric
+from assistant.types import Fact, Value
+from index.collection import Collection
+from index.facts import FigureRow, ReportRow
+from ingest.normalize import format_value
+from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
+from ingest.tables import row_quote
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Words a pre-2019 statistics-table row uses for a metric (rows are kept under their own labels, §7).
+_LEGACY_WORDS = {
+    "applications_received": ("收到申请", "申请总数", "受理申请", "依申请公开申请"),
+    "proactive_items": ("主动公开政府信息", "主动公开信息"),
+    "granted": ("同意公开",),
+    "partially_granted": ("部分公开",),
+    "denied": ("不予公开", "否决公开", "不同意公开"),
+    "reviews": ("行政复议",),
+    "lawsuits": ("行政诉讼",),
+    "fees": ("收费",),
+}
+
+
+def row_of(metric: Metric) -> str:
+    cell = metric.cell_for("2021") or metric.cell_for("2019") or ""
+    return cell.split(":")[0]
+
+
+def line_at(text: str, start: int | None, end: int | None) -> str:
+    if start is None:
+        return ""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end or start)
+    return " ".join(text[a : b if b != -1 else len(text)].replace("\f", "").split())
+
+
+def table_value(
+    comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None
+) -> Value | None:
+    """The metric's cell in the report's tables (``column`` instead of the metric's own, when asked)."""
+    tables = {t.table: t for t in coll.facts.tables(report.id)}
+    if "legacy" in tables and column is None:
+        return legacy_value(comp, coll, report, metric)
+    cell_id = metric.cell_for(next((t.generation for t in tables.values() if t.table == "t2"), report.generation))
+    if not cell_id:
+        return None
+    row_id, col_id = cell_id.split(":")
+    col_id = column or col_id
+    cells = coll.facts.cells([report.id], row_id, col_id)
+    if not cells and column in T2_NEAREST and row_id.startswith("t2."):
+        near = T2_NEAREST[column]  # "现行有效件数" asked of a 2019-format report: its 对外公开总数量
+        cells = coll.facts.cells([report.id], row_id, near)
+        if cells:
+            comp.note(*say.nearest_column(report, row_id, column, near))
+            col_id = near
+    if not cells:
+        return None
+    cell = cells[0]
+    t = tables.get(cell.table)
+    gen = t.generation if t else report.generation
+    rlabel, clabel = row_label(row_id, gen), column_label(row_id, col_id, gen)
+    quote = row_quote(coll.facts.text(report.id), row_id, cell.start, cell.end)
+    if not _CJK.search(quote):  # one value per line, or T4's bare number row
+        quote = f"{rlabel}（{clabel}）：{quote or cell.value_text}"
+    cid = comp.cite(
+        report,
+        section=SECTIONS.get({"t2": "s2", "t3": "s3", "t4": "s4"}.get(cell.table, ""), ""),
+        quote=quote,
+        table=TABLE_TITLES.get(cell.table, cell.table),
+        row=rlabel,
+        column=clabel,
+        start=cell.start,
+        end=cell.end,
+    )
+    status = t.status if t else ""
+    note = say.reading_note(cell.method, status, list(t.reasons) if t else [], comp.lang)
+    label = f"{rlabel} · {clabel}"
+    unit = cell.unit or metric.unit_zh
+    if cell.status == "number" and cell.value_text:
+        return Value(report, Decimal(cell.value_text), cell.value_text, unit, "table", cid, label, status, note)
+    return Value(report, None, "", unit, "table", cid, label, status, note, cell.status, list(cell.candidates or []))
+
+
+def legacy_value(comp: Composer, coll: Collection, report: ReportRow, metric: Metric) -> Value | None:
+    """本年度 figure of the first local-statistics-table row whose label names the metric."""
+    words = _LEGACY_WORDS.get(metric.key)
+    if not words:
+        return None
+    for cell in coll.facts.cells([report.id], None, "this_year"):
+        label = cell.row_id.removeprefix("legacy.")
+        if cell.table == "legacy" and any(w in label for w in words) and cell.status == "number":
+            quote = row_quote(coll.facts.text(report.id), cell.row_id, cell.start, cell.end)
+            cid = comp.cite(
+                report,
+                section="",
+                quote=quote,
+                table="政府信息公开情况统计表",
+                row=label,
+                column="本年度",
+                start=cell.start,
+                end=cell.end,
+            )
+            return Value(
+                report,
+                Decimal(cell.value_text),
+                cell.value_text,
+                cell.unit or metric.unit_zh,
+                "table",
+                cid,
+                f"{label} · 本年度",
+                "unchecked",
+                metric_id=f"{cell.row_id}:this_year",
+            )
+    return None
+
+
+def prose_values(comp: Composer, coll: Collection, report: ReportRow, metric: Metric) -> list[Value]:
+    """The figures the report's sentences give for the metric, each cited to its sentence."""
+    figures: list[FigureRow] = []
+    for prose in metric.prose:  # most specific first: 行政复议 alone, then 复议 and 诉讼 together
+        figures = coll.facts.figures([report.id], prose)
+        if figures:
+            break
+    out: list[Value] = []
+    seen: set[tuple[str, str]] = set()
+    for f in figures:
+        if (f.value_text, f.scope) in seen:
+            continue
+        seen.add((f.value_text, f.scope))
+        cid = comp.cite(report, section=f.section, quote=f.quote, start=f.start, end=f.end)
+        out.append(
+            Value(
+                report,
+                Decimal(f.value_text),
+                f.value_text + f.qualifier,
+                f.unit or "",
+                "text",
+                cid,
+                f.label,
+                scope=f.scope,
+                metric_id=f.metric,
+            )
+        )
+    return out
+
+
+def best_value(comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None) -> Value | None:
+    """The one figure to compare or rank with: the table's when known, else the text's."""
+    tv = table_value(comp, coll, report, metric, column)
+    if tv is not None and tv.value is not None:
+        return tv
+    if column is None:
+        prose = [v for v in prose_values(comp, coll, report, metric) if v.value is not None]
+        exact = [v for v in prose if v.text == format_value(v.value)]
+        if exact or prose:
+            return (exact or prose)[0]
+    return tv
+
+
+def add_fact(comp: Composer, v: Value, metric_id: str) -> None:
+    """State ``v`` as one of the answer's figures."""
+    comp.facts.append(
+        Fact(
+            v.report.id,
+            v.report.issuer,
+            v.report.year,
+            metric_id,
+            v.label,
+            format_value(v.value) if v.value is not None else "",
+            v.unit,
+            v.citation,
+            v.source,
+            table_status=v.table_status,
+            note=v.note,
+        )
+    )

@@ -616,6 +616,48 @@ def find_t2_column(question: str, lang: str, metric: Metric | None = None) -> st
     return None
 
 
+# English words of what the reports' sentences count, to the Chinese those sentences use: an English
+# question about a narrative figure finds the sentence that holds it
+EN_TOPIC_WORDS: dict[str, str] = {
+    "wechat": "微信",
+    "official account": "公众号",
+    "weibo": "微博",
+    "website": "网站",
+    "portal": "门户网站",
+    "new media": "新媒体",
+    "training": "培训",
+    "trained": "培训",
+    "press conference": "新闻发布会",
+    "interpretation": "解读",
+    "hotline": "热线",
+    "mailbox": "信箱",
+    "publicity": "宣传",
+    "boards": "展板",
+    "notice board": "公开栏",
+    "gazette": "公报",
+    "issues": "期",
+    "deputies": "人大代表",
+    "proposals": "提案",
+    "suggestions": "建议",
+    "service station": "服务站",
+    "complaints": "投诉",
+    "inquiries": "咨询",
+    "meetings": "会",
+    "video": "视频",
+    "items": "条",
+    "articles": "篇",
+    "accounts": "账号",
+    "inspection": "检查",
+    "catalogue": "目录",
+}
+
+
+def topic_words(question: str) -> list[str]:
+    """The Chinese words an English question's topic is written with in the reports."""
+    q = question.lower()
+    return [zh for en, zh in EN_TOPIC_WORDS.items() if re.search(rf"\b{re.escape(en)}", q)]
+
+
 def _has(text: str, word: str, english: bool) -> bool:
     if english:
         return re.search(r"\b" + re.escape(word), text) is not None

@@ -8,6 +8,7 @@ import re
 
 from assistant import phrasing as say
 from assistant.compose import Composer
+from assistant.glossary import topic_words
 from assistant.types import ANSWERED, NOT_FOUND, AnswerStatus, Fact
 from assistant.understand import Query
 from assistant.values import line_at
@@ -147,8 +148,42 @@ def _section_answer(comp: Composer, coll: Collection, reports: list[ReportRow], 
     return status
 
 
+_HOW_MANY = re.compile(r"多少|几[个件条次项篇期场家名人]|how many|how much|number of", re.I)
+_SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
+
+
+def _counted(question: str) -> list[str]:
+    """What a how-many question counts: the noun after 多少/几 (and its measure word), or the Chinese
+    topic words of an English question ("publicity boards" -> 展板)."""
+    m = re.search(r"(?:多少|几)[个件条次项篇期场家名人块起份]?([\u4e00-\u9fff]{2,4})", question)
+    nouns = [m.group(1)[:3]] if m else []
+    return nouns + topic_words(question)
+
+
+def _figure_sentence(hits: list, question: str) -> tuple[object, str, int, int] | None:
+    """For a how-many question answered from the text: the one sentence, among the best passages, that
+    holds a number next to what is counted and shares most with the question."""
+    want = _bigrams(question) | {b for w in topic_words(question) for b in (_bigrams(w) or {w})}
+    counted = [w for w in _counted(question) if w]
+    best: tuple[float, object, str, int, int] | None = None
+    for rank, h in enumerate(hits[:4]):
+        for m in _SENTENCE.finditer(h.text):
+            sentence = m.group(0).strip()
+            numbers = re.sub(r"(?:19|20)\d{2}年|\d{1,2}月\d{1,2}日", "", sentence)  # dates are not figures
+            if not re.search(r"\d", numbers):
+                continue
+            near = any(
+                re.search(rf"\d[\d.,]*[\u4e00-\u9fff()（）]{{0,10}}?{re.escape(w[:2])}", numbers) for w in counted
+            )
+            score = len(want & _bigrams(sentence)) + 6 * near - 0.5 * rank
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, h, sentence, m.start(), m.end())
+    return best[1:] if best else None
+
+
 def passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow], narrowed: bool) -> AnswerStatus:
-    """The best passage (and others nearly as good) for the question, within the reports named."""
+    """The best passage (and others nearly as good) for the question, within the reports named; for a
+    how-many question, the one sentence that holds the figure."""
     sids = wanted_sections(q.question) & {"s5"}
     if sids and narrowed and 0 < len(reports) <= 3 and q.metric is None:
         status = _section_answer(comp, coll, reports, sids)
@@ -156,6 +191,22 @@ def passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
             return status
     by_id = {r.id: r for r in coll.reports()}
     hits = coll.search(q.question, [r.id for r in reports] if narrowed else None, k=12)
+    how_many = _HOW_MANY.search(q.question) and not q.other_applications  # not the 申请 it is not about
+    found = _figure_sentence(hits, q.question) if how_many else None
+    if found is not None:
+        h, sentence, a, _b = found
+        r = by_id.get(h.report_id)
+        if r is not None:
+            section = str(h.metadata.get("section", ""))
+            cid = comp.cite(  # the passage is the citation, the sentence is the answer
+                r,
+                section=section,
+                quote=h.text.replace("\f", ""),
+                start=int(h.metadata.get("start", 0)),
+                end=int(h.metadata.get("end", 0)),
+            )
+            comp.say(*say.passage(r, section, sentence, cid))
+            return ANSWERED
     if hits:  # the best passage, and others only when they are nearly as good
         top = hits[0].score
         hits = [h for h in hits[:3] if h.score >= 0.85 * top]

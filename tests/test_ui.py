@@ -1,5 +1,7 @@
 """The Gradio chat mounts on the API app, and its answers carry citations with report text escaped."""
 
+import pytest
+
 from assistant.types import Answer, Citation
 from ui.render import answer_markdown
 
@@ -67,3 +69,26 @@ def test_report_text_is_escaped():
     md = answer_markdown(a)
     assert "<script>" not in md and "<img" not in md and "](javascript" not in md
     assert "&lt;script&gt;" in md
+
+
+@pytest.mark.slow
+def test_a_name_that_fits_several_bodies_offers_them_and_a_pick_asks_about_one(corpus_collection):
+    from ui.chat import build_ui
+
+    demo = build_ui(corpus_collection)
+    *_, last = demo.turn("平潭2022年收到多少政府信息公开申请？", [], "精确 exact")
+    history, _, _, _, narrow = last
+    offered = narrow["choices"]
+    names = [c[0] if isinstance(c, list | tuple) else c for c in offered]
+    assert narrow["visible"] and "平潭综合实验区交通与建设局" in names and len(names) == 4
+    *_, again = demo.ask_one("平潭综合实验区交通与建设局", history, "精确 exact")
+    md = again[0][-1]["content"]
+    assert "**11件**" in md and "自然资源与生态环境局" not in md and not again[4]["visible"]
+
+
+def test_english_answers_show_apostrophes_not_entities(collection):
+    from assistant.answer import ask
+    from ui.render import answer_markdown
+
+    md = answer_markdown(ask("how many disclosure applications did Dongshan County receive in 2020", None, collection))
+    assert "report's text" in md and "&#x27;" not in md

@@ -47,6 +47,7 @@ LABELS = {
         "send": "发送",
         "source": "原文（点选引用查看）",
         "pick": "查看引用",
+        "narrow": "问题中的名称对应多个单位，点选一个只问它",
         "metric": "指标",
         "issuers": "单位",
         "years": "年度",
@@ -68,6 +69,7 @@ LABELS = {
         "send": "Send",
         "source": "Source (pick a citation)",
         "pick": "Citation",
+        "narrow": "The name fits several bodies: pick one to ask about it alone",
         "metric": "Metric",
         "issuers": "Offices",
         "years": "Years",
@@ -239,6 +241,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                     visible=llm is not None,
                 )
                 gr.Examples(EXAMPLES, inputs=box)
+                narrow = gr.Radio(label=LABELS["中文"]["narrow"], choices=[], visible=False, elem_id="gk-narrow")
                 pick = gr.Dropdown(label=LABELS["中文"]["pick"], choices=[], interactive=True)
                 source = gr.HTML(label=LABELS["中文"]["source"])
             with gr.Tab(LABELS["中文"]["reports"], id="reports") as tab_reports:
@@ -264,7 +267,10 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 upload_result = gr.Dataframe(interactive=False)
 
         # ---- chat
-        def respond(message: str, history: list[dict[str, Any]], how: str = "精确 exact") -> Iterator[tuple[Any, ...]]:
+        def respond(
+            message: str, history: list[dict[str, Any]], how: str = "精确 exact", seen: dict | None = None
+        ) -> Iterator[tuple[Any, ...]]:
+            """One chat turn, streamed; ``seen`` receives the answer (for the choices it offers)."""
             message = (message or "").strip()
             if not message:
                 yield history, "", [], gr.update()
@@ -290,6 +296,8 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             for i in range(step, len(md) + step, step):  # the answer streams in
                 history[-1] = {"role": "assistant", "content": md[:i]}
                 yield history, "", gr.update(), gr.update()
+            if seen is not None:
+                seen["answer"] = answer
             cites = [c.__dict__ for c in answer.citations]
             choices = [(f"[{c['id']}] {c['issuer']} {c['year']}", c["id"]) for c in cites]
             yield history, "", cites, gr.update(choices=choices, value=choices[0][1] if choices else None)
@@ -299,8 +307,25 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             question = next((h["content"] for h in reversed(history[:idx]) if h["role"] == "user"), "")
             coll.facts.add_feedback(str(question), str(history[idx]["content"]), bool(data.liked))
 
+        def turn(message: str, history: list[dict[str, Any]], how: str) -> Iterator[tuple[Any, ...]]:
+            """A chat turn, and the bodies its name could mean offered as choices (or hidden)."""
+            seen: dict[str, Answer] = {}
+            for out in respond(message, history, how, seen):
+                yield (*out, gr.update())
+            offered = seen["answer"].candidates if "answer" in seen else []
+            yield (*out, gr.update(choices=offered, value=None, visible=bool(offered)))
+
+        def ask_one(choice: str | None, history: list[dict[str, Any]], how: str) -> Iterator[tuple[Any, ...]]:
+            """The last question again, about the body picked alone."""
+            last = next((str(h["content"]) for h in reversed(history or []) if h.get("role") == "user"), "")
+            if not choice or not last:
+                yield history, "", gr.update(), gr.update(), gr.update()
+                return
+            yield from turn(f"{choice}：{last.split('：', 1)[-1]}", history, how)
+
         for trigger in (box.submit, send.click):
-            trigger(respond, [box, chatbot, mode], [chatbot, box, cites_state, pick])
+            trigger(turn, [box, chatbot, mode], [chatbot, box, cites_state, pick, narrow])
+        narrow.input(ask_one, [narrow, chatbot, mode], [chatbot, box, cites_state, pick, narrow])
         chatbot.like(on_like, [chatbot], None)
         pick.change(lambda cites, p: source_view(coll, cites, p), [cites_state, pick], source)
 
@@ -382,6 +407,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 gr.update(placeholder=t["box"]),
                 gr.update(value=t["send"]),
                 gr.update(label=t["pick"]),
+                gr.update(label=t["narrow"]),
                 gr.update(label=t["filter"]),
                 gr.update(label=t["metric"]),
                 gr.update(label=t["issuers"]),
@@ -404,6 +430,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 box,
                 send,
                 pick,
+                narrow,
                 flt,
                 metric,
                 who,
@@ -415,4 +442,6 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             ],
         )
         demo.respond = respond  # for tests: the chat handler without a browser
+        demo.turn = turn  # the handler with the choices a name offers
+        demo.ask_one = ask_one
     return demo

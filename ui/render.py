@@ -12,8 +12,9 @@ from assistant.types import Answer
 
 
 def esc(text: object) -> str:
-    """Escape HTML and the Markdown characters that could turn report text into links or markup."""
-    out = html.escape(str(text), quote=True)
+    """Escape HTML and the Markdown characters that could turn report text into links or markup. Quotes
+    stay as they are: this is text, never an attribute, and "&#x27;" would show as such in the chat."""
+    out = html.escape(str(text), quote=False)
     for ch in "[]()*_`#|<>!":
         out = out.replace(ch, "\\" + ch)
     return out

@@ -356,6 +356,7 @@ def writers(runs: int = 5, n: int = 120) -> list[dict]:
                 opened += 1
             outs = [p.communicate()[0] for p in procs]
             told = sum(line.startswith("added") for out in outs for line in out.splitlines())
+            failures = [line for out in outs for line in out.splitlines() if line.startswith("FAILED")]
             coll = Collection(Settings.from_env(home))
             held = {r.id for r in coll.reports()}
             orphans = len(coll.vectors.report_ids() - held)
@@ -375,6 +376,7 @@ def writers(runs: int = 5, n: int = 120) -> list[dict]:
                 "identical_uploads": dict(sorted(replies.items())),
                 "held_after_uploads": len(Collection(Settings.from_env(home)).reports()),
                 "seconds": round(time.perf_counter() - t0, 1),
+                "failures": failures,  # files an ingest reported failed (a lock wait past its timeout …)
             }
             rows.append(row)
             print(

@@ -163,3 +163,17 @@ def test_pdf_citation_names_its_page(client):
         page = next(i for i, p in enumerate(pdf.pages, 1) if "72 64 178 37 351" in (p.extract_text() or ""))
     body = ask(client, "淮安市2024年行政复议多少件？")
     assert body["citations"][0]["page"] == page
+
+
+@pytest.mark.slow
+def test_ask_returns_the_bodies_a_name_fits_as_candidates(corpus_collection):
+    from fastapi.testclient import TestClient
+
+    from ui.api import create_app
+
+    client = TestClient(create_app(corpus_collection, with_ui=False))
+    body = client.post("/api/ask", json={"question": "平潭2022年收到多少政府信息公开申请？"}).json()
+    assert len(body["candidates"]) == 4 and "平潭综合实验区交通与建设局" in body["candidates"]
+    one = client.post("/api/ask", json={"question": "交建局2022年收到多少政府信息公开申请？"}).json()
+    assert one["candidates"] == [] and [f["value"] for f in one["facts"]][:1] == ["11"]
+    assert {"table_status", "note", "formula"} <= set(one["facts"][0])

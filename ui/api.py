@@ -77,6 +77,10 @@ class AskResponse(BaseModel):
         "exact",
         description="who wrote `answer`: the code, the model (checked), or the code after the model's reply failed the check",
     )
+    candidates: list[str] = Field(
+        default_factory=list,
+        description="the bodies the question's name fits when it fits several (the answer gives each): ask about one",
+    )
 
 
 class ReportOut(BaseModel):

@@ -74,6 +74,7 @@ class Resolution:
     asked: list[str] = field(default_factory=list)  # the bodies the name fits, before the year chose among them
     ambiguous: bool = False  # the place alone, naming several departments
     unmatched: list[str] = field(default_factory=list)  # department names no body held answers to ("财政局")
+    lineages: int = 0  # how many bodies the issuers are, a renamed body counting once
 
 
 def _stem_of(unit: str) -> str:
@@ -370,7 +371,8 @@ class BodyCatalog:
             if not years:
                 chosen = members if len(members) > 1 else asked
             else:
-                chosen = [m for m in asked if m in holding[key]] or holding[key] or asked
+                # no member holds the year: the whole lineage, so the answer lists every year it does hold
+                chosen = [m for m in asked if m in holding[key]] or holding[key] or members
             for m in chosen:
                 if m not in res.issuers:
                     res.issuers.append(m)
@@ -385,6 +387,8 @@ class BodyCatalog:
             for m in chosen:
                 if m not in asked and years:
                     held = sorted(set(self.bodies[m].years) & set(years))
+                    if not held:
+                        continue  # the lineage holds none of the years asked: the answer says so
                     ys, ys_en = "、".join(map(str, held)), ", ".join(map(str, held))
                     if m != self.current[m]:
                         res.notes.append(
@@ -401,6 +405,7 @@ class BodyCatalog:
                                 f"The {ys_en} report was issued by {m} ({', '.join(asked)} is its former name).",
                             )
                         )
+        res.lineages = len(lineages)
         if ambiguous or len(lineages) > 1:
             res.candidates = sorted({self.current[i] if self.current[i] in self.bodies else i for i in res.issuers})
         return res

@@ -315,7 +315,7 @@ def parse(
         else resolution.unmatched or unknown_places(question, issuers, [n for _, _, r in catalog for n in r.values()])
     )
     q.report_fact = fact
-    q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, len(named), len(years), metric)
+    q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, resolution.lineages, len(years), metric)
     if metric is None and not fact:
         column = find_t2_column(question, lang)
         if column in _COLUMN_ONLY:  # "上一年项目数量是多少": that column of 表二, row by row

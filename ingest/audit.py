@@ -58,6 +58,7 @@ class FileAudit:
     issuer_sources: list[str] = field(default_factory=list)
     year: int | None = None
     year_sources: list[str] = field(default_factory=list)
+    also_named: list[str] = field(default_factory=list)  # other names the report gives its body ("column_owner: …")
     generation: str = ""
     tables: dict[str, TableAudit] = field(default_factory=dict)
     missing_tables: list[str] = field(default_factory=list)
@@ -116,6 +117,7 @@ def audit_report(path: str, report: ParsedReport, fmt: str) -> FileAudit:
         issuer_sources=list(m.issuer_sources),
         year=m.report_year,
         year_sources=list(m.year_sources),
+        also_named=[f"{n.kind}: {n.name}" for n in m.names if n.kind != "column"],
         generation=m.generation,
     )
     for t in report.tables:

@@ -241,3 +241,50 @@ def test_signature_dates_at_the_end_of_a_flattened_page_in_either_numerals():
     assert zrz14.meta.signature_date.isoformat() == "2014-12-20"
     lyy = parse("pingtan-depts/lyy-2021.txt")  # signed "2021年1月25日" for the 2021 report: the source's slip, flagged
     assert any("before the end of report year 2021" in f for f in lyy.flags)
+
+
+def test_reports_record_the_other_names_that_tie_a_renamed_body_together():
+    from ingest.model import NameKind
+
+    def names(name):
+        return {(n.kind, n.name) for n in parse(f"pingtan-depts/{name}").meta.names}
+
+    gyz = names("gyz-2024.txt")  # title 投资促进局, signed with the old name
+    assert (NameKind.WRITTEN, "平潭综合实验区国有资产管理局") in gyz
+    jtj = names("jtj-2009.txt")  # the portal files the county-era report under today's body
+    assert (NameKind.COLUMN_OWNER, "平潭综合实验区交通与建设局") in jtj
+    column = "www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqbm/ptzhsyqscj/zfxxgknb"
+    for old in ("scj-2010.txt", "scj-2012.txt", "scj-2025.txt"):  # 食药监局, 工商局, 市场监督管理局: one column
+        assert (NameKind.COLUMN, column) in names(old)
+    assert not [n for n in names("scj-2021.txt") if n[0] == NameKind.WRITTEN and "统计表" in n[1]]
+
+
+def test_renamed_bodies_form_lineages_and_the_year_asked_picks_the_name():
+    from assistant.bodies import BodyCatalog
+
+    reports, given = [], {}
+    for f in sorted((CORPUS / "pingtan-depts").glob("*.txt")):
+        r = parse(f"pingtan-depts/{f.name}")
+        reports.append((r.meta.issuer, r.meta.report_year))
+        given.setdefault(r.meta.issuer, []).extend(r.meta.names)
+    bodies = BodyCatalog(reports, given)
+    assert set(bodies.lineage["平潭县交通局"]) == {"平潭县交通局", "平潭综合实验区交通与建设局"}
+    assert {"平潭县食品药品监督管理局", "平潭县工商局"} <= set(bodies.lineage["平潭综合实验区市场监督管理局"])
+    assert bodies.current["平潭综合实验区农村发展局"] == "平潭综合实验区农业农村局"
+    old = bodies.resolve("交通与建设局2009年主动公开了多少条？", [2009])
+    assert old.issuers == ["平潭县交通局"] and "平潭县交通局" in old.notes[0][0]
+    for short, year, issuer in [
+        ("交建局", 2022, "平潭综合实验区交通与建设局"),
+        ("市监局", 2021, "平潭综合实验区市场监督管理局"),
+        ("文旅局", 2021, "平潭综合实验区旅游与文化体育局"),
+        ("国资局", 2021, "平潭综合实验区国有资产管理局"),
+        ("区交通局", 2022, "平潭综合实验区交通与建设局"),
+        ("应急管理局", 2023, "平潭综合实验区综合执法与应急管理局"),
+    ]:
+        assert bodies.resolve(f"{short}{year}年收到多少申请", [year]).issuers == [issuer], short
+    not_held = bodies.resolve("区交通局2021年收到多少申请", [2021])  # the lineage, for the years it does hold
+    assert set(not_held.issuers) == {"平潭县交通局", "平潭综合实验区交通与建设局"}
+    missing = bodies.resolve("财政局2022年收到多少申请", [2022])
+    assert missing.issuers == [] and missing.unmatched == ["财政局"]
+    several = bodies.resolve("平潭2022年收到多少申请", [2022])
+    assert len(several.candidates) == 4 and several.ambiguous

@@ -89,6 +89,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
             f"OK       {f.path}: {f.issuer}{raw} {f.year} [{f.generation}, {f.format}]"
             f"  issuer from {'+'.join(f.issuer_sources)}; year from {'+'.join(f.year_sources)}{mark}"
         )
+        if f.also_named:  # what ties a renamed body's years together
+            print(f"           also named: {'; '.join(f.also_named)}")
         for t in f.tables.values():
             print(f"           {_table_summary(t)}")
             if t.status not in ("verified", "repaired", "unchecked"):

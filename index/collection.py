@@ -202,7 +202,7 @@ class Collection:
             return
         older = [r.id for r in same]
         with self.facts.Session() as session:
-            if not self.facts.set_state(session, staged.id, READY):
+            if not self.facts.set_state(session, staged.id, READY, expect=PENDING):
                 session.rollback()
                 self._drop_vectors(staged.id)
                 result.status = IngestStatus.FAILED
@@ -273,7 +273,10 @@ class Collection:
                 return None
             if existing.state == READY:
                 return IngestStatus.UNCHANGED, ""
-            owner = self.facts.pending_writers().get(existing.id)
+            owners = self.facts.pending_writers()
+            if existing.state == PENDING and existing.id not in owners:
+                continue  # published (or removed) since it was read: look again
+            owner = owners.get(existing.id)
             if owner is not None and owner.id == self._writer:
                 return IngestStatus.UNCHANGED, ""  # the same content twice in this very ingest: it is going in already
             if existing.state == PENDING and self._alive(owner):
@@ -281,6 +284,8 @@ class Collection:
                     return IngestStatus.FAILED, "the same file is still being ingested by another process"
                 time.sleep(0.2)
                 continue
+            if existing.state == PENDING and not self.facts.abandon(existing.id):
+                continue  # its writer published it after all: look again
             self.remove(existing.id)  # left by an ingest that died (or replaced): start again
             return None
 
@@ -342,6 +347,7 @@ class Collection:
         writer's), replaced reports — and vectors whose report is gone. The debt is recorded before the
         work, so a recovery killed halfway is finished by the next one."""
         dead = [rid for rid, writer in self.facts.pending_writers().items() if not self._alive(writer)]
+        dead = [rid for rid in dead if self.facts.abandon(rid)]  # unless published meanwhile
         leftovers = dead + [r.id for r in self.facts.reports(REPLACED)]
         if not leftovers and not self.facts.owed(RECONCILE):
             return []

@@ -24,6 +24,7 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -428,15 +429,26 @@ class FactStore:
                 if any_title or r.source_path == source_path or (want and compact_str(r.title) == want)
             ]
 
-    def set_state(self, session: Session, report_id: str, state: str) -> bool:
-        """Set a report's state; False when the row is gone (another process removed it)."""
-        row = session.get(ReportRow, report_id)
-        if row is None:
+    def set_state(self, session: Session, report_id: str, state: str, expect: str | None = None) -> bool:
+        """Set a report's state; False when the row is gone (another process removed it) or, with
+        ``expect``, no longer in that state. A compare-and-set in one statement: of a writer publishing
+        a pending report and another process reclaiming it, exactly one wins."""
+        q = update(ReportRow).where(ReportRow.id == report_id)
+        if expect is not None:
+            q = q.where(ReportRow.state == expect)
+        if session.execute(q.values(state=state)).rowcount != 1:  # type: ignore[attr-defined]
             return False
-        row.state = state
         if state != PENDING:
             session.execute(delete(PendingRow).where(PendingRow.report_id == report_id))
         return True
+
+    def abandon(self, report_id: str) -> bool:
+        """Claim a pending report for removal (pending -> replaced), committed; False if it was
+        published or claimed meanwhile: then it is not this caller's to remove."""
+        with self.Session() as s:
+            won = self.set_state(s, report_id, REPLACED, expect=PENDING)
+            s.commit()
+            return won
 
     # ---- writers and maintenance -------------------------------------------
     def register_writer(self, writer_id: str, host: str, pid: int) -> None:

@@ -121,7 +121,15 @@ def test_bad_requests_get_clear_errors(client):
 def test_openapi_documents_the_answer_shape(client):
     schema = client.get("/openapi.json").json()
     comps = schema["components"]["schemas"]
-    assert set(comps["AskResponse"]["properties"]) == {"answer", "status", "citations", "facts", "notes", "mode"}
+    assert set(comps["AskResponse"]["properties"]) == {
+        "answer",
+        "status",
+        "citations",
+        "facts",
+        "notes",
+        "mode",
+        "candidates",
+    }
     assert {"id", "report_id", "issuer", "year", "section", "quote", "table", "row", "column"} <= set(
         comps["Citation"]["properties"]
     )

@@ -206,3 +206,21 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE) for _ in range(8)]
     failures = [p.stderr.read().decode()[-300:] for p in procs if p.wait() != 0]
     assert failures == []
+
+
+def test_a_report_published_while_another_ingest_looks_at_it_is_not_removed(tmp_path, monkeypatch):
+    """The race the identical-uploads probe found under load: one ingest reads the row while it is still
+    pending, its writer publishes, and the reader took the vanished pending row for a dead writer's."""
+    import copy
+
+    coll = Collection(_home(tmp_path))
+    (first,) = coll.ingest([DONGSHAN])
+    real = coll.facts.find_by_hash
+    row = real(coll.facts.report(first.report_id).content_hash)
+    stale = copy.copy(row)
+    stale.state = PENDING  # as read a moment before its writer published it
+    calls = iter([stale])
+    monkeypatch.setattr(coll.facts, "find_by_hash", lambda h: next(calls, None) or real(h))
+    assert coll._settle_existing(row.content_hash) == ("unchanged", "")
+    assert [r.id for r in coll.reports()] == [first.report_id]
+    assert not coll.facts.abandon(first.report_id)  # published: nobody may claim it for removal

@@ -57,6 +57,7 @@ def server(tmp_path_factory):
 
 def test_ask_the_dongshan_question_in_the_browser(server):
     from selenium import webdriver
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -94,5 +95,19 @@ def test_ask_the_dongshan_question_in_the_browser(server):
         assert "[1] 东山县人民政府办公室 · 2020 · 表三" in text
         driver.save_screenshot(str(out / "e2e-dongshan.png"))
         assert Path(out / "e2e-dongshan.png").stat().st_size > 10_000
+        # the source view follows the answer: a second question about another report shows that report
+
+        def source_text(d) -> str:  # found afresh each time: Gradio re-renders the element
+            try:
+                return d.find_element(By.CSS_SELECTOR, ".gk-source").text
+            except (StaleElementReferenceException, NoSuchElementException):
+                return ""
+
+        WebDriverWait(driver, 60).until(lambda d: "东山县人民政府办公室 2020" in source_text(d))
+        box = driver.find_element(By.CSS_SELECTOR, "#gk-box textarea")
+        box.send_keys("淮安市2024年收到多少政府信息公开申请？")
+        box.send_keys(Keys.ENTER)
+        WebDriverWait(driver, 60).until(lambda d: "淮安市人民政府 2024" in source_text(d))
+        assert "东山" not in source_text(driver)
     finally:
         driver.quit()

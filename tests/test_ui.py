@@ -46,9 +46,14 @@ def test_reports_and_compare_views(collection):
     from ui.chat import catalog_frame, compare_table, report_view
 
     frame = catalog_frame(collection)
-    assert len(frame) == 6 and set(frame.columns) >= {"id", "issuer", "year", "quality"}
-    assert list(catalog_frame(collection, "福建")["issuer"]) == ["东山县人民政府办公室"]
-    rid = frame[frame.issuer == "淮安市人民政府"].iloc[0]["id"]
+    assert len(frame) == 6 and list(frame.columns)[:2] == ["单位", "年度"] and frame.columns[-1] == "id"
+    assert list(catalog_frame(collection, "福建")["单位"]) == ["东山县人民政府办公室"]
+    huaian = frame[frame["单位"] == "淮安市人民政府"].iloc[0]
+    assert "表三 已校验" in huaian["表格校验"] and huaian["表格格式"] == "2021年版表格" and len(huaian["id"]) == 8
+    english = catalog_frame(collection, "", "English")
+    assert "Table 3 checked" in english[english["Office"] == "淮安市人民政府"].iloc[0]["Table checks"]
+    assert not any("t3" in str(v) or "verified" in str(v) for v in english.to_numpy().ravel())
+    rid = huaian["id"]  # the short id the catalog shows opens the report
     md, grids = report_view(collection, rid)
     assert "表三" in md and "verified" in md and len(grids) == 3
     t3 = grids[1]
@@ -77,11 +82,12 @@ def test_a_name_that_fits_several_bodies_offers_them_and_a_pick_asks_about_one(c
 
     demo = build_ui(corpus_collection)
     *_, last = demo.turn("平潭2022年收到多少政府信息公开申请？", [], "精确 exact")
-    history, _, _, _, narrow = last
+    history, _, _, _, narrow, _ = last
     offered = narrow["choices"]
     names = [c[0] if isinstance(c, list | tuple) else c for c in offered]
     assert narrow["visible"] and "平潭综合实验区交通与建设局" in names and len(names) == 4
     *_, again = demo.ask_one("平潭综合实验区交通与建设局", history, "精确 exact")
+    assert "平潭综合实验区交通与建设局 2022" in again[5]  # the source view follows the new answer
     md = again[0][-1]["content"]
     assert "**11件**" in md and "自然资源与生态环境局" not in md and not again[4]["visible"]
 
@@ -92,3 +98,16 @@ def test_english_answers_show_apostrophes_not_entities(collection):
 
     md = answer_markdown(ask("how many disclosure applications did Dongshan County receive in 2020", None, collection))
     assert "report's text" in md and "&#x27;" not in md
+
+
+def test_the_source_view_follows_a_second_question_and_clears_first(collection):
+    """Issue "chat as people use it" #2: after 淮安 2024, asking about 东山 2020 showed 淮安's page still."""
+    from ui.chat import build_ui
+
+    demo = build_ui(collection)
+    steps = list(demo.turn("淮安市2024年收到多少政府信息公开申请？", [], "精确 exact"))
+    history, source = steps[-1][0], steps[-1][5]
+    assert "淮安市人民政府 2024" in source
+    steps = list(demo.turn("东山县2020年收到多少政府信息公开申请？", history, "精确 exact"))
+    assert steps[0][5] == ""  # the old source goes as soon as the new question is asked
+    assert "东山县人民政府办公室 2020" in steps[-1][5] and "淮安" not in steps[-1][5]

@@ -57,6 +57,7 @@ LABELS = {
         "ingest": "上传并入库",
         "filter": "筛选（地区/单位/年度/格式/质量）",
         "open": "打开报告",
+        "hint": "点选表格中的一行即可打开该报告。",
     },
     "English": {
         "title": "## gongkai · Government information disclosure annual reports\nAnswers come from the reports' "
@@ -79,6 +80,7 @@ LABELS = {
         "ingest": "Upload and ingest",
         "filter": "Filter (region / office / year / format / quality)",
         "open": "Open report",
+        "hint": "Click a row of the table to open that report.",
     },
 }
 
@@ -100,29 +102,69 @@ def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: 
     )
 
 
-def catalog_frame(coll: Collection, query: str = "") -> pd.DataFrame:
+# what the catalog shows, in the reader's words: column headers, table names, statuses, generations
+CATALOG_COLUMNS = {
+    "中文": ["单位", "年度", "地区", "表格格式", "文件", "表格校验", "发布日期", "id"],
+    "English": ["Office", "Year", "Region", "Table format", "File", "Table checks", "Published", "id"],
+}
+TABLE_NAMES = {
+    "t2": ("表二", "Table 2"),
+    "t3": ("表三", "Table 3"),
+    "t4": ("表四", "Table 4"),
+    "legacy": ("统计表", "statistics table"),
+}
+STATUS_WORDS = {
+    "verified": ("已校验", "checked"),
+    "repaired": ("经勾稽关系补全", "completed by its checks"),
+    "ambiguous": ("部分数字不确定", "some figures uncertain"),
+    "inconsistent": ("未通过校验", "fails its checks"),
+    "unchecked": ("无校验关系", "nothing to check against"),
+}
+GENERATION_WORDS = {
+    "2019": ("2019年版表格", "2019 tables"),
+    "2021": ("2021年版表格", "2021 tables"),
+    "pre-2019": ("2019年前（各地自定）", "before 2019 (local)"),
+}
+
+
+def _words(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    pair = table.get(key)
+    return key if pair is None else pair[0 if lang == "中文" else 1]
+
+
+def catalog_frame(coll: Collection, query: str = "", lang: str = "中文") -> pd.DataFrame:
+    """The catalog as people read it: their words for every table, status and generation, the short
+    id last (selecting a row opens the report). Read fresh each time: uploads appear at once."""
     from ui.api import catalog
 
     rows = []
     for r in catalog(coll):
-        row = {
-            "id": r.id,
-            "issuer": r.issuer,
-            "year": r.year,
-            "region": "/".join(r.region.values()),
-            "format": r.format,
-            "source": r.source_format,
-            "quality": ", ".join(f"{k}:{v}" for k, v in r.tables.items()) or "-",
-            "published": r.published or "",
-        }
-        if query and not all(q in " ".join(map(str, row.values())) for q in query.split()):
+        checks = "；" if lang == "中文" else "; "
+        row = [
+            r.issuer,
+            r.year,
+            "/".join(r.region.values()),
+            _words(GENERATION_WORDS, r.format, lang),
+            r.source_format.upper(),
+            checks.join(f"{_words(TABLE_NAMES, k, lang)} {_words(STATUS_WORDS, v, lang)}" for k, v in r.tables.items())
+            or "-",
+            r.published or "",
+            r.id[:8],
+        ]
+        if query and not all(q in " ".join(map(str, row)) for q in query.split()):
             continue
         rows.append(row)
-    return pd.DataFrame(rows, columns=["id", "issuer", "year", "region", "format", "source", "quality", "published"])
+    return pd.DataFrame(rows, columns=CATALOG_COLUMNS.get(lang, CATALOG_COLUMNS["中文"]))
+
+
+def full_id(coll: Collection, short: str) -> str:
+    """A report's id from the short form the catalog shows."""
+    short = (short or "").strip()
+    return next((r.id for r in coll.reports() if r.id.startswith(short)), short) if short else ""
 
 
 def report_view(coll: Collection, report_id: str) -> tuple[str, list[pd.DataFrame]]:
-    d = report_detail(coll.facts, (report_id or "").strip())
+    d = report_detail(coll.facts, full_id(coll, report_id))
     if d is None:
         return "", []
     lines = [
@@ -246,6 +288,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 source = gr.HTML(label=LABELS["中文"]["source"])
             with gr.Tab(LABELS["中文"]["reports"], id="reports") as tab_reports:
                 flt = gr.Textbox(label=LABELS["中文"]["filter"])
+                hint = gr.Markdown(LABELS["中文"]["hint"])
                 table = gr.Dataframe(value=catalog_frame(coll), interactive=False, wrap=True)
                 rid = gr.Textbox(label=LABELS["中文"]["open"] + " (id)")
                 detail = gr.Markdown()
@@ -308,29 +351,43 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             coll.facts.add_feedback(str(question), str(history[idx]["content"]), bool(data.liked))
 
         def turn(message: str, history: list[dict[str, Any]], how: str) -> Iterator[tuple[Any, ...]]:
-            """A chat turn, and the bodies its name could mean offered as choices (or hidden)."""
+            """A chat turn; the bodies its name could mean offered as choices (or hidden); and the source
+            view set to this answer's first citation. Set here, not through the citation picker's change
+            event, which does not fire when the new answer's first citation has the same number ("1")."""
             seen: dict[str, Answer] = {}
+            first = True
             for out in respond(message, history, how, seen):
-                yield (*out, gr.update())
+                yield (*out, gr.update(), "" if first else gr.update())  # the last answer's source goes at once
+                first = False
             offered = seen["answer"].candidates if "answer" in seen else []
-            yield (*out, gr.update(choices=offered, value=None, visible=bool(offered)))
+            cites = out[2] if isinstance(out[2], list) else []
+            shown = source_view(coll, cites, cites[0]["id"]) if cites else ""
+            yield (*out, gr.update(choices=offered, value=None, visible=bool(offered)), shown)
 
         def ask_one(choice: str | None, history: list[dict[str, Any]], how: str) -> Iterator[tuple[Any, ...]]:
             """The last question again, about the body picked alone."""
             last = next((str(h["content"]) for h in reversed(history or []) if h.get("role") == "user"), "")
             if not choice or not last:
-                yield history, "", gr.update(), gr.update(), gr.update()
+                yield history, "", gr.update(), gr.update(), gr.update(), gr.update()
                 return
             yield from turn(f"{choice}：{last.split('：', 1)[-1]}", history, how)
 
         for trigger in (box.submit, send.click):
-            trigger(turn, [box, chatbot, mode], [chatbot, box, cites_state, pick, narrow])
-        narrow.input(ask_one, [narrow, chatbot, mode], [chatbot, box, cites_state, pick, narrow])
+            trigger(turn, [box, chatbot, mode], [chatbot, box, cites_state, pick, narrow, source])
+        narrow.input(ask_one, [narrow, chatbot, mode], [chatbot, box, cites_state, pick, narrow, source])
+        # "Clear" empties the source view, the citations and the choices with the conversation
+        chatbot.clear(
+            lambda: ([], gr.update(choices=[], value=None), gr.update(choices=[], value=None, visible=False), ""),
+            None,
+            [cites_state, pick, narrow, source],
+        )
         chatbot.like(on_like, [chatbot], None)
         pick.change(lambda cites, p: source_view(coll, cites, p), [cites_state, pick], source)
 
         # ---- reports
-        flt.change(lambda q: catalog_frame(coll, q), flt, table)
+        flt.change(lambda q, language: catalog_frame(coll, q, language), [flt, lang], table)
+        # the catalog is read again whenever the tab is opened: a report uploaded meanwhile is there
+        tab_reports.select(lambda q, language: catalog_frame(coll, q, language), [flt, lang], table)
 
         def open_report(report_id: str) -> list[Any]:
             md, frames = report_view(coll, report_id)
@@ -340,7 +397,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
 
         def on_select(evt: gr.SelectData, frame: pd.DataFrame) -> str:
             row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-            return str(frame.iloc[row]["id"])
+            return str(frame.iloc[row].iloc[-1])  # the id is the last column, whatever the language
 
         table.select(on_select, table, rid)
         rid.change(open_report, rid, [detail, *grids])
@@ -393,7 +450,9 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 )
             return pd.DataFrame(rows)
 
-        upload.click(do_upload, [token, files], upload_result)
+        upload.click(do_upload, [token, files], upload_result).then(
+            lambda q, language: catalog_frame(coll, q, language), [flt, lang], table
+        )
 
         # ---- language
         def switch(language: str) -> list[Any]:
@@ -416,6 +475,8 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 gr.update(label=t["token"]),
                 gr.update(label=t["files"]),
                 gr.update(value=t["ingest"]),
+                gr.update(value=t["hint"]),
+                catalog_frame(coll, "", language),
             ]
 
         lang.change(
@@ -439,6 +500,8 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 token,
                 files,
                 upload,
+                hint,
+                table,
             ],
         )
         demo.respond = respond  # for tests: the chat handler without a browser

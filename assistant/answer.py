@@ -97,22 +97,22 @@ def route(q: Query, reports: list[ReportRow]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-_BODY_CATALOGS: dict[int, tuple[object, BodyCatalog]] = {}
+_BODY_CATALOGS: dict[int, tuple[list[ReportRow], BodyCatalog]] = {}
 
 
 def body_catalog(coll: Collection) -> BodyCatalog:
-    """The collection's bodies and lineages, rebuilt only when its catalog changes."""
+    """The collection's bodies and lineages, rebuilt only when its catalog changes: ``reports()``
+    returns the same list until then, so its identity is the key (no second query per question)."""
     reports = coll.reports()
-    key = (len(reports), coll.facts.catalog_version())
     cached = _BODY_CATALOGS.get(id(coll))
-    if cached is not None and cached[0] == key:
+    if cached is not None and cached[0] is reports:
         return cached[1]
     by_report = coll.body_names()
     names: dict[str, list] = {}
     for r in reports:
         names.setdefault(r.issuer, []).extend(by_report.get(r.id, []))
     catalog = BodyCatalog(((r.issuer, r.year) for r in reports), names)
-    _BODY_CATALOGS[id(coll)] = (key, catalog)
+    _BODY_CATALOGS[id(coll)] = (reports, catalog)
     return catalog
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.names import (
     BODY_SUFFIXES,
@@ -142,6 +143,19 @@ class BodyCatalog:
                 if len(stem) >= 2:
                     self._place_zh.setdefault(stem, stem)
                 self._place_en.setdefault(english_name(unit)[1].lower(), stem)
+        # per catalog, not per question: department names and the place words to strip in front of them
+        self._depts_of = {
+            i: [d for d in (b.dept, *(make_body(n, []).dept for n in self.extra.get(i, ()))) if d]
+            for i, b in self.bodies.items()
+        }
+        self._dept_index: dict[tuple[str, str], set[str]] = {}
+        for issuer, depts in self._depts_of.items():
+            for d in depts:
+                stem, suffix = _split_dept(d)
+                if suffix:
+                    self._dept_index.setdefault((stem, suffix), set()).add(issuer)
+        places = {b.stem for b in self.bodies.values() if b.stem} | {b.place for b in self.bodies.values() if b.place}
+        self._prefixes = sorted(places | set(_PLACE_WORDS), key=len, reverse=True)
 
     # ---- lineages ------------------------------------------------------------------------
     def _lineages(self, names: dict[str, list[BodyName]]) -> None:
@@ -207,15 +221,20 @@ class BodyCatalog:
                 out.update({other.dept, other.stem + other.dept})
         return {a for a in out if len(a) >= 2}
 
-    @property
+    @cached_property
     def _index(self) -> dict[str, set[str]]:
-        if not hasattr(self, "_alias_index"):
-            index: dict[str, set[str]] = {}
-            for issuer in self.bodies:
-                for alias in self._aliases(issuer):
-                    index.setdefault(alias, set()).add(issuer)
-            self._alias_index = index
-        return self._alias_index
+        index: dict[str, set[str]] = {}
+        for issuer in self.bodies:
+            for alias in self._aliases(issuer):
+                index.setdefault(alias, set()).add(issuer)
+        return index
+
+    def _strip_place(self, short: str) -> str:
+        """ "平潭交建" -> "交建", "区交通" -> "交通": the place said in front of a department."""
+        for p in self._prefixes:
+            if short.startswith(p) and len(short) - len(p) >= 2:
+                return short[len(p) :]
+        return short
 
     def _literal(self, question: str) -> tuple[set[str], list[tuple[int, int]]]:
         """Issuers named by a known alias; where aliases overlap the longest wins."""
@@ -240,14 +259,7 @@ class BodyCatalog:
     def _abbreviated(self, question: str, taken: list[tuple[int, int]]) -> set[str]:
         """Departments named by a short form ("交建局", "区交通局", "市监局"): at each department suffix
         in the question, the longest stretch before it that names some department's stem."""
-        depts: dict[tuple[str, str], set[str]] = {}
-        names = {i: [self.bodies[i].dept, *(make_body(n, []).dept for n in self.extra.get(i, ()))] for i in self.bodies}
-        for issuer, ds in names.items():
-            for d in ds:
-                stem, suffix = _split_dept(d)
-                if suffix:
-                    depts.setdefault((stem, suffix), set()).add(issuer)
-        places = {b.stem for b in self.bodies.values() if b.stem} | {b.place for b in self.bodies.values() if b.place}
+        depts = self._dept_index
         found: set[str] = set()
         for suffix in sorted({s for _, s in depts}, key=len, reverse=True):
             for m in re.finditer(re.escape(suffix), question):
@@ -256,11 +268,7 @@ class BodyCatalog:
                     continue
                 best: tuple[int, int, set[str]] = (0, 0, set())
                 for start in range(end - 2, max(-1, end - 11), -1):
-                    short = question[start:end]
-                    for p in sorted(places | set(_PLACE_WORDS), key=len, reverse=True):
-                        if short.startswith(p) and len(short) - len(p) >= 2:
-                            short = short[len(p) :]
-                            break
+                    short = self._strip_place(question[start:end])
                     scored = [
                         (abbreviation_score(short, stem), issuers)
                         for (stem, sfx), issuers in depts.items()
@@ -285,9 +293,8 @@ class BodyCatalog:
             ]
             if not parts:
                 continue
-            for issuer, body in self.bodies.items():
-                stems = [body.dept, *(make_body(n, []).dept for n in self.extra.get(issuer, ()))]
-                if any(d and all(p in d for p in parts) for d in stems):
+            for issuer, depts in self._depts_of.items():
+                if any(all(p in d for p in parts) for d in depts):
                     found.add(issuer)
         return found
 
@@ -298,7 +305,7 @@ class BodyCatalog:
         out |= {stem for py, stem in self._place_en.items() if py in words}
         return out
 
-    def _unmatched(self, question: str, taken: list[tuple[int, int]]) -> list[str]:
+    def _unmatched(self, question: str, taken: list[tuple[int, int]], english: set[str]) -> list[str]:
         """Department names in the question that no body held answers to: "财政局2022年…" is about a
         body the collection does not have, not about every body."""
         out: list[str] = []
@@ -306,18 +313,12 @@ class BodyCatalog:
             start = max([m.start(1), *(y for x, y in taken if x < m.end(1) and y <= m.end(1))])
             if any(x < m.end() and start < y for x, y in taken):
                 continue  # the department itself was named (and found)
-            short = question[start : m.end(1)]
-            for p in sorted(
-                {b.stem for b in self.bodies.values() if b.stem} | set(_PLACE_WORDS), key=len, reverse=True
-            ):
-                if short.startswith(p) and len(short) - len(p) >= 2:
-                    short = short[len(p) :]
-                    break
+            short = self._strip_place(question[start : m.end(1)])
             name = short[-4:] + m.group(2)
             if name[-2:] not in _NOT_BODIES and len(short) >= 2:
                 out.append(name)
         q = normal_en(question)
-        if self._english(question):
+        if english:  # an English department name found a body
             return out
         for head in _EN_DEPT_HEAD.finditer(q):
             before = q[max(0, head.start() - 40) : head.start()]
@@ -329,12 +330,13 @@ class BodyCatalog:
     # ---- resolution ------------------------------------------------------------------------
     def resolve(self, question: str, years: list[int]) -> Resolution:
         literal, taken = self._literal(question)
-        named = literal | self._abbreviated(question, taken) | self._english(question)
+        english = self._english(question)
+        named = literal | self._abbreviated(question, taken) | english
         places = self._places(question)
         if named and places:
             here = {i for i in named if not self.bodies[i].stem or self.bodies[i].stem in places}
             named = here or named
-        unmatched = self._unmatched(question, taken)
+        unmatched = self._unmatched(question, taken, english)
         if unmatched and not any(self.bodies[i].dept for i in named):
             # "财政局2022年…", "东山县财政局…": a department the collection does not hold, not its place's government
             return Resolution(places=sorted(places), unmatched=unmatched)

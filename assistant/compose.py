@@ -36,6 +36,9 @@ class Composer:
         start = kw.get("start")
         if report.source_format == "pdf" and start is not None:
             kw["page"] = self.coll.facts.text(report.id).count("\f", 0, start) + 1
+        origin = self.coll.origin(report.id)
+        if origin is not None:
+            kw["url"], kw["fetched"] = origin.url, origin.fetched_at.date().isoformat()
         self.citations.append(Citation(id=cid, report_id=report.id, issuer=report.issuer, year=report.year, **kw))
         return cid
 

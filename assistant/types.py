@@ -37,6 +37,8 @@ class Citation:
     start: int | None = None
     end: int | None = None
     page: int | None = None  # PDF page of the quoted passage
+    url: str | None = None  # where the report was fetched from (a crawl), to open the original
+    fetched: str | None = None  # when it was fetched (YYYY-MM-DD)
 
 
 @dataclass

@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -28,7 +28,7 @@ from index.settings import Settings
 from index.vectors import VectorIndex
 from ingest.budget import OverBudgetError, time_budget
 from ingest.loaders import LoadError, expand_paths, load
-from ingest.model import BodyName, ParsedReport, ReportMeta, Section
+from ingest.model import BodyName, Origin, ParsedReport, ReportMeta, Section
 from ingest.pipeline import NotAReportError, parse_report
 
 RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their report
@@ -83,6 +83,7 @@ class _Staged:
     title: str = ""
     unread: int = 0  # standard-table cells ambiguous or missing: the measure of a version's quality
     text: str = ""
+    origin: Origin | None = None
 
 
 class Collection:
@@ -110,19 +111,25 @@ class Collection:
         return self._vectors
 
     # ---- writes --------------------------------------------------------------
-    def ingest_file(self, path: str | Path, issuer: str | None = None, year: int | None = None) -> IngestResult:
-        return next(iter(self.ingest([path], issuer=issuer, year=year)))
+    def ingest_file(
+        self, path: str | Path, issuer: str | None = None, year: int | None = None, origin: Origin | None = None
+    ) -> IngestResult:
+        origins = {str(path): origin} if origin is not None else None
+        return next(iter(self.ingest([path], issuer=issuer, year=year, origins=origins)))
 
     def _prepare(
-        self, path: str | Path, issuer: str | None = None, year: int | None = None
+        self, path: str | Path, issuer: str | None = None, year: int | None = None, origin: Origin | None = None
     ) -> tuple[IngestResult, _Staged | None]:
         """Load, parse and stage one file as a pending report (durable, invisible)."""
         t0 = time.perf_counter()
         result = IngestResult(str(path), IngestStatus.FAILED)
+        url = origin.url if origin is not None else ""
         try:
             with time_budget():
                 loaded = load(path)
-                report = parse_report(loaded.text, str(path), loaded.format, loaded.content, issuer=issuer, year=year)
+                report = parse_report(
+                    loaded.text, str(path), loaded.format, loaded.content, issuer=issuer, year=year, source_url=url
+                )
         except (LoadError, NotAReportError, OverBudgetError) as exc:
             result.error = str(exc)
             result.seconds = time.perf_counter() - t0
@@ -144,6 +151,8 @@ class Collection:
         settled = self._settle_existing(m.content_hash)
         if settled is not None:  # the same content is already in (or just went in through another writer)
             result.status, result.error = settled
+            if origin is not None and result.status == IngestStatus.UNCHANGED:
+                self.add_origin(report.id, origin)  # the same report under another URL: one report, both URLs
             result.seconds = time.perf_counter() - t0
             return result, None
         passages = chunk_report(report)
@@ -155,6 +164,8 @@ class Collection:
         try:
             with self.facts.Session() as session:
                 self.facts.add(session, report, state=PENDING)
+                if origin is not None:
+                    self.facts.add_source(session, report.id, origin.url, origin.fetched_at, origin.page_url)
                 session.add(PendingRow(report_id=report.id, writer_id=writer))
                 self.facts.add_chunks(session, chunks)
                 session.commit()
@@ -181,7 +192,7 @@ class Collection:
             if c.status in ("ambiguous", "missing")
         )
         return result, _Staged(
-            report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title, unread, report.text
+            report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title, unread, report.text, origin
         )
 
     def _publish(self, result: IngestResult, staged: _Staged) -> None:
@@ -194,7 +205,10 @@ class Collection:
         better = [r for r in same if r.source_path != staged.source and self.facts.unread_cells(r.id) < staged.unread]
         if better:
             self.remove(staged.id)
+            if staged.origin is not None:
+                self.add_origin(better[0].id, staged.origin)
             result.status = IngestStatus.UNCHANGED
+            result.report_id = better[0].id  # where this file's report is held
             result.note = (
                 f"the same report is held from {better[0].source_path}, whose tables read better "
                 f"({self.facts.unread_cells(better[0].id)} cells unread against {staged.unread}); kept that one"
@@ -226,6 +240,17 @@ class Collection:
                     f"near-duplicate of {rid} ({share:.0%} of the text the same, same issuer and year, another "
                     f"title): both are kept; remove one with `gongkai remove`"
                 )
+
+    def add_origin(self, report_id: str, origin: Origin) -> None:
+        """Record another URL a held report was fetched from."""
+        with self.facts.Session() as session:
+            self.facts.add_source(session, report_id, origin.url, origin.fetched_at, origin.page_url)
+            session.commit()
+
+    def origin(self, report_id: str) -> Origin | None:
+        """Where a report was first fetched from, if a crawl brought it (its other URLs: facts.sources)."""
+        rows = self.facts.sources([report_id]).get(report_id)
+        return Origin(rows[0].url, rows[0].fetched_at, rows[0].page_url) if rows else None
 
     def _near_duplicates(self, staged: _Staged) -> list[tuple[str, float]]:
         """Held reports of the same issuer and year whose text is nearly this one's (a re-titled
@@ -295,15 +320,18 @@ class Collection:
         batch: int = 16,
         issuer: str | None = None,
         year: int | None = None,
+        origins: Mapping[str, Origin] | None = None,
     ) -> Iterator[IngestResult]:
         """Ingest files, each all-or-nothing: facts staged pending, passages embedded a batch at a time
-        (one call to the vector index per batch), then each report made visible."""
+        (one call to the vector index per batch), then each report made visible. ``origins``: the URL
+        each file (by its path as given) was fetched from, stored with its report."""
         files = list(expand_paths(paths))
+        origins = origins or {}
         for i in range(0, len(files), batch):
             t0 = time.perf_counter()
             if self._writer is not None:
                 self.facts.heartbeat(self._writer)
-            prepared = [self._prepare(f, issuer, year) for f in files[i : i + batch]]
+            prepared = [self._prepare(f, issuer, year, origins.get(str(f))) for f in files[i : i + batch]]
             staged = [(r, st) for r, st in prepared if st is not None]
             if staged:
                 _checkpoint("after-facts")

@@ -77,6 +77,13 @@ class SectionOut:
 
 
 @dataclass
+class SourceOut:
+    url: str
+    page_url: str
+    fetched_at: str
+
+
+@dataclass
 class ReportDetail:
     id: str
     title: str
@@ -95,6 +102,7 @@ class ReportDetail:
     tables: list[TableOut]
     figures: list[FigureOut]
     discrepancies: list[DiscrepancyOut]
+    sources: list[SourceOut] = field(default_factory=list)  # the URLs a crawl fetched it from
 
 
 def _iso(d) -> str | None:
@@ -154,5 +162,8 @@ def report_detail(facts: FactStore, report_id: str) -> ReportDetail | None:
         discrepancies=[
             DiscrepancyOut(d.cell, d.table_value, d.text_value, d.metric, d.quote, d.scope)
             for d in facts.discrepancies(report_id)
+        ],
+        sources=[
+            SourceOut(x.url, x.page_url, x.fetched_at.isoformat()) for x in facts.sources([report_id]).get(r.id, [])
         ],
     )

@@ -180,6 +180,50 @@ class NameRow(Base):
     source: Mapped[str] = mapped_column(String(32), default="")
 
 
+class SourceRow(Base):
+    """Where a report was fetched from (a crawl): the URL, the page that linked it, when. A report held
+    under several URLs has a row for each; a table of its own, so older stores need no migration."""
+
+    __tablename__ = "report_sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    page_url: Mapped[str] = mapped_column(Text, default="")  # the detail page an attachment was linked from
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CrawlUrlRow(Base):
+    """The crawl state of one URL: what it was, what became of it, and the validators for a
+    conditional GET next time. Kept across runs: a re-crawl fetches only what changed."""
+
+    __tablename__ = "crawl_urls"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the URL (URLs may be long)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(12))  # list, page, attachment
+    status: Mapped[str] = mapped_column(String(16), index=True)  # index.crawl.CrawlStatus
+    run_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the run that last settled it
+    title: Mapped[str] = mapped_column(Text, default="")
+    listed: Mapped[date | None] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    etag: Mapped[str] = mapped_column(Text, default="")
+    last_modified: Mapped[str] = mapped_column(String(64), default="")
+    report_id: Mapped[str] = mapped_column(String(32), default="")
+    cached: Mapped[str] = mapped_column(Text, default="")  # the local copy (a list page's is read on a 304)
+    message: Mapped[str] = mapped_column(Text, default="")
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CrawlRunRow(Base):
+    """One crawl of a column; a run without ``finished`` was killed, and the next run resumes it."""
+
+    __tablename__ = "crawl_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    start_url: Mapped[str] = mapped_column(Text)
+    started: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class FeedbackRow(Base):
     """👍/👎 from the chat, with the question and the answer it was about."""
 
@@ -384,7 +428,8 @@ class FactStore:
             return list(s.scalars(q))
 
     def remove(self, session: Session, report_id: str) -> None:
-        for model in (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow, PendingRow, NameRow):
+        models = (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow, PendingRow, NameRow, SourceRow)
+        for model in models:
             session.execute(delete(model).where(model.report_id == report_id))
         session.execute(delete(ReportRow).where(ReportRow.id == report_id))
 
@@ -496,6 +541,58 @@ class FactStore:
             for row in s.scalars(select(NameRow).where(NameRow.report_id.in_(ready))):
                 out.setdefault(row.report_id, []).append(BodyName(NameKind(row.kind), row.name, row.source))
             return out
+
+    # ---- provenance and crawl state -----------------------------------------
+    def add_source(self, session: Session, report_id: str, url: str, fetched_at: datetime, page_url: str = "") -> None:
+        """Record that ``report_id`` was fetched from ``url`` (once per URL)."""
+        q = select(SourceRow.id).where(SourceRow.report_id == report_id, SourceRow.url == url)
+        if session.scalar(q) is None:
+            session.add(SourceRow(report_id=report_id, url=url, page_url=page_url, fetched_at=fetched_at))
+
+    def sources(self, report_ids: list[str] | None = None) -> dict[str, list[SourceRow]]:
+        """Report id -> where it was fetched from, first fetch first."""
+        with self.Session() as s:
+            q = select(SourceRow).order_by(SourceRow.fetched_at, SourceRow.id)
+            if report_ids is not None:
+                q = q.where(SourceRow.report_id.in_(report_ids))
+            out: dict[str, list[SourceRow]] = {}
+            for row in s.scalars(q):
+                out.setdefault(row.report_id, []).append(row)
+            return out
+
+    def crawl_url(self, key: str) -> CrawlUrlRow | None:
+        with self.Session() as s:
+            return s.get(CrawlUrlRow, key)
+
+    def crawl_urls_with_hash(self, content_hash: str) -> list[CrawlUrlRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(CrawlUrlRow).where(CrawlUrlRow.content_hash == content_hash)))
+
+    def save_crawl_url(self, row: CrawlUrlRow) -> None:
+        with self.Session() as s:
+            s.merge(row)
+            s.commit()
+
+    def crawl_run(self, start_url: str) -> tuple[int, bool]:
+        """The run to crawl ``start_url`` in: the unfinished one if the last was killed (resumed=True),
+        else a new one."""
+        with self.Session() as s:
+            last = s.scalar(
+                select(CrawlRunRow).where(CrawlRunRow.start_url == start_url).order_by(CrawlRunRow.id.desc()).limit(1)
+            )
+            if last is not None and last.finished is None:
+                return last.id, True
+            run = CrawlRunRow(start_url=start_url, started=datetime.now(UTC), summary={})
+            s.add(run)
+            s.commit()
+            return run.id, False
+
+    def finish_crawl_run(self, run_id: int, summary: dict) -> None:
+        with self.Session() as s:
+            s.execute(
+                update(CrawlRunRow).where(CrawlRunRow.id == run_id).values(finished=datetime.now(UTC), summary=summary)
+            )
+            s.commit()
 
     def report_ids(self) -> set[str]:
         with self.Session() as s:

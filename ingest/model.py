@@ -7,7 +7,7 @@ text that is stored with the report, so a citation can always be opened at its p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -138,6 +138,15 @@ class ReportMeta:
     issuer_sources: list[str] = field(default_factory=list)  # where the issuer was read: title, header, intro …
     year_sources: list[str] = field(default_factory=list)
     names: list[BodyName] = field(default_factory=list)  # other names of the issuer the report gives
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a file was fetched from, when a crawl brought it: stored with the report, shown in citations."""
+
+    url: str
+    fetched_at: datetime
+    page_url: str = ""  # the detail page that linked an attachment
 
 
 @dataclass

@@ -46,9 +46,17 @@ def parse_report(
     content: bytes | None = None,
     issuer: str | None = None,
     year: int | None = None,
+    source_url: str = "",
 ) -> ParsedReport:
-    """Parse one report. ``issuer``/``year`` override what the text says (``gongkai ingest --issuer``)."""
+    """Parse one report. ``issuer``/``year`` override what the text says (``gongkai ingest --issuer``);
+    ``source_url``, where a crawl fetched it, stands in for a crawler header's 原文链接 (the portal
+    column it names links a body's years)."""
     cleaned = clean(raw)
+    fields = (
+        cleaned.fields
+        if cleaned.fields.get("原文链接") or not source_url
+        else {**cleaned.fields, "原文链接": source_url}
+    )
     text = cleaned.text
     if not looks_like_report(cleaned.header + "\n" + text):
         raise NotAReportError(
@@ -94,7 +102,7 @@ def parse_report(
         source_format=source_format,
         issuer_sources=ident.issuer_sources,
         year_sources=ident.year_sources,
-        names=body_names(ident, name, cleaned.header, cleaned.fields, text),
+        names=body_names(ident, name, cleaned.header, fields, text),
     )
     check()
     sections = split_sections(text, generation)

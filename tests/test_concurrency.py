@@ -195,7 +195,7 @@ def test_the_better_read_form_of_a_report_is_kept(tmp_path):
         (held,) = coll.reports()
         assert held.source_format == "html", (first.name, a.status, b.status, b.error)
         if first == html:
-            assert b.status == "unchanged" and "read better" in b.note
+            assert b.status == "unchanged" and "read better" in b.note and b.report_id == held.id
         else:
             assert b.status == "replaced"
 

@@ -23,7 +23,7 @@ from assistant.glossary import METRICS
 from assistant.types import Answer
 from index.collection import Collection, IngestStatus
 from index.detail import report_detail
-from ui.render import answer_markdown, esc
+from ui.render import answer_markdown, esc, safe_url
 
 EXAMPLES = [
     "东山县2020年收到多少政府信息公开申请？",
@@ -85,7 +85,7 @@ LABELS = {
 }
 
 
-def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: str | None) -> str:
+def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: str | None, zh: bool = True) -> str:
     """The report text around a cited passage, the passage highlighted; everything escaped."""
     cite = next((c for c in answer_citations if c["id"] == pick), None)
     if cite is None or cite.get("start") is None:
@@ -95,7 +95,22 @@ def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: 
     a, b = max(0, start - 300), min(len(text), end + 300)
     body = html.escape(text[a:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>" + html.escape(text[end:b])
     where = html.escape(f"{cite['issuer']} {cite['year']} · {cite.get('section') or ''}")
-    page = f" · 第{cite['page']}页" if cite.get("page") else ""
+    if cite.get("page"):
+        page = f" · 第{cite['page']}页" if zh else f" · p. {cite['page']}"
+    else:
+        page = ""
+    target = safe_url(cite.get("url") or "")
+    if target is not None:  # where a crawl fetched it: the original page, to check against
+        when = cite.get("fetched")
+        words = (
+            ("原文" + (f"（{when}获取）" if when else ""))
+            if zh
+            else ("original" + (f" (fetched {when})" if when else ""))
+        )
+        page += (
+            f" · <a href='{html.escape(target, quote=True)}' target='_blank' rel='noopener noreferrer'>"
+            f"{html.escape(words)}</a>"
+        )
     return (
         f"<div class='gk-source'><b>[{html.escape(cite['id'])}] {where}{page}</b>"
         f"<pre style='white-space:pre-wrap'>{'…' if a else ''}{body}{'…' if b < len(text) else ''}</pre></div>"
@@ -171,6 +186,10 @@ def report_view(coll: Collection, report_id: str) -> tuple[str, list[pd.DataFram
         f"### {esc(d.title)}",
         f"{esc(d.issuer)} · {d.year} · {d.format} · {esc('/'.join(d.region.values()))}",
     ]
+    for src in d.sources:  # where a crawl fetched it
+        target = safe_url(src.url)
+        if target is not None:
+            lines.append(f"[{esc(src.url)}]({target}) · {src.fetched_at[:10]}")
     for x in d.discrepancies:
         lines.append(f"⚠ 正文称 {x.text_value}，表格 {x.cell} 为 {x.table_value}：“{esc(x.quote[:80])}”")
     lines.append("\n**章节**")
@@ -361,7 +380,8 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 first = False
             offered = seen["answer"].candidates if "answer" in seen else []
             cites = out[2] if isinstance(out[2], list) else []
-            shown = source_view(coll, cites, cites[0]["id"]) if cites else ""
+            zh = seen["answer"].language == "zh" if "answer" in seen else True
+            shown = source_view(coll, cites, cites[0]["id"], zh) if cites else ""
             yield (*out, gr.update(choices=offered, value=None, visible=bool(offered)), shown)
 
         def ask_one(choice: str | None, history: list[dict[str, Any]], how: str) -> Iterator[tuple[Any, ...]]:
@@ -382,7 +402,11 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             [cites_state, pick, narrow, source],
         )
         chatbot.like(on_like, [chatbot], None)
-        pick.change(lambda cites, p: source_view(coll, cites, p), [cites_state, pick], source)
+        pick.change(
+            lambda cites, p, language: source_view(coll, cites, p, language != "English"),
+            [cites_state, pick, lang],
+            source,
+        )
 
         # ---- reports
         flt.change(lambda q, language: catalog_frame(coll, q, language), [flt, lang], table)

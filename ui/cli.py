@@ -243,6 +243,32 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from index.crawl import Crawler, CrawlOptions, event_line, summary_line
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        print(f"--since wants a date like 2024-01-31, not {args.since!r}", file=sys.stderr)
+        return 2
+    options = CrawlOptions(
+        max_pages=args.max_pages,
+        since=since,
+        dry_run=args.dry_run,
+        allow_hosts=tuple(args.allow_host),
+        delay=args.delay,
+        timeout=args.timeout,
+        retries=args.retries,
+    )
+    crawler = Crawler(Collection(), options)
+    for event in crawler.run(args.urls):
+        print(printable(event_line(event)), flush=True)
+    print(summary_line(crawler.summary, len(args.urls)))
+    return 0 if crawler.summary.counts.get("listed") else 1
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -350,6 +376,20 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("remove", help="remove a report (its facts and passages) from the collection")
     p.add_argument("report", help="report id or its prefix")
     p.set_defaults(func=cmd_remove)
+    p = sub.add_parser(
+        "crawl", help="fetch a portal's annual-report column (list pages, detail pages, attachments) and ingest it"
+    )
+    p.add_argument("urls", nargs="+", metavar="URL", help="a column's list page, e.g. https://…/zfxxgknb/")
+    p.add_argument("--max-pages", type=int, default=50, help="list pages to read per column (default 50)")
+    p.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to one host (default 1)")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for one answer (default 20)")
+    p.add_argument("--retries", type=int, default=3, help="tries again after a 5xx or a timeout (default 3)")
+    p.add_argument("--since", help="only reports listed on or after this date (YYYY-MM-DD)")
+    p.add_argument("--dry-run", action="store_true", help="read the lists and say what would be fetched; store nothing")
+    p.add_argument(
+        "--allow-host", action="append", default=[], metavar="HOST", help="also fetch from this host (repeatable)"
+    )
+    p.set_defaults(func=cmd_crawl)
     p = sub.add_parser(
         "bench", help="benchmarks that print figures: generate | ingest | query | load | degrade | hostile | writers"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 from assistant.types import Answer
 
@@ -40,6 +41,24 @@ MODE_NOTES = {
 }
 
 
+def safe_url(url: str) -> str | None:
+    """An http(s) address percent-encoded so that it cannot end a Markdown link or open markup; None else."""
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    return quote(url, safe=":/?&=%#~+,;@-._")
+
+
+def origin_link(url: str, fetched: str | None, zh: bool) -> str:
+    """A citation's link to the page the report was fetched from."""
+    target = safe_url(url)
+    if target is None:
+        return ""
+    words = ("原文" if zh else "original") + (
+        f"（{fetched}获取）" if zh and fetched else f" (fetched {fetched})" if fetched else ""
+    )
+    return f"[{esc(words)}]({target})"
+
+
 def answer_markdown(answer: Answer) -> str:
     zh = answer.language == "zh"
     parts = ["  \n".join(_figure_first(esc(line)) for line in answer.answer.split("\n"))]
@@ -63,5 +82,7 @@ def answer_markdown(answer: Answer) -> str:
                 where.append(esc(c.section))
             if c.page:
                 where.append(f"第{c.page}页" if zh else f"p. {c.page}")
+            if c.url:
+                where.append(origin_link(c.url, c.fetched, zh))
             parts.append(f"\n\n**\\[{c.id}\\]** " + " · ".join(w for w in where if w) + f"  \n> {esc(c.quote)}")
     return "".join(parts)

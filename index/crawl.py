@@ -1,0 +1,507 @@
+"""`gongkai crawl`: collect a portal's annual-report column into the collection, incrementally.
+
+From a column's list page: follow its pagination, pick the links whose titles are annual disclosure
+reports (``ingest.portal``), fetch each detail page politely (``index.fetch``), and ingest the page
+itself when it carries the report, or the PDF/Word files it links when it does not. Every URL's
+outcome is kept in the facts store (``crawl_urls``) with its ETag/Last-Modified and content hash, so
+a second crawl asks conditionally and fetches only what changed, the same report under two URLs
+is one report, and a crawl killed mid-way resumes where it stopped (``crawl_runs``). Each report
+keeps the URL it came from and when (``report_sources``), for citations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from index.collection import Collection, IngestResult, IngestStatus
+from index.facts import CrawlUrlRow
+from index.fetch import Fetched, Fetcher, FetchError
+from ingest.loaders import LoadError, load_bytes, max_file_bytes
+from ingest.model import Origin
+from ingest.portal import (
+    Listing,
+    canonical,
+    carries_report,
+    file_name,
+    is_attachment,
+    is_report_title,
+    parse_detail_page,
+    parse_list_page,
+)
+
+MAX_ATTACHMENTS = 5  # report files taken from one detail page
+
+
+class CrawlStatus(StrEnum):
+    """What became of one URL in a crawl."""
+
+    LISTED = "listed"  # a list page read (its reports follow)
+    INGESTED = "ingested"  # a report added, or a new version replacing the one held
+    HELD = "held"  # the same report is held already (another URL, an earlier crawl): its URL recorded
+    NOT_MODIFIED = "not_modified"  # unchanged since the last crawl (304, or the same bytes)
+    RESUMED = "resumed"  # done by the crawl that was killed: not asked again
+    NOT_A_REPORT = "not_a_report"  # fetched, holds no report
+    UNSUPPORTED = "unsupported"  # a .doc/.wps file and no converter here
+    FAILED = "failed"  # could not be fetched or ingested: the reason says which
+    DISALLOWED = "disallowed"  # robots.txt says no: never fetched
+    OFF_SITE = "off_site"  # another host: not followed unless allowed
+    OLDER = "older"  # listed before --since
+    NEW = "new"  # --dry-run: would be fetched
+
+
+# outcomes that hold until the page changes: asked conditionally next time
+SETTLED = {
+    CrawlStatus.INGESTED,
+    CrawlStatus.HELD,
+    CrawlStatus.NOT_MODIFIED,
+    CrawlStatus.NOT_A_REPORT,
+    CrawlStatus.UNSUPPORTED,
+}
+
+
+@dataclass
+class CrawlEvent:
+    """One line of a crawl's progress: a URL and its outcome (a report's issuer and year when known)."""
+
+    url: str
+    kind: str  # list, page, attachment
+    status: CrawlStatus
+    title: str = ""
+    report_id: str = ""
+    issuer: str = ""
+    year: int | None = None
+    message: str = ""
+    ingest: IngestStatus | None = None
+
+
+@dataclass
+class CrawlOptions:
+    max_pages: int = 50  # list pages per column
+    since: date | None = None  # only reports listed on or after this date (undated: only unseen ones)
+    dry_run: bool = False
+    allow_hosts: tuple[str, ...] = ()
+    delay: float = 1.0
+    timeout: float = 20.0
+    retries: int = 3
+    backoff: float = 2.0
+
+
+@dataclass
+class CrawlSummary:
+    counts: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    requests: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    bytes: int = 0
+    fastest_gap: float | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "counts": dict(self.counts),
+            "seconds": round(self.seconds, 2),
+            "requests": self.requests,
+            "not_modified": self.not_modified,
+            "retries": self.retries,
+            "bytes": self.bytes,
+            "fastest_gap": None if self.fastest_gap is None else round(self.fastest_gap, 3),
+        }
+
+
+def _key(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def site_of(host: str) -> str:
+    """The site a host belongs to: www.pingtan.gov.cn and file.pingtan.gov.cn are one site (a portal's
+    attachment host), pingtan.gov.cn and fuzhou.gov.cn are not; an address or a port is its own."""
+    name = host.split(":")[0]
+    labels = name.split(".")
+    if name.replace(".", "").isdigit() or len(labels) < 3:
+        return host
+    return ".".join(labels[1:])
+
+
+class Crawler:
+    """Walks columns and ingests what they list; yields a CrawlEvent per URL as it goes."""
+
+    def __init__(self, collection: Collection, options: CrawlOptions | None = None, fetcher: Fetcher | None = None):
+        self.collection = collection
+        self.facts = collection.facts
+        self.options = options or CrawlOptions()
+        self._sites: set[str] = set()
+        self._hosts: set[str] = {h.lower() for h in self.options.allow_hosts}
+        self.fetcher = fetcher or Fetcher(
+            self.allowed,
+            delay=self.options.delay,
+            timeout=self.options.timeout,
+            retries=self.options.retries,
+            backoff=self.options.backoff,
+            max_bytes=max_file_bytes(),
+        )
+        self.cache = collection.settings.home / "crawl"
+        self.summary = CrawlSummary()
+
+    def allowed(self, url: str) -> bool:
+        """Only the hosts of the columns being crawled (and their sites' attachment hosts), and hosts
+        allowed by name."""
+        host = urlsplit(url).netloc.lower()
+        return host in self._hosts or site_of(host) in self._sites
+
+    # ---- the walk ------------------------------------------------------------------------------
+    def run(self, start_urls: list[str]) -> Iterator[CrawlEvent]:
+        t0 = time.perf_counter()
+        starts = [canonical(u) for u in start_urls]
+        for u in starts:
+            self._sites.add(site_of(urlsplit(u).netloc))
+        try:
+            for start in starts:
+                if self.options.dry_run:
+                    yield from self._column(start, 0, False)
+                    continue
+                run_id, resumed = self.facts.crawl_run(start)
+                before = Counter(self.summary.counts)
+                yield from self._column(start, run_id, resumed)
+                self.facts.finish_crawl_run(run_id, dict(self.summary.counts - before))
+        finally:
+            log = self.fetcher.log
+            self.summary.seconds = time.perf_counter() - t0
+            self.summary.requests, self.summary.not_modified = log.requests, log.not_modified
+            self.summary.retries, self.summary.bytes, self.summary.fastest_gap = (
+                log.retries,
+                log.bytes,
+                log.fastest_gap(),
+            )
+
+    def _event(self, event: CrawlEvent) -> CrawlEvent:
+        self.summary.counts[str(event.status)] += 1
+        return event
+
+    def _column(self, start: str, run_id: int, resumed: bool) -> Iterator[CrawlEvent]:
+        queue, queued = deque([start]), {start}
+        done: set[str] = set()  # report URLs handled in this walk (a list may repeat a link)
+        bodies: set[str] = set()  # list pages read: "column/" and "column/index.html" are one page
+        pages = 0
+        while queue and pages < self.options.max_pages:
+            url = queue.popleft()
+            body, final = yield from self._list_page(url, run_id, bodies)
+            pages += 1
+            if body is None:
+                continue
+            page = parse_list_page(body, final)
+            for more in page.pages:
+                if more not in queued and self.allowed(more):
+                    queued.add(more)
+                    queue.append(more)
+            items = page.items
+            if url == start and not items and not page.pages and is_report_title(page.title):
+                items = [Listing(page.title, final)]  # the address given is a report itself
+            for item in items:
+                if item.url not in done:
+                    done.add(item.url)
+                    yield from self._item(item, run_id, resumed)
+        if queue:
+            yield self._event(
+                CrawlEvent(
+                    start,
+                    "list",
+                    CrawlStatus.FAILED,
+                    message=f"stopped at --max-pages {self.options.max_pages}; {len(queue)} list pages left",
+                )
+            )
+
+    def _list_page(self, url: str, run_id: int, bodies: set[str]):
+        """A list page's body (from the local copy when the server says it has not changed); None when
+        it failed or is a page already read under another address."""
+        key = _key(url)
+        row = self.facts.crawl_url(key)
+        cached = Path(row.cached) if row is not None and row.cached else None
+        etag = row.etag if row is not None and cached is not None and cached.exists() else ""
+        modified = row.last_modified if row is not None and cached is not None and cached.exists() else ""
+        try:
+            got = self.fetcher.get(url, etag, modified)
+        except FetchError as exc:
+            yield self._event(CrawlEvent(url, "list", CrawlStatus.FAILED, message=str(exc)))
+            return None, url
+        if got.not_modified and cached is not None:
+            body = cached.read_bytes()
+        else:
+            body = got.body
+            cached = self._keep(got.url, "list.html", body)
+        digest = hashlib.sha256(body).hexdigest()
+        if not self.options.dry_run:
+            self.facts.save_crawl_url(
+                CrawlUrlRow(
+                    key=key,
+                    url=url,
+                    kind="list",
+                    status=str(CrawlStatus.LISTED),
+                    run_id=run_id,
+                    content_hash=digest,
+                    etag=got.etag,
+                    last_modified=got.last_modified,
+                    cached=str(cached),
+                    fetched_at=got.fetched_at,
+                )
+            )
+        if digest in bodies:
+            return None, url  # the same list under another address ("column/" and "column/index.html"): read once
+        bodies.add(digest)
+        yield self._event(
+            CrawlEvent(url, "list", CrawlStatus.LISTED, message="not modified" if got.not_modified else "")
+        )
+        return body, got.url
+
+    def _keep(self, url: str, name: str, body: bytes) -> Path:
+        """The local copy of a fetched file, named after its title (ingest reads issuer and year there too)."""
+        folder = self.cache / urlsplit(url).netloc.replace(":", "_")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{_key(url)[:10]}-{name}"
+        path.write_bytes(body)
+        return path
+
+    def _item(self, item: Listing, run_id: int, resumed: bool) -> Iterator[CrawlEvent]:
+        url, kind = item.url, "attachment" if is_attachment(item.url) else "page"
+        event = CrawlEvent(url, kind, CrawlStatus.FAILED, item.title)
+        if not self.allowed(url):
+            event.status, event.message = CrawlStatus.OFF_SITE, "another host: not followed (--allow-host to follow)"
+            yield self._event(event)
+            return
+        if not self.fetcher.robots_allow(url):
+            event.status, event.message = CrawlStatus.DISALLOWED, "disallowed by robots.txt: not fetched"
+            yield self._event(event)
+            return
+        row = self.facts.crawl_url(_key(url))
+        since = self.options.since
+        if since is not None and (item.listed < since if item.listed else row is not None):
+            event.status = CrawlStatus.OLDER
+            event.message = f"listed {item.listed or 'without a date, seen before'}: before --since {since}"
+            yield self._event(event)
+            return
+        if resumed and row is not None and row.run_id == run_id and row.status in SETTLED:
+            event.status, event.report_id = CrawlStatus.RESUMED, row.report_id
+            event.message = "done before the last crawl was stopped"
+            yield self._event(event)
+            return
+        if self.options.dry_run:
+            event.status = CrawlStatus.NEW if row is None else CrawlStatus(row.status)
+            event.message = "would be fetched" if row is None else "known: would be asked whether it changed"
+            yield self._event(event)
+            return
+        settled = row is not None and row.status in SETTLED
+        try:
+            got = self.fetcher.get(url, row.etag if settled else "", row.last_modified if settled else "")
+        except FetchError as exc:
+            event.message = str(exc)
+            self._save(event, run_id, item)
+            yield self._event(event)
+            return
+        digest = hashlib.sha256(got.body).hexdigest() if not got.not_modified else row.content_hash
+        if got.not_modified or (settled and digest == row.content_hash):
+            event.status, event.report_id = CrawlStatus.NOT_MODIFIED, row.report_id
+            event.message = "not modified since the last crawl"
+            self._describe(event)
+            self._save(event, run_id, item, got, digest, previous=row)
+            yield self._event(event)
+            return
+        twin = next(
+            (
+                r
+                for r in self.facts.crawl_urls_with_hash(digest)
+                if r.url != url and r.report_id and self.facts.report(r.report_id)
+            ),
+            None,
+        )
+        if twin is not None:  # the same bytes under another URL: one report, both URLs kept
+            self.collection.add_origin(twin.report_id, Origin(url, got.fetched_at))
+            event.status, event.report_id = CrawlStatus.HELD, twin.report_id
+            event.message = f"the same file as {twin.url}"
+            self._describe(event)
+            self._save(event, run_id, item, got, digest)
+            yield self._event(event)
+            return
+        if kind == "attachment" or is_attachment(got.url):
+            event.kind = "attachment"
+            self._ingest(event, got, item.title, Origin(url, got.fetched_at))
+        else:
+            yield from self._page(event, got, item, run_id)
+        self._save(event, run_id, item, got, digest)
+        if event.kind != "attachments":
+            yield self._event(event)
+
+    def _page(self, event: CrawlEvent, got: Fetched, item: Listing, run_id: int) -> Iterator[CrawlEvent]:
+        """A detail page: ingest it when it carries the report, else the report files it links (each
+        file's event then stands for the page, which is only recorded)."""
+        detail = parse_detail_page(got.body, got.url)
+        try:
+            text = load_bytes(got.body, "page.html").text
+        except LoadError:
+            text = ""
+        if carries_report(text) or not detail.attachments:
+            if not carries_report(text):
+                event.status = CrawlStatus.NOT_A_REPORT
+                event.message = "the page holds no report text and links no report file"
+                return
+            self._ingest(event, got, item.title or detail.title, Origin(event.url, got.fetched_at))
+            return
+        event.kind = "attachments"  # not counted: its files' events say what became of it
+        files = [a for a in detail.attachments if is_report_title(a.name)] or detail.attachments
+        outcomes = []
+        for a in files[:MAX_ATTACHMENTS]:
+            sub = CrawlEvent(a.url, "attachment", CrawlStatus.FAILED, a.name, message="")
+            if not self.allowed(a.url):
+                sub.status, sub.message = CrawlStatus.OFF_SITE, "another host: not followed (--allow-host to follow)"
+            elif not self.fetcher.robots_allow(a.url):
+                sub.status, sub.message = CrawlStatus.DISALLOWED, "disallowed by robots.txt: not fetched"
+            else:
+                try:
+                    fetched = self.fetcher.get(a.url)
+                except FetchError as exc:
+                    sub.message = str(exc)
+                else:
+                    name = a.name if is_report_title(a.name) else item.title
+                    self._ingest(sub, fetched, name, Origin(a.url, fetched.fetched_at, event.url))
+                    self._save(sub, run_id, Listing(a.name, a.url), fetched, hashlib.sha256(fetched.body).hexdigest())
+            sub.message = "; ".join(x for x in (sub.message, f"linked from {event.url}") if x)
+            outcomes.append(sub)
+            yield self._event(sub)
+        best = next((o for o in outcomes if o.status in (CrawlStatus.INGESTED, CrawlStatus.HELD)), outcomes[0])
+        event.status, event.report_id, event.issuer, event.year = best.status, best.report_id, best.issuer, best.year
+        event.message = f"the report is its attachment {best.url}"
+
+    def _ingest(self, event: CrawlEvent, got: Fetched, title: str, origin: Origin) -> None:
+        """Keep the file, ingest it with its origin, and say what became of it in ``event``."""
+        # an address without a telling suffix (a download script): the bytes say what the file is
+        default = ".pdf" if got.body[:5] == b"%PDF-" else ".docx" if got.body[:2] == b"PK" else ".html"
+        path = self._keep(got.url, file_name(title, got.url, default), got.body)
+        if path.suffix.lower() in (".doc", ".wps"):
+            converted = convert_to_docx(path)
+            if converted is None:
+                event.status = CrawlStatus.UNSUPPORTED
+                event.message = f"a {path.suffix} file: convert it to .docx (Word, WPS or LibreOffice) and ingest that"
+                return
+            path = converted
+        result: IngestResult = self.collection.ingest_file(path, origin=origin)
+        event.ingest, event.report_id, event.issuer, event.year = (
+            result.status,
+            result.report_id,
+            result.issuer,
+            result.year,
+        )
+        if result.status in (IngestStatus.ADDED, IngestStatus.REPLACED):
+            event.status = CrawlStatus.INGESTED
+            event.message = result.note or (f"replaced {', '.join(result.replaced)}" if result.replaced else "")
+        elif result.status == IngestStatus.UNCHANGED:
+            event.status = CrawlStatus.HELD
+            event.message = result.note or "the same report is held already"
+        elif "not a government information disclosure report" in result.error:
+            event.status, event.message = CrawlStatus.NOT_A_REPORT, result.error
+        else:
+            event.status, event.message = CrawlStatus.FAILED, result.error
+
+    def _describe(self, event: CrawlEvent) -> None:
+        report = self.facts.report(event.report_id)
+        if report is not None:
+            event.issuer, event.year = report.issuer, report.year
+
+    def _save(
+        self,
+        event: CrawlEvent,
+        run_id: int,
+        item: Listing,
+        got: Fetched | None = None,
+        digest: str = "",
+        previous: CrawlUrlRow | None = None,
+    ) -> None:
+        keep = previous is not None and event.status == CrawlStatus.NOT_MODIFIED
+        self.facts.save_crawl_url(
+            CrawlUrlRow(
+                key=_key(event.url),
+                url=event.url,
+                kind=event.kind,
+                status=str(previous.status if keep else event.status),
+                run_id=run_id,
+                title=item.title,
+                listed=item.listed,
+                content_hash=digest,
+                etag=(got.etag if got is not None else "") or (previous.etag if keep else ""),
+                last_modified=(got.last_modified if got is not None else "")
+                or (previous.last_modified if keep else ""),
+                report_id=event.report_id,
+                message=event.message,
+                fetched_at=got.fetched_at if got is not None else datetime.now(UTC),
+            )
+        )
+
+
+def event_line(event: CrawlEvent) -> str:
+    """One progress line: the outcome, the report (issuer and year) when known, the URL, the reason."""
+    who = f"{event.issuer} {event.year or ''}".strip()
+    detail = f"  ({event.message})" if event.message else ""
+    if event.status == CrawlStatus.LISTED:
+        return f"{'list page':<13} {event.url}{detail}"
+    return f"{event.status:<13} {who + '  ' if who else ''}{event.url}{detail}"
+
+
+_SUMMARY_WORDS = (
+    (CrawlStatus.INGESTED, "reports ingested"),
+    (CrawlStatus.HELD, "held already"),
+    (CrawlStatus.NOT_MODIFIED, "not modified"),
+    (CrawlStatus.RESUMED, "done before a stop"),
+    (CrawlStatus.NEW, "would be fetched"),
+    (CrawlStatus.OLDER, "older than --since"),
+    (CrawlStatus.NOT_A_REPORT, "not reports"),
+    (CrawlStatus.UNSUPPORTED, "unsupported files"),
+    (CrawlStatus.FAILED, "failed"),
+    (CrawlStatus.DISALLOWED, "disallowed by robots.txt"),
+    (CrawlStatus.OFF_SITE, "off-site"),
+)
+
+
+def summary_line(summary: CrawlSummary, columns: int) -> str:
+    c = summary.counts
+    outcomes = ", ".join(f"{c[str(s)]} {words}" for s, words in _SUMMARY_WORDS if c.get(str(s)))
+    gap = (
+        ""
+        if summary.fastest_gap is None
+        else f"; fastest gap between two requests to one host {summary.fastest_gap:.2f} s"
+    )
+    return (
+        f"crawled {columns} column{'s' if columns != 1 else ''} ({c.get('listed', 0)} list pages) in {summary.seconds:.1f} s: "
+        f"{outcomes or 'nothing listed'}; {summary.requests} requests ({summary.not_modified} answered 304), "
+        f"{summary.retries} retries, {summary.bytes / 1048576:.1f} MB{gap}"
+    )
+
+
+def convert_to_docx(path: Path) -> Path | None:
+    """A .doc/.wps file converted by LibreOffice when it is installed; None when no converter exists."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        return None
+    out = Path(tempfile.mkdtemp(prefix="gongkai-convert-"))
+    try:
+        subprocess.run(
+            [office, "--headless", "--convert-to", "docx", "--outdir", str(out), str(path)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    except (subprocess.SubprocessError, OSError):
+        return None
+    converted = out / (path.stem + ".docx")
+    if not converted.exists():
+        return None
+    target = path.with_suffix(".docx")
+    shutil.move(converted, target)
+    return target

@@ -1,0 +1,228 @@
+"""`gongkai crawl` against a portal served on 127.0.0.1 (tests/portal_site.py; real report pages and
+PDFs from samples/, no network): every report ingested once, robots.txt honoured, errors per URL, the
+rate limit measured, a second crawl fetching only the changed page, a killed crawl resuming, and
+the source URL carried into citations."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from conftest import ROOT
+from portal_site import COLUMN_A, COLUMN_B, PortalSite
+
+from index.collection import Collection
+from index.crawl import Crawler, CrawlOptions, CrawlStatus
+from index.settings import Settings
+from ingest.portal import carries_report, is_report_title, parse_detail_page, parse_list_page, script_pages
+
+DELAY = 0.15
+
+
+@pytest.fixture
+def site():
+    s = PortalSite().serve()
+    yield s
+    s.stop()
+
+
+def _options(site: PortalSite, **kw) -> CrawlOptions:
+    return CrawlOptions(delay=DELAY, timeout=1.0, retries=1, backoff=0.1, allow_hosts=(f"localhost:{site.port}",), **kw)
+
+
+def _crawl(coll: Collection, site: PortalSite, **kw):
+    crawler = Crawler(coll, _options(site, **kw))
+    events = list(crawler.run([site.url + COLUMN_A, site.url + COLUMN_B]))
+    return crawler, {
+        e.url.replace(site.url, "").replace(f"http://localhost:{site.port}", "//localhost"): e for e in events
+    }
+
+
+# ---- reading portal pages (pure) ---------------------------------------------------------------
+def test_report_titles_are_told_from_their_interpretations_and_truncations():
+    assert is_report_title("平潭综合实验区交通与建设局2022年度政府信息公开工作年度报告")
+    assert is_report_title("淮安市洪泽区人民政府2023年政府信息公开工作年度报告.pdf")
+    assert is_report_title("XX区2019年政务公开工作年报")
+    assert is_report_title("平潭综合实验区交通与建设局2022年度政府信息公开工作年...")
+    assert not is_report_title("平潭综合实验区2022年度政府信息公开工作年度报告解读")
+    assert not is_report_title("政府信息公开指南")
+    assert not is_report_title("关于开展2022年度安全生产检查的通知")
+
+
+def test_both_pagination_styles_and_the_items_of_a_list_page(site):
+    page = site.routes[COLUMN_A + "index.html"].body
+    assert script_pages(page.decode(), site.url + COLUMN_A) == [
+        f"{site.url}{COLUMN_A}index.html",
+        f"{site.url}{COLUMN_A}index_1.html",
+        f"{site.url}{COLUMN_A}index_2.html",
+    ]
+    read = parse_list_page(page, site.url + COLUMN_A)
+    titles = [i.title for i in read.items]
+    # the titles come whole from the title attribute, the interpretation and the nav links are left out
+    assert "平潭综合实验区交通与建设局2022年度政府信息公开工作年度报告" in titles
+    assert not any("解读" in t for t in titles) and len(read.items) == 4
+    assert read.items[0].listed == date(2023, 1, 20)
+    b = parse_list_page(site.routes["/hzq/xxgknb/list.html"].body, site.url + COLUMN_B)
+    assert b.pages == [f"{site.url}/hzq/xxgknb/list_1.html", f"{site.url}/hzq/xxgknb/list_2.html"]
+
+
+def test_a_page_carrying_the_report_is_told_from_a_stub_that_links_it():
+    from ingest.loaders import load_html
+
+    real = (ROOT / "samples" / "corpus-html" / "jtj-2022.html").read_bytes()
+    assert carries_report(load_html(real))
+    stub = PortalSite().routes["/hzq/xxgknb/202401/t20240130_2001.htm"].body
+    assert not carries_report(load_html(stub))
+    (att,) = parse_detail_page(stub, "http://127.0.0.1/hzq/xxgknb/202401/t20240130_2001.htm").attachments
+    assert att.url == "http://127.0.0.1/files/hongze-2023.pdf" and att.name.endswith("年度报告.pdf")
+
+
+# ---- crawling the site ------------------------------------------------------------------------
+@pytest.mark.slow
+def test_the_site_is_crawled_completely_politely_and_again_incrementally(site, tmp_path):
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    crawler, ev = _crawl(coll, site)
+
+    # every report once, from whichever form the portal gives it (page or PDF attachment)
+    held = sorted((r.issuer, r.year) for r in coll.reports())
+    assert held == sorted(set(site.reports.values())) and len(held) == 9
+    assert crawler.summary.counts["ingested"] == 9
+    # the same report under a second address is one report with both addresses
+    twin = ev[COLUMN_A + "2022/t20220113_1004.htm"]
+    assert twin.status == CrawlStatus.HELD and twin.issuer == "平潭综合实验区国有资产管理局"
+    urls = [s.url for s in coll.facts.sources([twin.report_id])[twin.report_id]]
+    assert urls == [site.url + COLUMN_A + "202201/t20220113_1004.htm", site.url + COLUMN_A + "2022/t20220113_1004.htm"]
+
+    # robots.txt: the disallowed path is never requested; another host is not followed
+    assert ev["/private/t20220101_9.htm"].status == CrawlStatus.DISALLOWED
+    assert not [h for h in site.hits if h.path.startswith("/private/")]
+    assert ev["http://example.invalid/zfxxgknb/t1.htm"].status == CrawlStatus.OFF_SITE
+    # errors are reported per URL, in words, and the crawl goes on
+    assert ev[COLUMN_A + "202001/t20200101_404.htm"].message == "HTTP 404"
+    assert ev[COLUMN_A + "loop/a.htm"].message.startswith("redirect loop")
+    assert ev[COLUMN_A + "201901/t20190110_slow.htm"].message == "timed out after 2 tries"
+    doc = ev["/files/hongze-2022.doc"]
+    assert doc.status == CrawlStatus.UNSUPPORTED and "convert it to .docx" in doc.message
+    # a 503 is tried again and the report comes in
+    flaky = [h.status for h in site.hits if h.path.endswith("t20210115_1006.htm")]
+    assert flaky == [503, 200] and ev[COLUMN_A + "202101/t20210115_1006.htm"].status == CrawlStatus.INGESTED
+    # an attachment on the portal's file host (allowed), with the page that linked it
+    pdf = ev["//localhost/files/hongze-2024.pdf"]
+    assert pdf.status == CrawlStatus.INGESTED and pdf.year == 2024
+    (src,) = coll.facts.sources([pdf.report_id])[pdf.report_id]
+    assert src.page_url == site.url + "/hzq/xxgknb/202501/t20250125_2002.htm"
+
+    # the rate limit, measured at the server: never two requests to one host closer than the delay
+    arrivals = defaultdict(list)
+    for h in site.hits:
+        arrivals[h.host].append(h.at)
+    gaps = [b - a for times in map(sorted, arrivals.values()) for a, b in zip(times, times[1:], strict=False)]
+    assert len(arrivals) == 2 and min(gaps) >= DELAY - 0.01, min(gaps)
+    assert all(h.user_agent.startswith("gongkai-crawler/") for h in site.hits)
+
+    # a second crawl after one page changed: every known page asked conditionally, only that one sent whole
+    site.change(
+        COLUMN_A + "202001/t20200110_1005.htm",
+        "2019年政府信息公开工作年度报告",
+        "2019年政府信息公开工作年度报告（更正）",
+    )
+    old = ev[COLUMN_A + "202001/t20200110_1005.htm"].report_id
+    before = len(site.hits)
+    _, again = _crawl(coll, site)
+    # (the slow page failed last time, so it is asked again; the server answers after the crawler gave up)
+    slow = COLUMN_A + "201901/t20190110_slow.htm"
+    sent = [h.path for h in site.hits[before:] if h.status == 200 and h.path not in ("/robots.txt", slow)]
+    assert sent == [COLUMN_A + "202001/t20200110_1005.htm"], sent
+    changed = again[COLUMN_A + "202001/t20200110_1005.htm"]
+    assert changed.status == CrawlStatus.INGESTED and changed.report_id != old and coll.facts.report(old) is None
+    assert sum(e.status == CrawlStatus.NOT_MODIFIED for e in again.values()) == 10
+    assert len(coll.reports()) == 9
+
+    # the answer's citation carries the address the report came from
+    from assistant.answer import ask
+
+    answer = ask("平潭综合实验区国有资产管理局2019年收到多少政府信息公开申请？", collection=coll)
+    assert answer.citations and answer.citations[0].url == site.url + COLUMN_A + "202001/t20200110_1005.htm"
+    from ui.render import answer_markdown
+
+    assert f"({site.url}{COLUMN_A}202001/t20200110_1005.htm)" in answer_markdown(answer)
+
+    # --since: only what was listed on or after the date is asked for
+    before = len(site.hits)
+    _, recent = _crawl(coll, site, since=date(2025, 1, 1))
+    asked = {h.path for h in site.hits[before:]} - {"/robots.txt"}
+    assert asked == {
+        COLUMN_A,
+        COLUMN_A + "index_1.html",
+        COLUMN_A + "index_2.html",
+        COLUMN_A + "index.html",
+        "/hzq/xxgknb/list.html",
+        "/hzq/xxgknb/list_1.html",
+        "/hzq/xxgknb/list_2.html",
+        "/hzq/xxgknb/202501/t20250125_2002.htm",
+    }, asked
+    assert recent[COLUMN_A + "202301/t20230120_1001.htm"].status == CrawlStatus.OLDER
+
+
+@pytest.mark.slow
+def test_a_dry_run_reads_the_lists_and_stores_nothing(site, tmp_path):
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    _, ev = _crawl(coll, site, dry_run=True)
+    new = sorted(k for k, e in ev.items() if e.status == CrawlStatus.NEW)
+    # 10 on the script-paged column, 4 on the other (robots.txt and another host already ruled out)
+    assert len(new) == 14 and coll.reports() == []
+    from index.facts import CrawlUrlRow
+
+    with coll.facts.Session() as s:
+        assert s.query(CrawlUrlRow).count() == 0
+    assert not [h for h in site.hits if "/files/" in h.path or h.path.endswith("_1001.htm")]
+
+
+@pytest.mark.slow
+def test_a_crawl_killed_mid_way_resumes_without_duplicates(site, tmp_path):
+    home = tmp_path / "home"
+    env = {**os.environ, "GONGKAI_HOME": str(home), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "ui.cli",
+        "crawl",
+        site.url + COLUMN_A,
+        site.url + COLUMN_B,
+        "--delay",
+        str(DELAY),
+        "--timeout",
+        "1",
+        "--retries",
+        "1",
+        "--allow-host",
+        f"localhost:{site.port}",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    done = []
+    for line in proc.stdout:
+        if line.startswith("ingested"):
+            done.append(re.search(r"https?://\S+", line).group(0))
+            if len(done) == 3:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait()
+    first = {h.path for h in site.hits}
+    before = len(site.hits)
+
+    coll = Collection(Settings.from_env(home))  # recovery reclaims what the killed process left staged
+    _, ev = _crawl(coll, site)
+    held = sorted((r.issuer, r.year) for r in coll.reports())
+    assert held == sorted(set(site.reports.values())), held  # every report, each once
+    resumed = [k for k, e in ev.items() if e.status == CrawlStatus.RESUMED]
+    assert len(resumed) >= 3
+    # what the killed crawl finished is not asked for again
+    again = {h.path for h in site.hits[before:]}
+    assert not again & set(resumed), again & set(resumed)
+    assert first - again  # and it did not start from scratch either

@@ -226,3 +226,46 @@ def test_a_crawl_killed_mid_way_resumes_without_duplicates(site, tmp_path):
     again = {h.path for h in site.hits[before:]}
     assert not again & set(resumed), again & set(resumed)
     assert first - again  # and it did not start from scratch either
+
+
+@pytest.mark.slow
+def test_the_api_and_the_upload_tab_crawl_with_the_admin_token(site, tmp_path, monkeypatch):
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from ui.api import create_app
+    from ui.chat import build_ui
+
+    monkeypatch.setenv("GONGKAI_ADMIN_TOKEN", "s3cret")
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    client = TestClient(create_app(coll, with_ui=False))
+    body = {"urls": [site.url + COLUMN_B], "delay": 0.1, "allow_hosts": [f"localhost:{site.port}"]}
+    assert client.post("/api/crawl", json=body).status_code == 401
+    assert (
+        client.post(
+            "/api/crawl", json={**body, "urls": ["file:///etc/passwd"]}, headers={"Authorization": "Bearer s3cret"}
+        ).status_code
+        == 422
+    )
+    r = client.post("/api/crawl", json=body, headers={"Authorization": "Bearer s3cret"})
+    lines = [json.loads(x) for x in r.text.splitlines()]
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    summary = lines[-1]["summary"]
+    assert summary["counts"]["ingested"] == 3 and summary["counts"]["unsupported"] == 1
+    assert {(e["issuer"], e["year"]) for e in lines[:-1] if e["status"] == "ingested"} == {
+        ("淮安市洪泽区人民政府", 2023),
+        ("淮安市洪泽区人民政府", 2024),
+        ("平潭综合实验区交通与建设局", 2020),
+    }
+    # the report's detail names where it came from
+    rid = next(e["report_id"] for e in lines if e.get("year") == 2023)
+    assert client.get(f"/api/reports/{rid}").json()["sources"][0]["url"] == site.url + "/files/hongze-2023.pdf"
+
+    # the upload tab: refused without the token; with it, progress line by line, in the reader's words
+    demo = build_ui(coll)
+    assert list(demo.crawl("wrong", site.url + COLUMN_A, True, "中文")) == ["管理员令牌缺失或错误"]
+    assert "http" in list(demo.crawl("s3cret", "ftp://x", True, "English"))[-1]
+    steps = list(demo.crawl("s3cret", site.url + COLUMN_A, True, "中文"))
+    assert len(steps) > 5 and steps[-1].count("\n") > steps[0].count("\n")
+    assert "将抓取" in steps[-1] and "robots.txt 禁止" in steps[-1] and "完成：1 个栏目" in steps[-1]

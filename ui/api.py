@@ -9,6 +9,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -177,6 +178,23 @@ class CompareResponse(BaseModel):
     label: str
     rows: list[CompareRow]
     citations: list[Citation]
+
+
+class CrawlRequest(BaseModel):
+    urls: list[str] = Field(min_length=1, max_length=20, description="annual-report columns' list pages (http/https)")
+    max_pages: int = Field(50, ge=1, le=500, description="list pages to read per column")
+    since: date | None = Field(None, description="only reports listed on or after this date")
+    dry_run: bool = Field(False, description="read the lists and say what would be fetched; store nothing")
+    allow_hosts: list[str] = Field(default_factory=list, max_length=20, description="other hosts to fetch from")
+    delay: float = Field(1.0, ge=0.1, le=60, description="seconds between two requests to one host")
+
+    @field_validator("urls")
+    @classmethod
+    def _http(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
+                raise ValueError("each URL must be an http(s) address")
+        return urls
 
 
 class ChatMessage(BaseModel):
@@ -517,6 +535,30 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 }
             )
         return results
+
+    @app.post("/api/crawl", dependencies=[Depends(require_admin)])
+    def api_crawl(body: CrawlRequest) -> StreamingResponse:
+        """Crawl annual-report columns and ingest what they list (``gongkai crawl``). Streams one JSON
+        object per line as the crawl goes: an event per URL (``url``, ``kind``, ``status``, ``issuer``,
+        ``year``, ``report_id``, ``message``), then ``{"summary": …}``. Needs the admin token."""
+        from index.crawl import Crawler, CrawlOptions
+
+        options = CrawlOptions(
+            max_pages=body.max_pages,
+            since=body.since,
+            dry_run=body.dry_run,
+            allow_hosts=tuple(body.allow_hosts),
+            delay=body.delay,
+        )
+        crawler = Crawler(coll, options)
+
+        def lines() -> Iterator[str]:
+            for e in crawler.run(body.urls):
+                event = {k: v for k, v in e.__dict__.items() if k != "ingest"}
+                yield json.dumps(event, ensure_ascii=False) + "\n"
+            yield json.dumps({"summary": crawler.summary.as_dict()}, ensure_ascii=False) + "\n"
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
 
     @app.delete("/api/reports/{report_id}", dependencies=[Depends(require_admin)])
     def api_delete(report_id: str) -> dict[str, str]:

@@ -58,6 +58,10 @@ LABELS = {
         "filter": "筛选（地区/单位/年度/格式/质量）",
         "open": "打开报告",
         "hint": "点选表格中的一行即可打开该报告。",
+        "crawl_url": "抓取年报栏目：栏目列表页地址（如 https://…/zfxxgknb/），可填多个，每行一个",
+        "crawl_dry": "只列出将抓取的报告，不入库",
+        "crawl": "抓取并入库",
+        "crawl_log": "抓取进度",
     },
     "English": {
         "title": "## gongkai · Government information disclosure annual reports\nAnswers come from the reports' "
@@ -81,6 +85,10 @@ LABELS = {
         "filter": "Filter (region / office / year / format / quality)",
         "open": "Open report",
         "hint": "Click a row of the table to open that report.",
+        "crawl_url": "Crawl an annual-report column: its list page (e.g. https://…/zfxxgknb/), one per line",
+        "crawl_dry": "Only list what would be fetched; store nothing",
+        "crawl": "Crawl and ingest",
+        "crawl_log": "Crawl progress",
     },
 }
 
@@ -115,6 +123,23 @@ def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: 
         f"<div class='gk-source'><b>[{html.escape(cite['id'])}] {where}{page}</b>"
         f"<pre style='white-space:pre-wrap'>{'…' if a else ''}{body}{'…' if b < len(text) else ''}</pre></div>"
     )
+
+
+# a crawl's outcomes in the reader's words (index.crawl.CrawlStatus)
+CRAWL_WORDS = {
+    "listed": ("列表页", "list page"),
+    "ingested": ("已入库", "ingested"),
+    "held": ("已有此报告", "held already"),
+    "not_modified": ("未变化", "not modified"),
+    "resumed": ("上次已完成", "done before a stop"),
+    "not_a_report": ("不是年报", "not a report"),
+    "unsupported": ("格式需转换", "needs converting"),
+    "failed": ("失败", "failed"),
+    "disallowed": ("robots.txt 禁止", "robots.txt disallows"),
+    "off_site": ("站外链接", "off-site"),
+    "older": ("早于起始日期", "before --since"),
+    "new": ("将抓取", "would fetch"),
+}
 
 
 # what the catalog shows, in the reader's words: column headers, table names, statuses, generations
@@ -327,6 +352,10 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 files = gr.File(file_count="multiple", label=LABELS["中文"]["files"])
                 upload = gr.Button(LABELS["中文"]["ingest"])
                 upload_result = gr.Dataframe(interactive=False)
+                crawl_urls = gr.Textbox(label=LABELS["中文"]["crawl_url"], lines=2)
+                crawl_dry = gr.Checkbox(label=LABELS["中文"]["crawl_dry"], value=False)
+                crawl = gr.Button(LABELS["中文"]["crawl"])
+                crawl_log = gr.Textbox(label=LABELS["中文"]["crawl_log"], lines=14, max_lines=30, interactive=False)
 
         # ---- chat
         def respond(
@@ -478,6 +507,50 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             lambda q, language: catalog_frame(coll, q, language), [flt, lang], table
         )
 
+        def do_crawl(tok: str, urls: str, dry: bool, language: str) -> Iterator[str]:
+            """A crawl of the columns given, its progress a line per URL as it goes (the admin token
+            as for uploads)."""
+            import os
+            import secrets
+
+            from index.crawl import Crawler, CrawlOptions, summary_line
+
+            zh = language != "English"
+            expected = os.environ.get("GONGKAI_ADMIN_TOKEN")
+            if not expected or not tok or not secrets.compare_digest(tok, expected):
+                yield "管理员令牌缺失或错误" if zh else "admin token missing or wrong"
+                return
+            starts = [u.strip() for u in (urls or "").split() if u.strip()]
+            bad = [u for u in starts if not u.lower().startswith(("http://", "https://"))]
+            if not starts or bad:
+                yield (
+                    "请填写以 http:// 或 https:// 开头的栏目地址"
+                    if zh
+                    else "give column addresses starting with http:// or https://"
+                )
+                return
+            crawler = Crawler(coll, CrawlOptions(dry_run=dry))
+            lines: list[str] = []
+            for e in crawler.run(starts):
+                word = CRAWL_WORDS.get(str(e.status), (str(e.status), str(e.status)))[0 if zh else 1]
+                who = f"{e.issuer} {e.year or ''}".strip()
+                lines.append(" ".join(x for x in (word, who, e.url, f"（{e.message}）" if e.message else "") if x))
+                yield "\n".join(lines[-200:])
+            if zh:
+                sm = crawler.summary
+                counts = "，".join(f"{CRAWL_WORDS[k][0]} {n}" for k, n in sm.counts.items() if k in CRAWL_WORDS)
+                lines.append(
+                    f"完成：{len(starts)} 个栏目，用时 {sm.seconds:.1f} 秒；{counts}；"
+                    f"共 {sm.requests} 次请求（{sm.not_modified} 次未变化 304），重试 {sm.retries} 次"
+                )
+            else:
+                lines.append(summary_line(crawler.summary, len(starts)))
+            yield "\n".join(lines[-200:])
+
+        crawl.click(do_crawl, [token, crawl_urls, crawl_dry, lang], crawl_log).then(
+            lambda q, language: catalog_frame(coll, q, language), [flt, lang], table
+        )
+
         # ---- language
         def switch(language: str) -> list[Any]:
             t = LABELS[language]
@@ -501,6 +574,10 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 gr.update(value=t["ingest"]),
                 gr.update(value=t["hint"]),
                 catalog_frame(coll, "", language),
+                gr.update(label=t["crawl_url"]),
+                gr.update(label=t["crawl_dry"]),
+                gr.update(value=t["crawl"]),
+                gr.update(label=t["crawl_log"]),
             ]
 
         lang.change(
@@ -526,9 +603,14 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 upload,
                 hint,
                 table,
+                crawl_urls,
+                crawl_dry,
+                crawl,
+                crawl_log,
             ],
         )
         demo.respond = respond  # for tests: the chat handler without a browser
         demo.turn = turn  # the handler with the choices a name offers
         demo.ask_one = ask_one
+        demo.crawl = do_crawl
     return demo

@@ -145,6 +145,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 x for x in (c.issuer, str(c.year), c.table or c.section, c.row or "", c.column or "") if x
             )
             print(f"  [{c.id}] {where}\n      “{c.quote[:200]}”")
+            if c.url:
+                print(f"      {c.url} (fetched {c.fetched})")
     return 0 if answer.status != "not_found" else 2
 
 

@@ -192,12 +192,14 @@ class Crawler:
         queue, queued = deque([start]), {start}
         done: set[str] = set()  # report URLs handled in this walk (a list may repeat a link)
         bodies: set[str] = set()  # list pages read: "column/" and "column/index.html" are one page
-        pages = 0
+        failed: set[str] = set()
+        pages = listed = 0
         while queue and pages < self.options.max_pages:
             url = queue.popleft()
             body, final = yield from self._list_page(url, run_id, bodies)
             pages += 1
             if body is None:
+                failed.add(url)
                 continue
             page = parse_list_page(body, final)
             for more in page.pages:
@@ -207,10 +209,21 @@ class Crawler:
             items = page.items
             if url == start and not items and not page.pages and is_report_title(page.title):
                 items = [Listing(page.title, final)]  # the address given is a report itself
+            listed += len(items)
             for item in items:
                 if item.url not in done:
                     done.add(item.url)
                     yield from self._item(item, run_id, resumed)
+        if pages and not listed and start not in failed:
+            yield self._event(
+                CrawlEvent(
+                    start,
+                    "list",
+                    CrawlStatus.NOT_A_REPORT,
+                    message="no report links on this page; a list the browser builds with scripts cannot be read: "
+                    "give the column's page that lists the reports' titles",
+                )
+            )
         if queue:
             yield self._event(
                 CrawlEvent(

@@ -26,6 +26,9 @@ PAGE_SUFFIXES = ("", ".html", ".htm", ".shtml", ".jhtml", ".jsp", ".php", ".aspx
 _REPORT_TITLE = re.compile(r"(?:信息公开|政务公开|政府公开).{0,16}?(?:年度报告|年报|年度工作报告|工作报告)")
 # a list that truncates its titles: "…2022年度政府信息公开工作年…" still names one
 _TRUNCATED = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:\.{2,}|…+)$")
+# a report's title names its year ("2022年度", "二〇二二年"); the column itself ("政府信息公开年报", a
+# breadcrumb link on every page) does not
+_YEAR = re.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}年")
 # pages about a report that are not the report: its interpretation, its picture version, a request form
 _NOT_A_REPORT = re.compile(r"解读|图解|一图读懂|图说|申请表|指南|目录")
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
@@ -40,7 +43,7 @@ _SCRIPT_PAGER = re.compile(
 def is_report_title(text: str) -> bool:
     """Whether a link's title names an annual disclosure report (not its interpretation or a form)."""
     t = re.sub(r"\s+", "", text or "")
-    if not t or _NOT_A_REPORT.search(t):
+    if not t or _NOT_A_REPORT.search(t) or not _YEAR.search(t):
         return False
     return bool(_REPORT_TITLE.search(t) or _TRUNCATED.search(t))
 

@@ -166,6 +166,12 @@ class PortalSite:
             r[a + ("index.html" if n == 0 else f"index_{n}.html")] = Route(page)
         r[a] = Route(r[a + "index.html"].body)
 
+        # a column whose list the browser builds from JSON: nothing for a crawler to read
+        r["/js/zfxxgknb/index.html"] = Route(
+            portal(
+                "政府信息公开年报", "<ul id='list'></ul><script>fetch('/api/list?page=1').then(r => r.json())</script>"
+            )
+        )
         b = "/hzq/xxgknb/"
         hz = "淮安市洪泽区人民政府"
         r["/files/hongze-2023.pdf"] = Route((CORPUS / "hongze-2023.pdf").read_bytes(), "application/pdf")

@@ -52,6 +52,8 @@ def test_report_titles_are_told_from_their_interpretations_and_truncations():
     assert is_report_title("平潭综合实验区交通与建设局2022年度政府信息公开工作年...")
     assert not is_report_title("平潭综合实验区2022年度政府信息公开工作年度报告解读")
     assert not is_report_title("政府信息公开指南")
+    assert not is_report_title("政府信息公开年报")  # the column (a breadcrumb on every page), not a report
+    assert is_report_title("某县人民政府二〇二二年政府信息公开工作年度报告")
     assert not is_report_title("关于开展2022年度安全生产检查的通知")
 
 
@@ -269,3 +271,14 @@ def test_the_api_and_the_upload_tab_crawl_with_the_admin_token(site, tmp_path, m
     steps = list(demo.crawl("s3cret", site.url + COLUMN_A, True, "中文"))
     assert len(steps) > 5 and steps[-1].count("\n") > steps[0].count("\n")
     assert "将抓取" in steps[-1] and "robots.txt 禁止" in steps[-1] and "完成：1 个栏目" in steps[-1]
+
+
+def test_a_report_page_given_directly_is_crawled_and_a_script_built_list_is_named(site, tmp_path):
+    coll = Collection(Settings.from_env(tmp_path / "home"))
+    crawler = Crawler(coll, _options(site))
+    page = site.url + COLUMN_A + "202102/t20210201_1003.htm"
+    events = list(crawler.run([page, site.url + "/js/zfxxgknb/index.html"]))
+    (got,) = [e for e in events if e.status == CrawlStatus.INGESTED]
+    assert got.url == page and (got.issuer, got.year) == ("平潭综合实验区自然资源与生态环境局", 2020)
+    (empty,) = [e for e in events if e.url.endswith("/js/zfxxgknb/index.html") and e.status == CrawlStatus.NOT_A_REPORT]
+    assert "no report links on this page" in empty.message

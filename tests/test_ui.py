@@ -58,9 +58,47 @@ def test_reports_and_compare_views(collection):
     assert "表三" in md and "verified" in md and len(grids) == 3
     t3 = grids[1]
     assert t3[t3.row.str.startswith("t3.new_received")].iloc[0]["总计"] == "3119"
-    table, path = compare_table(collection, "applications_received", [], [])
+    table, path, svg = compare_table(collection, "applications_received", [], [])
     assert dict(zip(table.issuer, table.value, strict=True))["淮安市人民政府"] == 3119
     assert path and open(path, encoding="utf-8-sig").read().startswith("issuer,year,label,value")
+
+
+def test_compare_chart_labels_every_bar_and_scales_to_the_values(collection):
+    """3119 beside values of 0–10: a log scale, a value label on every bar, the CSV named after the
+    comparison with the values as printed; a report without a value is marked, not dropped."""
+    import csv
+    import os
+    import re
+
+    from ui.chat import compare_table
+
+    table, path, svg = compare_table(collection, "applications_received", [], [])
+    values = [v for v in table.value if v == v]  # not NaN
+    assert max(values) / max(1, min(v for v in values if v > 0)) >= 50
+    labels = re.findall(r'class="gk-value">([^<]*)<', svg)
+    assert len(labels) == len(values) and "3119件" in labels
+    assert "对数刻度" in svg
+    assert os.path.basename(path).startswith("applications_received_") and os.path.basename(path).endswith(
+        "等6个单位_2014-2024.csv"
+    )
+    with open(path, encoding="utf-8-sig") as f:
+        printed = {r["issuer"]: r["value"] for r in csv.DictReader(f)}
+    assert printed["淮安市人民政府"] == "3119" and not any(v.endswith(".0") for v in printed.values())
+    # a metric some reports do not hold: their rows are drawn as "no value", in the reader's language
+    from assistant.glossary import METRICS
+
+    for metric in (m.key for m in METRICS):
+        table, _, svg = compare_table(collection, metric, [], [], zh=False)
+        if table.value.isna().any():
+            break
+    missing = int(table.value.isna().sum())
+    assert missing and svg.count('class="gk-missing-label">no value<') == missing, metric
+    # one office over the years: bars labelled by year, in order (no "2,018.00" axis)
+    from ui.charts import Bar, bar_chart_svg
+
+    trend = bar_chart_svg([Bar("2019", 5, "5件"), Bar("2020", 7, "7件")])
+    assert re.findall(r"<title>([^<]*)</title>", trend) == ["2019", "2020"] and "对数" not in trend
+    assert "&lt;script&gt;" in bar_chart_svg([Bar("<script>x</script>", 1, "1")])
 
 
 def test_feedback_is_stored(collection):

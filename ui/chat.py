@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import html
 import os
+import re
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,6 +25,7 @@ from assistant.glossary import METRICS
 from assistant.types import Answer
 from index.collection import Collection, IngestStatus
 from index.detail import report_detail
+from ui.charts import Bar, bar_chart_svg
 from ui.render import answer_markdown, esc, safe_url
 
 EXAMPLES = [
@@ -142,6 +145,68 @@ CRAWL_WORDS = {
 }
 
 
+COMPARE_COLUMNS = {
+    "中文": {
+        "issuer": "单位",
+        "year": "年度",
+        "value": "数值",
+        "unit": "计量",
+        "source": "出处",
+        "quality": "质量",
+        "citation": "引文",
+    },
+    "English": {
+        "issuer": "Office",
+        "year": "Year",
+        "value": "Value",
+        "unit": "Unit",
+        "source": "Source",
+        "quality": "Quality",
+        "citation": "Quote",
+    },
+}
+UPLOAD_COLUMNS = {
+    "中文": {"file": "文件", "status": "结果", "issuer": "单位", "year": "年度", "tables": "表格", "error": "说明"},
+    "English": {
+        "file": "File",
+        "status": "Result",
+        "issuer": "Office",
+        "year": "Year",
+        "tables": "Tables",
+        "error": "Note",
+    },
+}
+INGEST_WORDS = {
+    "added": ("已入库", "added"),
+    "replaced": ("已入库（替换旧版）", "added (replaces the earlier version)"),
+    "unchanged": ("已有此报告", "held already"),
+    "failed": ("失败", "failed"),
+    "refused": ("拒绝", "refused"),
+}
+
+
+def upload_frame(rows: list[dict[str, Any]], language: str = "中文") -> pd.DataFrame:
+    """Upload results in the reader's words: headers, outcomes and table checks in their language."""
+    lang = 0 if language != "English" else 1
+    out = []
+    for row in rows:
+        tables = row.get("tables") or {}
+        out.append(
+            {
+                **row,
+                "status": INGEST_WORDS.get(str(row["status"]), (str(row["status"]),) * 2)[lang],
+                "tables": "，".join(
+                    f"{_words(TABLE_NAMES, t, language)} {_words(STATUS_WORDS, st, language)}"
+                    for t, st in tables.items()
+                )
+                if isinstance(tables, dict)
+                else tables,
+            }
+        )
+    columns = UPLOAD_COLUMNS["English" if lang else "中文"]
+    return pd.DataFrame(out, columns=list(columns)).rename(columns=columns)
+
+
 # what the catalog shows, in the reader's words: column headers, table names, statuses, generations
 CATALOG_COLUMNS = {
     "中文": ["单位", "年度", "地区", "表格格式", "文件", "表格校验", "发布日期", "id"],
@@ -241,8 +306,10 @@ def report_view(coll: Collection, report_id: str) -> tuple[str, list[pd.DataFram
 
 
 def compare_table(
-    coll: Collection, metric: str, issuers: list[str], years: list[str]
-) -> tuple[pd.DataFrame, str | None]:
+    coll: Collection, metric: str, issuers: list[str], years: list[str], zh: bool = True
+) -> tuple[pd.DataFrame, str | None, str]:
+    """One value per report: the table, a CSV named after the comparison, and the chart (a report
+    without a value is a row of its own, marked, never dropped)."""
     rows, cites = values_for(coll, metric, issuers or None, [int(y) for y in years] if years else None)
     by_id = {c.id: c for c in cites}
     data = [
@@ -261,15 +328,36 @@ def compare_table(
     frame = pd.DataFrame(data, columns=["issuer", "year", "label", "value", "unit", "source", "quality", "citation"])
     path = None
     if data:
-        folder = _csv_folder()
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".csv", delete=False, encoding="utf-8-sig", newline="", dir=folder
-        ) as f:
+        # the CSV carries each value as the report prints it ("3119", "12.5"), not as a float ("3119.0")
+        printed = [
+            {**row, "value": r["value"] if r["value"] is not None else ""} for row, r in zip(data, rows, strict=True)
+        ]
+        folder = tempfile.mkdtemp(dir=_csv_folder())
+        path = os.path.join(folder, _csv_name(metric, frame))
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=list(frame.columns))
             writer.writeheader()
-            writer.writerows([{k: _csv_safe(v) for k, v in row.items()} for row in data])
-            path = f.name
-    return frame, path
+            writer.writerows([{k: _csv_safe(v) for k, v in row.items()} for row in printed])
+    one_office = frame["issuer"].nunique() == 1 and len(frame) > 1
+    bars = [
+        Bar(
+            str(r["year"]) if one_office else f"{r['issuer']} {r['year']}",
+            float(r["value"]) if r["value"] is not None else None,
+            f"{r['value']}{r['unit'] or ''}" if r["value"] is not None else "",
+        )
+        for r in (sorted(rows, key=lambda r: r["year"] or 0) if one_office else rows)
+    ]
+    return frame, path, bar_chart_svg(bars, zh)
+
+
+def _csv_name(metric: str, frame: pd.DataFrame) -> str:
+    """applications_received_东山县人民政府办公室_淮安市人民政府_2020-2024.csv: what was compared."""
+    names = list(dict.fromkeys(frame["issuer"]))
+    who = "_".join(names[:3]) + (f"_等{len(names)}个单位" if len(names) > 3 else "")
+    years = sorted({int(y) for y in frame["year"] if y})
+    when = (f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])) if years else ""
+    stem = "_".join(x for x in (metric, who, when) if x)
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", stem)[:150] + ".csv"
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -292,7 +380,7 @@ def _csv_folder() -> str:
         full = os.path.join(folder, name)
         try:
             if os.path.getmtime(full) < cutoff:
-                os.remove(full)
+                shutil.rmtree(full) if os.path.isdir(full) else os.remove(full)
         except OSError:
             pass
     return folder
@@ -344,8 +432,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                     when = gr.Dropdown(years, multiselect=True, label=LABELS["中文"]["years"])
                 run = gr.Button(LABELS["中文"]["run"])
                 cmp_table = gr.Dataframe(interactive=False, wrap=True)
-                chart = gr.BarPlot(x="label", y="value", height=320)  # peers side by side
-                trend = gr.LinePlot(x="year", y="value", height=320, visible=False)  # one office over the years
+                chart = gr.HTML(elem_id="gk-chart")  # ui/charts.py: labelled bars, log scale when needed
                 csv_file = gr.File(label="CSV")
             with gr.Tab(LABELS["中文"]["upload"], id="upload") as tab_upload:
                 token = gr.Textbox(label=LABELS["中文"]["token"], type="password")
@@ -456,21 +543,21 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
         rid.change(open_report, rid, [detail, *grids])
 
         # ---- compare
-        def do_compare(m: str, w: list[str], y: list[str]) -> tuple[Any, ...]:
-            frame, path = compare_table(coll, m, w, y)
-            known = frame.dropna(subset=["value"])
-            one_office = known["issuer"].nunique() == 1 and len(known) > 1
-            return (
-                frame,
-                gr.update(value=known, visible=not one_office),
-                gr.update(value=known.sort_values("year"), visible=one_office),
-                path,
-            )
+        def do_compare(m: str, w: list[str], y: list[str], language: str) -> tuple[Any, ...]:
+            frame, path, svg = compare_table(coll, m, w, y, language != "English")
+            headers = COMPARE_COLUMNS["English" if language == "English" else "中文"]
+            shown = frame.drop(columns=["label"]).rename(columns=headers)
+            return shown, svg, path
 
-        run.click(do_compare, [metric, who, when], [cmp_table, chart, trend, csv_file])
+        run.click(do_compare, [metric, who, when, lang], [cmp_table, chart, csv_file])
 
         # ---- upload (the same admin token as the API)
-        def do_upload(tok: str, paths: list[str] | None, progress=gr.Progress()) -> pd.DataFrame:  # noqa: B008
+        def do_upload(
+            tok: str,
+            paths: list[str] | None,
+            language: str = "中文",
+            progress=gr.Progress(),  # noqa: B008
+        ) -> pd.DataFrame:
             import os
             import secrets
             from pathlib import Path
@@ -479,7 +566,8 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
 
             expected = os.environ.get("GONGKAI_ADMIN_TOKEN")
             if not expected or not tok or not secrets.compare_digest(tok, expected):
-                return pd.DataFrame([{"file": "-", "status": "refused", "error": "admin token missing or wrong"}])
+                refused = "管理员令牌缺失或错误" if language != "English" else "admin token missing or wrong"
+                return upload_frame([{"file": "-", "status": "refused", "error": refused}], language)
             rows = []
             for p in progress.tqdm(paths or [], desc="ingest"):
                 path = Path(p)
@@ -497,13 +585,13 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                         "status": r.status,
                         "issuer": r.issuer,
                         "year": r.year,
-                        "tables": ", ".join(f"{k}={v}" for k, v in r.tables.items()),
+                        "tables": r.tables,
                         "error": r.error or r.note,
                     }
                 )
-            return pd.DataFrame(rows)
+            return upload_frame(rows, language)
 
-        upload.click(do_upload, [token, files], upload_result).then(
+        upload.click(do_upload, [token, files, lang], upload_result).then(
             lambda q, language: catalog_frame(coll, q, language), [flt, lang], table
         )
 

@@ -249,13 +249,23 @@ class PortalSite:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-                arrived = time.monotonic()
                 path = self.path.split("?", 1)[0]
                 route = site.routes.get(path)
                 status = 404 if route is None else route.status
                 headers: dict[str, str] = {}
                 body = b"<html><body>404 \xe9\xa1\xb5\xe9\x9d\xa2\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8</body></html>"
                 conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
+                # logged as it arrives (a slow page's answer comes later; its status is filled in then)
+                hit = Hit(
+                    time.monotonic(),
+                    self.headers.get("Host", ""),
+                    path,
+                    0,
+                    self.headers.get("User-Agent", ""),
+                    conditional,
+                )
+                with site._lock:
+                    site.hits.append(hit)
                 if route is not None:
                     if route.delay:
                         time.sleep(route.delay)
@@ -275,17 +285,7 @@ class PortalSite:
                         headers["Content-Type"] = route.content_type
                         if self.headers.get("If-None-Match") == route.etag:
                             status, body = 304, b""
-                with site._lock:
-                    site.hits.append(
-                        Hit(
-                            arrived,
-                            self.headers.get("Host", ""),
-                            path,
-                            status,
-                            self.headers.get("User-Agent", ""),
-                            conditional,
-                        )
-                    )
+                hit.status = status
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)

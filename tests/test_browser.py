@@ -207,3 +207,115 @@ def test_a_400_kb_pdf_uploads_through_the_page(server):
         driver.save_screenshot(str(out / "upload-desktop.png"))
     finally:
         driver.quit()
+
+
+def _ask(driver, question: str, answers: int) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box = driver.find_element(By.CSS_SELECTOR, "#gk-box textarea")
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 60).until(
+        lambda d: (
+            len(rows := d.find_elements(By.CSS_SELECTOR, "#gk-chat .bot-row")) >= answers
+            and "引用" in rows[answers - 1].text
+            and d.find_element(By.ID, "gk-send").is_displayed()
+        )
+    )
+
+
+def _fresh(driver, url: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+    driver.execute_script("localStorage.clear()")  # no history kept from another test
+    driver.get(url)
+    WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+
+
+GEOMETRY = """
+const rows = document.querySelectorAll('#gk-chat .bot-row'); const last = rows[rows.length - 1];
+const chat = document.querySelector('#gk-chat').getBoundingClientRect();
+return {answer: last.getBoundingClientRect().top - chat.top, page: last.getBoundingClientRect().top,
+        send: document.querySelector('#gk-send').getBoundingClientRect().bottom, height: window.innerHeight};
+"""
+
+
+def test_the_answer_view_on_desktop_and_phone(server):
+    """Issue 14, items 3 and 4: after the second answer its first line (the figure) is in view, not the
+    citation block at its end; on the phone the Send button is on screen; citation markers are links
+    whose hover text is the quote and whose click opens that passage — also in an older answer."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    for size, name in (("1366,900", "desktop"), ("390,844", "phone")):
+        driver, out = _driver(size)
+        try:
+            _fresh(driver, server + "/")
+            _ask(driver, "淮安市2024年收到多少政府信息公开申请？", 1)
+            _ask(driver, "东山县2020年收到多少政府信息公开申请？", 2)
+            WebDriverWait(driver, 10).until(lambda d: 0 <= d.execute_script(GEOMETRY)["answer"] <= 80)
+            where = driver.execute_script(GEOMETRY)
+            assert where["page"] >= 0 and where["send"] <= where["height"], where  # before: the answer 423 px above
+            latest = driver.find_elements(By.CSS_SELECTOR, "#gk-chat .bot-row")[-1]
+            assert latest.text.startswith("2件：东山县人民政府办公室2020年度报告")
+            driver.save_screenshot(str(out / f"answer-{name}.png"))
+
+            markers = latest.find_elements(By.CSS_SELECTOR, 'a[href^="#gk-cite-"]')
+            second = next(m for m in markers if m.text == "[2]")
+            assert "共受理县政府和县政府办信息公开申请3件" in second.get_attribute("title")
+            driver.execute_script("arguments[0].click()", second)
+
+            def source(d) -> str:
+                return d.execute_script(
+                    "const s = document.querySelector('#gk-source mark'); return s ? s.textContent : ''"
+                )
+
+            WebDriverWait(driver, 30).until(lambda d: "共受理县政府和县政府办信息公开申请3件" in source(d))
+            older = driver.find_elements(By.CSS_SELECTOR, "#gk-chat .bot-row")[0]
+            first = older.find_elements(By.CSS_SELECTOR, 'a[href^="#gk-cite-"]')[0]
+            driver.execute_script("arguments[0].click()", first)
+            WebDriverWait(driver, 30).until(lambda d: "3119" in source(d) or "3001" in source(d))
+            panel = driver.execute_script("return document.querySelector('#gk-source').getBoundingClientRect().top")
+            assert panel < driver.execute_script("return window.innerHeight")  # on the phone: scrolled to it
+        finally:
+            driver.quit()
+
+
+def test_examples_history_and_question_links(server):
+    """Issue 14, item 7 and the asks beside it: an example chip asks its question; the conversation
+    survives a reload; /?q=… asks a question from a link; Clear forgets the kept history."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver, out = _driver()
+    try:
+        _fresh(driver, server + "/")
+        chip = next(b for b in driver.find_elements(By.CSS_SELECTOR, "#gk-examples button") if "东山县2020年" in b.text)
+        chip.click()
+        chat = lambda d: d.find_element(By.ID, "gk-chat").text  # noqa: E731
+        WebDriverWait(driver, 60).until(lambda d: "2件：东山县人民政府办公室2020年度报告" in chat(d))
+        WebDriverWait(driver, 10).until(
+            lambda d: "gongkai-chat" in d.execute_script("return Object.keys(localStorage).join()")
+        )
+        driver.refresh()
+        WebDriverWait(driver, 60).until(lambda d: "2件：东山县人民政府办公室2020年度报告" in chat(d))
+        driver.get(server + "/?q=" + quote("淮安市2024年行政复议多少件？"))
+        WebDriverWait(driver, 60).until(lambda d: "351件" in chat(d))
+        assert "东山县人民政府办公室" in chat(driver)  # the link's answer follows the kept conversation
+        driver.find_element(By.CSS_SELECTOR, "#gk-chat button[aria-label='Clear']").click()
+        WebDriverWait(driver, 10).until(lambda d: "351" not in chat(d))
+        driver.get(server + "/")
+        WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+        time.sleep(1)
+        assert "东山" not in chat(driver)
+    finally:
+        driver.quit()

@@ -149,3 +149,25 @@ def test_the_source_view_follows_a_second_question_and_clears_first(collection):
     steps = list(demo.turn("东山县2020年收到多少政府信息公开申请？", history, "精确 exact"))
     assert steps[0][5] == ""  # the old source goes as soon as the new question is asked
     assert "东山县人民政府办公室 2020" in steps[-1][5] and "淮安" not in steps[-1][5]
+
+
+def test_regenerate_asks_the_last_question_again_and_a_marker_link_opens_its_passage(collection):
+    from ui.chat import build_ui
+    from ui.render import cite_href
+
+    demo = build_ui(collection)
+    *_, first = demo.turn("淮安市2024年收到多少政府信息公开申请？", [], "精确 exact")
+    *_, second = demo.turn("东山县2020年收到多少政府信息公开申请？", first[0], "精确 exact")
+    history = second[0]
+    *_, again = demo.regenerate(history, "精确 exact")
+    assert len(again[0]) == len(history) == 4 and again[0][-1]["content"] == history[-1]["content"]
+    assert again[0][-2]["content"] == "东山县2020年收到多少政府信息公开申请？"
+    # the answer's markers are links naming the report and span; the link alone opens the passage
+    from assistant.answer import ask
+
+    answer = ask("东山县2020年收到多少政府信息公开申请？", collection=collection)
+    cite = answer.citations[1]
+    assert f"]({cite_href(cite)} " in history[-1]["content"]
+    view = demo.open_link(cite_href(cite)[1:], "中文")
+    assert "<mark>今年以来,共受理县政府和县政府办信息公开申请3件" in view and "东山县人民政府办公室 2020" in view
+    assert demo.open_link("gk-cite-<script>-1-2", "中文") != view  # anything else opens nothing

@@ -666,7 +666,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
     if with_ui:
         import gradio as gr
 
-        from ui.chat import build_ui
+        from ui.chat import CSS, HEAD, build_ui
 
-        app = gr.mount_gradio_app(app, build_ui(coll, llm if llm is not None else llm_backend()), path="/")
+        app = gr.mount_gradio_app(
+            app, build_ui(coll, llm if llm is not None else llm_backend()), path="/", css=CSS, head=HEAD
+        )
     return app

@@ -65,6 +65,8 @@ LABELS = {
         "crawl_dry": "只列出将抓取的报告，不入库",
         "crawl": "抓取并入库",
         "crawl_log": "抓取进度",
+        "stop": "停止",
+        "examples": "示例（点选即提问）",
     },
     "English": {
         "title": "## gongkai · Government information disclosure annual reports\nAnswers come from the reports' "
@@ -92,6 +94,8 @@ LABELS = {
         "crawl_dry": "Only list what would be fetched; store nothing",
         "crawl": "Crawl and ingest",
         "crawl_log": "Crawl progress",
+        "stop": "Stop",
+        "examples": "Examples (click to ask)",
     },
 }
 
@@ -123,9 +127,103 @@ def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: 
             f"{html.escape(words)}</a>"
         )
     return (
-        f"<div class='gk-source'><b>[{html.escape(cite['id'])}] {where}{page}</b>"
+        f"<div class='gk-source'><b>{'[' + html.escape(cite['id']) + '] ' if cite['id'] else ''}{where}{page}</b>"
         f"<pre style='white-space:pre-wrap'>{'…' if a else ''}{body}{'…' if b < len(text) else ''}</pre></div>"
     )
+
+
+CSS = """
+.gk-hidden { display: none !important; }
+#gk-chat a[href^="#gk-cite-"] { text-decoration: none; font-weight: 600; cursor: pointer; }
+@media (max-width: 700px) { #gk-chat { height: 46vh !important; } }
+"""
+
+# A click on a citation marker opens its passage in the source view: the marker's link is kept in
+# window.gkCite and a hidden button clicked, whose event sends it to the server (its js returns the
+# inputs); on a phone the view is then scrolled to.
+# After an answer the chat shows the answer's first line (the figure), not its end.
+HEAD = """
+<script>
+document.addEventListener("click", (event) => {
+  const a = event.target.closest && event.target.closest('a[href^="#gk-cite-"]');
+  if (!a) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const open = document.querySelector("#gk-cite-open");
+  if (!open) return;
+  window.gkCite = a.getAttribute("href").slice(1);
+  open.click();
+  setTimeout(() => {
+    const panel = document.querySelector("#gk-source");
+    const r = panel && panel.getBoundingClientRect();
+    if (r && (r.top > window.innerHeight || r.bottom < 0)) panel.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, 400);
+}, true);
+</script>
+"""
+
+SHOW_ANSWER_TOP = """
+() => {
+  const chat = document.querySelector("#gk-chat");
+  if (!chat) return;
+  const bots = chat.querySelectorAll(".message-row.bot-row, .bot-row, [data-testid='bot']");
+  const last = bots[bots.length - 1];
+  if (!last) return;
+  let box = last.parentElement;
+  while (box && box !== chat && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
+  if (box && box !== chat.parentElement) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
+  const r = chat.getBoundingClientRect();
+  if (r.top < 0 || r.top > window.innerHeight * 0.5) chat.scrollIntoView({ block: "start" });
+}
+"""
+
+SHOW_QUESTION = """
+() => {
+  const chat = document.querySelector("#gk-chat");
+  const bots = chat ? chat.querySelectorAll(".message-row, [data-testid='user'], [data-testid='bot']") : [];
+  const last = bots[bots.length - 1];
+  if (last) last.scrollIntoView({ block: "nearest" });
+}
+"""
+
+
+def _browser_secret(coll: Collection) -> str:
+    """The key the chat history kept in browsers is encrypted with: one per home, made once."""
+    import secrets
+
+    path = coll.settings.home / "browser-state.key"
+    try:
+        return path.read_text().strip() or ""
+    except FileNotFoundError:
+        key = secrets.token_hex(24)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def passage_view(coll: Collection, report_id: str, start: int, end: int, zh: bool = True) -> str:
+    """The source view of a passage named by a citation marker's link (report and span alone)."""
+    report = coll.facts.report(report_id)
+    if report is None:
+        return ""
+    text = coll.facts.text(report_id)
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    sections = [x for x in coll.facts.sections(report_id) if x.start <= start < x.end]
+    section = max(sections, key=lambda x: x.level).path if sections else ""
+    origin = coll.origin(report_id)
+    cite = {
+        "id": "",
+        "report_id": report_id,
+        "issuer": report.issuer,
+        "year": report.year,
+        "section": section,
+        "start": start,
+        "end": end,
+        "page": text.count("\f", 0, start) + 1 if report.source_format == "pdf" else None,
+        "url": origin.url if origin else None,
+        "fetched": origin.fetched_at.date().isoformat() if origin else None,
+    }
+    return source_view(coll, [cite], "", zh)
 
 
 # a crawl's outcomes in the reader's words (index.crawl.CrawlStatus)
@@ -396,28 +494,52 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
     years = sorted({str(r.year) for r in coll.reports() if r.year})
     metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]
 
-    with gr.Blocks(title="公开 gongkai", analytics_enabled=False) as demo:
+    with gr.Blocks(title="公开 gongkai", analytics_enabled=False) as demo:  # CSS and HEAD: at mount (ui/api.py)
         lang = gr.Radio(list(LABELS), value="中文", label="界面语言 / Language", elem_id="gk-lang")
         title = gr.Markdown(LABELS["中文"]["title"])
         cites_state = gr.State([])
         with gr.Tabs():
             with gr.Tab(LABELS["中文"]["chat"], id="chat") as tab_chat:
-                chatbot = gr.Chatbot(
-                    height=480, elem_id="gk-chat", label="gongkai", feedback_options=("Like", "Dislike")
-                )
-                with gr.Row():
-                    box = gr.Textbox(placeholder=LABELS["中文"]["box"], show_label=False, scale=8, elem_id="gk-box")
-                    send = gr.Button(LABELS["中文"]["send"], variant="primary", scale=1)
-                mode = gr.Radio(
-                    ["精确 exact", "生成 generative"],
-                    value="精确 exact",
-                    label="回答方式 / Mode",
-                    visible=llm is not None,
-                )
-                gr.Examples(EXAMPLES, inputs=box)
-                narrow = gr.Radio(label=LABELS["中文"]["narrow"], choices=[], visible=False, elem_id="gk-narrow")
-                pick = gr.Dropdown(label=LABELS["中文"]["pick"], choices=[], interactive=True)
-                source = gr.HTML(label=LABELS["中文"]["source"])
+                # the source beside the chat on a desktop; on a phone the columns wrap and it sits under the answer
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=340):
+                        chatbot = gr.Chatbot(
+                            height="min(520px, 58vh)",
+                            elem_id="gk-chat",
+                            label="gongkai",
+                            feedback_options=("Like", "Dislike"),
+                            autoscroll=False,  # ui/chat.py's script shows the answer's first line instead
+                            buttons=["copy", "copy_all"],  # no share button: it does nothing offline
+                        )
+                        with gr.Row():
+                            box = gr.Textbox(
+                                placeholder=LABELS["中文"]["box"], show_label=False, scale=8, elem_id="gk-box", lines=1
+                            )
+                            send = gr.Button(LABELS["中文"]["send"], variant="primary", scale=1, elem_id="gk-send")
+                            stop = gr.Button(LABELS["中文"]["stop"], scale=1, visible=False, elem_id="gk-stop")
+                        mode = gr.Radio(
+                            ["精确 exact", "生成 generative"],
+                            value="精确 exact",
+                            label="回答方式 / Mode",
+                            visible=llm is not None,
+                        )
+                        narrow = gr.Radio(
+                            label=LABELS["中文"]["narrow"], choices=[], visible=False, elem_id="gk-narrow"
+                        )
+                        examples = gr.Dataset(
+                            components=[gr.Textbox(visible=False)],
+                            samples=[[e] for e in EXAMPLES],
+                            label=LABELS["中文"]["examples"],
+                            elem_id="gk-examples",
+                        )
+                    with gr.Column(scale=2, min_width=300, elem_id="gk-source-panel"):
+                        pick = gr.Dropdown(label=LABELS["中文"]["pick"], choices=[], interactive=True)
+                        source = gr.HTML(label=LABELS["中文"]["source"], elem_id="gk-source")
+                        # clicked by the script when a citation marker is clicked (HEAD)
+                        cite_open = gr.Button("open", elem_id="gk-cite-open", elem_classes="gk-hidden")
+                        cite_link = gr.Textbox(elem_classes="gk-hidden", show_label=False)  # carries the link
+                # the conversation survives a reload (and a server restart: the secret is kept in the home)
+                saved = gr.BrowserState([], storage_key="gongkai-chat", secret=_browser_secret(coll))
             with gr.Tab(LABELS["中文"]["reports"], id="reports") as tab_reports:
                 flt = gr.Textbox(label=LABELS["中文"]["filter"])
                 hint = gr.Markdown(LABELS["中文"]["hint"])
@@ -508,14 +630,72 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 return
             yield from turn(f"{choice}：{last.split('：', 1)[-1]}", history, how)
 
+        outputs = [chatbot, box, cites_state, pick, narrow, source]
+
+        def running() -> tuple[Any, Any]:
+            return gr.update(visible=False), gr.update(visible=True)  # Send becomes Stop while answering
+
+        def idle() -> tuple[Any, Any]:
+            return gr.update(visible=True), gr.update(visible=False)
+
+        def answered(event: Any) -> None:
+            """After an answer: Stop back to Send, the answer's first line in view, the history kept."""
+            event.then(idle, None, [send, stop], queue=False).then(None, None, None, js=SHOW_ANSWER_TOP).then(
+                lambda h: h, chatbot, saved, queue=False
+            )
+
+        asking = []
         for trigger in (box.submit, send.click):
-            trigger(turn, [box, chatbot, mode], [chatbot, box, cites_state, pick, narrow, source])
-        narrow.input(ask_one, [narrow, chatbot, mode], [chatbot, box, cites_state, pick, narrow, source])
-        # "Clear" empties the source view, the citations and the choices with the conversation
+            trigger(None, None, None, js=SHOW_QUESTION)
+            started = trigger(running, None, [send, stop], queue=False)
+            asking.append(started.then(turn, [box, chatbot, mode], outputs))
+        # clicking an example asks it
+        started = examples.click(lambda sample: sample[0], examples, box, queue=False).then(
+            running, None, [send, stop], queue=False
+        )
+        asking.append(started.then(turn, [box, chatbot, mode], outputs))
+        asking.append(narrow.input(ask_one, [narrow, chatbot, mode], outputs))
+
+        def regenerate(history: list[dict[str, Any]], how: str) -> Iterator[tuple[Any, ...]]:
+            """The last question asked again (the retry button under the last answer)."""
+            users = [i for i, h in enumerate(history or []) if h.get("role") == "user"]
+            if not users:
+                yield history, "", gr.update(), gr.update(), gr.update(), gr.update()
+                return
+            last = users[-1]
+            yield from turn(str(history[last]["content"]), history[:last], how)
+
+        asking.append(chatbot.retry(regenerate, [chatbot, mode], outputs))
+
+        def from_link(history: list[dict[str, Any]] | None, how: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+            """On load: the conversation kept in this browser; a link /?q=… asks its question."""
+            question = (request.query_params.get("q") or "").strip()[:1000] if request is not None else ""
+            history = [h for h in history or [] if isinstance(h, dict) and h.get("role") in ("user", "assistant")]
+            if question:
+                yield from turn(question, history, how)
+            else:
+                yield history, gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+
+        asking.append(demo.load(from_link, [saved, mode], outputs))
+        for event in asking:
+            answered(event)
+        stop.click(idle, None, [send, stop], cancels=asking, queue=False)
+
+        def open_link(link: str, language: str) -> str:
+            """The passage a clicked citation marker names: "gk-cite-<report>-<start>-<end>"."""
+            m = re.match(r"gk-cite-([0-9a-f]{8,32})-(\d*)-(\d*)", link or "")
+            if m is None or not m.group(2):
+                return gr.update()
+            return passage_view(coll, m.group(1), int(m.group(2)), int(m.group(3) or m.group(2)), language != "English")
+
+        cite_open.click(
+            open_link, [cite_link, lang], source, js="(_, language) => [window.gkCite || '', language]", queue=False
+        )
+        # "Clear" empties the source view, the citations, the choices and the kept history with the conversation
         chatbot.clear(
-            lambda: ([], gr.update(choices=[], value=None), gr.update(choices=[], value=None, visible=False), ""),
+            lambda: ([], gr.update(choices=[], value=None), gr.update(choices=[], value=None, visible=False), "", []),
             None,
-            [cites_state, pick, narrow, source],
+            [cites_state, pick, narrow, source, saved],
         )
         chatbot.like(on_like, [chatbot], None)
         pick.change(
@@ -666,6 +846,8 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 gr.update(label=t["crawl_dry"]),
                 gr.update(value=t["crawl"]),
                 gr.update(label=t["crawl_log"]),
+                gr.update(value=t["stop"]),
+                gr.update(label=t["examples"]),
             ]
 
         lang.change(
@@ -695,10 +877,14 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 crawl_dry,
                 crawl,
                 crawl_log,
+                stop,
+                examples,
             ],
         )
         demo.respond = respond  # for tests: the chat handler without a browser
         demo.turn = turn  # the handler with the choices a name offers
         demo.ask_one = ask_one
         demo.crawl = do_crawl
+        demo.regenerate = regenerate
+        demo.open_link = open_link
     return demo

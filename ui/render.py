@@ -9,7 +9,7 @@ import html
 import re
 from urllib.parse import quote
 
-from assistant.types import Answer
+from assistant.types import Answer, Citation
 
 
 def esc(text: object) -> str:
@@ -27,6 +27,35 @@ _LEADING_FIGURE = re.compile(r"^(-?\d[\d,.]*(?:%|\\%)?[\u4e00-\u9fff]{0,2})(：|
 
 def _figure_first(line: str) -> str:
     return _LEADING_FIGURE.sub(r"**\1**\2", line, count=1)
+
+
+# an escaped citation marker "\\[2\\]" in the answer's text
+_MARKER = re.compile(r"\\\[(\d+)\\\]")
+CITE_LINK = "#gk-cite-"  # ui/chat.py's script opens the source view when such a link is clicked
+
+
+def cite_href(c: Citation) -> str:
+    """The link a marker carries: the report and the cited span, all the source view needs (so a marker
+    in an older answer, or in a history restored after a reload, still opens its own passage)."""
+    return f"{CITE_LINK}{c.report_id}-{c.start if c.start is not None else ''}-{c.end if c.end is not None else ''}"
+
+
+def _linked_markers(line: str, citations: dict[str, Citation]) -> str:
+    """Each [n] of an (escaped) line made a link to its passage, the quote as its hover text."""
+
+    def link(m: re.Match[str]) -> str:
+        c = citations.get(m.group(1))
+        if c is None:
+            return m.group(0)
+        hover = re.sub(r"\s+", " ", c.quote)[:160].replace("\\", "").replace('"', "″")
+        return f'[\\[{c.id}\\]]({cite_href(c)} "{esc_title(hover)}")'
+
+    return _MARKER.sub(link, line)
+
+
+def esc_title(text: str) -> str:
+    """Text for a Markdown link title: HTML escaped (it becomes an attribute), no quote to end it."""
+    return html.escape(text, quote=False).replace('"', "″")
 
 
 MODE_NOTES = {
@@ -61,7 +90,8 @@ def origin_link(url: str, fetched: str | None, zh: bool) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     zh = answer.language == "zh"
-    parts = ["  \n".join(_figure_first(esc(line)) for line in answer.answer.split("\n"))]
+    by_id = {c.id: c for c in answer.citations}
+    parts = ["  \n".join(_linked_markers(_figure_first(esc(line)), by_id) for line in answer.answer.split("\n"))]
     if answer.mode in MODE_NOTES:  # say who wrote the words: the model (checked) or the code (model rejected)
         parts.append("  \n_" + MODE_NOTES[answer.mode][0 if zh else 1] + "_")
     flagged = [f for f in answer.facts if f.note or f.table_status in ("inconsistent", "ambiguous")]
@@ -84,5 +114,6 @@ def answer_markdown(answer: Answer) -> str:
                 where.append(f"第{c.page}页" if zh else f"p. {c.page}")
             if c.url:
                 where.append(origin_link(c.url, c.fetched, zh))
-            parts.append(f"\n\n**\\[{c.id}\\]** " + " · ".join(w for w in where if w) + f"  \n> {esc(c.quote)}")
+            marker = f"[\\[{c.id}\\]]({cite_href(c)})" if c.start is not None else f"\\[{c.id}\\]"
+            parts.append(f"\n\n**{marker}** " + " · ".join(w for w in where if w) + f"  \n> {esc(c.quote)}")
     return "".join(parts)

@@ -171,3 +171,25 @@ def test_regenerate_asks_the_last_question_again_and_a_marker_link_opens_its_pas
     view = demo.open_link(cite_href(cite)[1:], "中文")
     assert "<mark>今年以来,共受理县政府和县政府办信息公开申请3件" in view and "东山县人民政府办公室 2020" in view
     assert demo.open_link("gk-cite-<script>-1-2", "中文") != view  # anything else opens nothing
+
+
+def test_upload_results_speak_the_readers_language():
+    from ui.chat import upload_frame
+
+    rows = [
+        {"file": "a.txt", "status": "failed", "error": "not a government information disclosure report (no sign …)"},
+        {
+            "file": "b.pdf",
+            "status": "added",
+            "issuer": "淮安市人民政府",
+            "year": 2024,
+            "tables": {"t3": "verified"},
+            "error": "",
+        },
+    ]
+    zh = upload_frame(rows, "中文")
+    assert list(zh.columns) == ["文件", "结果", "单位", "年度", "表格", "说明"]
+    assert zh.iloc[0]["结果"] == "失败" and zh.iloc[0]["说明"].startswith("不是政府信息公开工作年度报告（not a")
+    assert zh.iloc[1]["表格"] == "表三 已校验"
+    en = upload_frame(rows, "English")
+    assert en.iloc[1]["Tables"] == "Table 3 checked" and en.iloc[0]["Note"].startswith("not a government")

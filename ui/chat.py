@@ -283,6 +283,33 @@ INGEST_WORDS = {
 }
 
 
+# the reasons ingest gives, as a Chinese reader reads them (the English reason follows, for the details)
+REASONS_ZH = (
+    ("not a government information disclosure report", "不是政府信息公开工作年度报告"),
+    ("file too large", "文件过大"),
+    ("larger than the file size limit", "文件过大"),
+    ("unsupported file type", "不支持的文件类型（支持 HTML/PDF/DOCX/TXT）"),
+    ("empty file", "空文件"),
+    ("binary file", "不是文本文件"),
+    ("not a PDF file", "不是有效的 PDF 文件"),
+    ("legacy .doc must be converted", "旧版 .doc 文件，请另存为 .docx 后上传"),
+    ("needs OCR", "扫描件，需要文字识别（OCR）"),
+    ("no issuer found", "未能识别发布单位，请填写单位"),
+    ("no report year found", "未能识别报告年度，请填写年度"),
+    ("took longer than", "读取超时"),
+    ("the same report is held", "已有同一报告的更好版本"),
+    ("near-duplicate of", "与已有报告几乎相同，两份都已保留"),
+)
+
+
+def reason_words(reason: str, language: str) -> str:
+    """An ingest reason in the reader's language: the Chinese gist first, the English detail after."""
+    if language == "English" or not reason:
+        return reason
+    gist = next((zh for en, zh in REASONS_ZH if en in reason), "")
+    return f"{gist}（{reason}）" if gist else reason
+
+
 def upload_frame(rows: list[dict[str, Any]], language: str = "中文") -> pd.DataFrame:
     """Upload results in the reader's words: headers, outcomes and table checks in their language."""
     lang = 0 if language != "English" else 1
@@ -293,6 +320,7 @@ def upload_frame(rows: list[dict[str, Any]], language: str = "中文") -> pd.Dat
             {
                 **row,
                 "status": INGEST_WORDS.get(str(row["status"]), (str(row["status"]),) * 2)[lang],
+                "error": reason_words(str(row.get("error") or ""), language),
                 "tables": "，".join(
                     f"{_words(TABLE_NAMES, t, language)} {_words(STATUS_WORDS, st, language)}"
                     for t, st in tables.items()
@@ -848,6 +876,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 gr.update(label=t["crawl_log"]),
                 gr.update(value=t["stop"]),
                 gr.update(label=t["examples"]),
+                gr.update(label=t["open"] + " (id)"),
             ]
 
         lang.change(
@@ -879,6 +908,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 crawl_log,
                 stop,
                 examples,
+                rid,
             ],
         )
         demo.respond = respond  # for tests: the chat handler without a browser

@@ -311,6 +311,13 @@ def test_examples_history_and_question_links(server):
         driver.get(server + "/?q=" + quote("淮安市2024年行政复议多少件？"))
         WebDriverWait(driver, 60).until(lambda d: "351件" in chat(d))
         assert "东山县人民政府办公室" in chat(driver)  # the link's answer follows the kept conversation
+        # the dark-mode switch, remembered across a reload
+        driver.find_element(By.ID, "gk-dark").click()
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.body.classList.contains('dark')"))
+        driver.refresh()
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.body.classList.contains('dark')"))
+        driver.save_screenshot(str(out / "dark-desktop.png"))
+        driver.find_element(By.ID, "gk-dark").click()
         driver.find_element(By.CSS_SELECTOR, "#gk-chat button[aria-label='Clear']").click()
         WebDriverWait(driver, 10).until(lambda d: "351" not in chat(d))
         driver.get(server + "/")

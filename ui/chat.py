@@ -177,6 +177,16 @@ SHOW_ANSWER_TOP = """
 }
 """
 
+TOGGLE_DARK = """
+() => {
+  const on = document.body.classList.toggle("dark");
+  localStorage.setItem("gongkai-dark", on ? "1" : "0");
+}
+"""
+RESTORE_DARK = """
+() => { if (localStorage.getItem("gongkai-dark") === "1") document.body.classList.add("dark"); }
+"""
+
 SHOW_QUESTION = """
 () => {
   const chat = document.querySelector("#gk-chat");
@@ -523,7 +533,9 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
     metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]
 
     with gr.Blocks(title="公开 gongkai", analytics_enabled=False) as demo:  # CSS and HEAD: at mount (ui/api.py)
-        lang = gr.Radio(list(LABELS), value="中文", label="界面语言 / Language", elem_id="gk-lang")
+        with gr.Row():
+            lang = gr.Radio(list(LABELS), value="中文", label="界面语言 / Language", elem_id="gk-lang", scale=8)
+            dark = gr.Button("🌓 深色 / Dark", elem_id="gk-dark", scale=1, size="sm")
         title = gr.Markdown(LABELS["中文"]["title"])
         cites_state = gr.State([])
         with gr.Tabs():
@@ -716,6 +728,9 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 return gr.update()
             return passage_view(coll, m.group(1), int(m.group(2)), int(m.group(3) or m.group(2)), language != "English")
 
+        # dark mode is Gradio's own theme switch (the "dark" class), remembered by this browser
+        dark.click(None, None, None, js=TOGGLE_DARK)
+        demo.load(None, None, None, js=RESTORE_DARK)
         cite_open.click(
             open_link, [cite_link, lang], source, js="(_, language) => [window.gkCite || '', language]", queue=False
         )

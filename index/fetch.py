@@ -58,6 +58,37 @@ class FetchLog:
         return min(gaps) if gaps else None
 
 
+def crawl_delay(robots: str, user_agent: str) -> float:
+    """The Crawl-delay robots.txt asks of us: from the group naming our agent, else the "*" group.
+    Read here because urllib's parser takes whole seconds only ("Crawl-delay: 0.5" is common)."""
+    ours, anyone, agents, in_rules = None, None, [], False
+    name = user_agent.split("/")[0].lower()
+    for raw in robots.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        key, value = (x.strip() for x in line.split(":", 1))
+        key = key.lower()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        elif key == "crawl-delay":
+            in_rules = True
+            try:
+                delay = float(value)
+            except ValueError:
+                continue
+            if any(a != "*" and a in name for a in agents):
+                ours = delay
+            elif "*" in agents and anyone is None:
+                anyone = delay
+        else:
+            in_rules = True
+    chosen = ours if ours is not None else anyone
+    return max(0.0, chosen) if chosen is not None else 0.0
+
+
 class Fetcher:
     """GET with manners: robots.txt honoured (and its Crawl-delay when longer than ours), at most one
     request per ``delay`` seconds to a host, retries with backoff on 5xx and timeouts, conditional
@@ -85,6 +116,7 @@ class Fetcher:
         self.user_agent = user_agent
         self.log = FetchLog()
         self._robots: dict[str, robotparser.RobotFileParser | None] = {}
+        self._delays: dict[str, float] = {}  # robots.txt Crawl-delay per host
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
         self._client = httpx.Client(
@@ -111,9 +143,7 @@ class Fetcher:
             self.log.requests += 1
 
     def _crawl_delay(self, host: str) -> float:
-        rp = self._robots.get(host)
-        value = rp.crawl_delay(self.user_agent) if rp is not None else None
-        return min(float(value), 60.0) if value else 0.0
+        return min(self._delays.get(host, 0.0), 60.0)
 
     def robots_allow(self, url: str) -> bool:
         """Whether the host's robots.txt lets us fetch ``url``. A missing robots.txt (4xx) allows
@@ -131,7 +161,9 @@ class Fetcher:
                 elif got.status_code >= 400:
                     rp.allow_all = True
                 else:
-                    rp.parse(got.content[: 512 * 1024].decode("utf-8", "replace").splitlines())
+                    text = got.content[: 512 * 1024].decode("utf-8", "replace")
+                    rp.parse(text.splitlines())
+                    self._delays[host] = crawl_delay(text, self.user_agent)
             except (httpx.HTTPError, FetchError):
                 rp.disallow_all = True
             self._robots[host] = rp

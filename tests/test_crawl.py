@@ -154,6 +154,13 @@ def test_the_site_is_crawled_completely_politely_and_again_incrementally(site, t
     from ui.render import answer_markdown
 
     assert f"({site.url}{COLUMN_A}202001/t20200110_1005.htm)" in answer_markdown(answer)
+    from ui.chat import source_view
+
+    view = source_view(coll, [c.__dict__ for c in answer.citations], "1")
+    assert (
+        f"<a href='{site.url}{COLUMN_A}202001/t20200110_1005.htm' target='_blank' rel='noopener noreferrer'>原文（"
+        in view
+    )
 
     # --since: only what was listed on or after the date is asked for
     before = len(site.hits)
@@ -282,3 +289,42 @@ def test_a_report_page_given_directly_is_crawled_and_a_script_built_list_is_name
     assert got.url == page and (got.issuer, got.year) == ("平潭综合实验区自然资源与生态环境局", 2020)
     (empty,) = [e for e in events if e.url.endswith("/js/zfxxgknb/index.html") and e.status == CrawlStatus.NOT_A_REPORT]
     assert "no report links on this page" in empty.message
+
+
+def test_the_fetcher_keeps_its_limits():
+    """Size cut as the body arrives, only http(s), robots.txt unreadable (5xx) means nothing is fetched,
+    a Crawl-delay longer than ours is honoured, 429/5xx retried — without a network (httpx mock transport)."""
+    import httpx
+
+    from index.fetch import Fetcher, FetchError
+
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.url.host == "down.example" and request.url.path == "/robots.txt":
+            return httpx.Response(503)
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nCrawl-delay: 0.3\n")
+        if request.url.path == "/big":
+            return httpx.Response(200, content=b"x" * 5000)
+        if request.url.path == "/busy" and calls.count("/busy") == 1:
+            return httpx.Response(429)
+        return httpx.Response(200, content=b"ok")
+
+    fetcher = Fetcher(
+        lambda url: True, delay=0.0, retries=1, backoff=0.01, max_bytes=1000, transport=httpx.MockTransport(handler)
+    )
+    with pytest.raises(FetchError, match="larger than the file size limit"):
+        fetcher.get("http://a.example/big")
+    with pytest.raises(FetchError, match="not an http"):
+        fetcher.get("ftp://a.example/x")
+    with pytest.raises(FetchError, match="robots.txt"):
+        fetcher.get("http://down.example/page")
+    assert "/page" not in calls
+    assert fetcher.get("http://a.example/busy").body == b"ok" and fetcher.log.retries == 1
+    fetcher.get("http://a.example/again")
+    assert fetcher.log.fastest_gap() >= 0.29  # robots.txt's Crawl-delay, longer than ours (0)
+    off = Fetcher(lambda url: "a.example" in url, transport=httpx.MockTransport(handler))
+    with pytest.raises(FetchError, match="off the site"):
+        off.get("http://b.example/x")

@@ -467,24 +467,34 @@ def event_line(event: CrawlEvent) -> str:
     return f"{event.status:<13} {who + '  ' if who else ''}{event.url}{detail}"
 
 
-_SUMMARY_WORDS = (
-    (CrawlStatus.INGESTED, "reports ingested"),
-    (CrawlStatus.HELD, "held already"),
-    (CrawlStatus.NOT_MODIFIED, "not modified"),
-    (CrawlStatus.RESUMED, "done before a stop"),
-    (CrawlStatus.NEW, "would be fetched"),
-    (CrawlStatus.OLDER, "older than --since"),
-    (CrawlStatus.NOT_A_REPORT, "not reports"),
-    (CrawlStatus.UNSUPPORTED, "unsupported files"),
-    (CrawlStatus.FAILED, "failed"),
-    (CrawlStatus.DISALLOWED, "disallowed by robots.txt"),
-    (CrawlStatus.OFF_SITE, "off-site"),
-)
+# each outcome in the reader's words (Chinese, English): the one table of them, for the CLI, the API's
+# summary and the Upload tab
+WORDS: dict[CrawlStatus, tuple[str, str]] = {
+    CrawlStatus.LISTED: ("列表页", "list pages"),
+    CrawlStatus.INGESTED: ("已入库", "reports ingested"),
+    CrawlStatus.HELD: ("已有此报告", "held already"),
+    CrawlStatus.NOT_MODIFIED: ("未变化", "not modified"),
+    CrawlStatus.RESUMED: ("上次已完成", "done before a stop"),
+    CrawlStatus.NEW: ("将抓取", "would be fetched"),
+    CrawlStatus.OLDER: ("早于起始日期", "older than --since"),
+    CrawlStatus.NOT_A_REPORT: ("不是年报", "not reports"),
+    CrawlStatus.UNSUPPORTED: ("格式需转换", "unsupported files"),
+    CrawlStatus.FAILED: ("失败", "failed"),
+    CrawlStatus.DISALLOWED: ("robots.txt 禁止", "disallowed by robots.txt"),
+    CrawlStatus.OFF_SITE: ("站外链接", "off-site"),
+}
 
 
-def summary_line(summary: CrawlSummary, columns: int) -> str:
+def summary_line(summary: CrawlSummary, columns: int, zh: bool = False) -> str:
     c = summary.counts
-    outcomes = ", ".join(f"{c[str(s)]} {words}" for s, words in _SUMMARY_WORDS if c.get(str(s)))
+    counted = [(s, c[str(s)]) for s in WORDS if s != CrawlStatus.LISTED and c.get(str(s))]
+    if zh:
+        outcomes = "，".join(f"{WORDS[s][0]} {n}" for s, n in counted) or "没有列出报告"
+        return (
+            f"完成：{columns} 个栏目（{c.get('listed', 0)} 个列表页），用时 {summary.seconds:.1f} 秒；{outcomes}；"
+            f"共 {summary.requests} 次请求（{summary.not_modified} 次未变化 304），重试 {summary.retries} 次"
+        )
+    outcomes = ", ".join(f"{n} {WORDS[s][1]}" for s, n in counted)
     gap = (
         ""
         if summary.fastest_gap is None

@@ -236,23 +236,6 @@ def passage_view(coll: Collection, report_id: str, start: int, end: int, zh: boo
     return source_view(coll, [cite], "", zh)
 
 
-# a crawl's outcomes in the reader's words (index.crawl.CrawlStatus)
-CRAWL_WORDS = {
-    "listed": ("列表页", "list page"),
-    "ingested": ("已入库", "ingested"),
-    "held": ("已有此报告", "held already"),
-    "not_modified": ("未变化", "not modified"),
-    "resumed": ("上次已完成", "done before a stop"),
-    "not_a_report": ("不是年报", "not a report"),
-    "unsupported": ("格式需转换", "needs converting"),
-    "failed": ("失败", "failed"),
-    "disallowed": ("robots.txt 禁止", "robots.txt disallows"),
-    "off_site": ("站外链接", "off-site"),
-    "older": ("早于起始日期", "before --since"),
-    "new": ("将抓取", "would fetch"),
-}
-
-
 COMPARE_COLUMNS = {
     "中文": {
         "issuer": "单位",
@@ -824,7 +807,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             import os
             import secrets
 
-            from index.crawl import Crawler, CrawlOptions, summary_line
+            from index.crawl import WORDS, Crawler, CrawlOptions, summary_line
 
             zh = language != "English"
             expected = os.environ.get("GONGKAI_ADMIN_TOKEN")
@@ -843,19 +826,11 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             crawler = Crawler(coll, CrawlOptions(dry_run=dry))
             lines: list[str] = []
             for e in crawler.run(starts):
-                word = CRAWL_WORDS.get(str(e.status), (str(e.status), str(e.status)))[0 if zh else 1]
+                word = WORDS[e.status][0] if zh else str(e.status)
                 who = f"{e.issuer} {e.year or ''}".strip()
                 lines.append(" ".join(x for x in (word, who, e.url, f"（{e.message}）" if e.message else "") if x))
                 yield "\n".join(lines[-200:])
-            if zh:
-                sm = crawler.summary
-                counts = "，".join(f"{CRAWL_WORDS[k][0]} {n}" for k, n in sm.counts.items() if k in CRAWL_WORDS)
-                lines.append(
-                    f"完成：{len(starts)} 个栏目，用时 {sm.seconds:.1f} 秒；{counts}；"
-                    f"共 {sm.requests} 次请求（{sm.not_modified} 次未变化 304），重试 {sm.retries} 次"
-                )
-            else:
-                lines.append(summary_line(crawler.summary, len(starts)))
+            lines.append(summary_line(crawler.summary, len(starts), zh))
             yield "\n".join(lines[-200:])
 
         crawl.click(do_crawl, [token, crawl_urls, crawl_dry, lang], crawl_log).then(

@@ -205,6 +205,12 @@ def test_a_400_kb_pdf_uploads_through_the_page(server):
         assert "huaian-2024.pdf" in text and "已有此报告" in text  # held already: the server ingested the samples
         assert "已入库" in text and "表三 已校验" in text and "413" not in driver.page_source
         driver.save_screenshot(str(out / "upload-desktop.png"))
+        # item 6: the Reports tab is read again when opened: the upload is there, in the reader's words
+        _tab(driver, "报告")
+        WebDriverWait(driver, 30).until(lambda d: "淮安市洪泽区人民政府" in result(d))
+        shown = result(driver)
+        assert "表三 已校验" in shown and "2021年版表格" in shown and "t3:verified" not in shown
+        assert "点选表格中的一行即可打开该报告" in shown
     finally:
         driver.quit()
 
@@ -299,6 +305,9 @@ def test_examples_history_and_question_links(server):
     driver, out = _driver()
     try:
         _fresh(driver, server + "/")
+        # no share button (it does nothing offline); the examples' label in the reader's language
+        assert not driver.find_elements(By.CSS_SELECTOR, "#gk-chat button[aria-label='Share']")
+        assert "示例（点选即提问）" in driver.find_element(By.ID, "gk-examples").text
         chip = next(b for b in driver.find_elements(By.CSS_SELECTOR, "#gk-examples button") if "东山县2020年" in b.text)
         chip.click()
         chat = lambda d: d.find_element(By.ID, "gk-chat").text  # noqa: E731

@@ -152,12 +152,17 @@ document.addEventListener("click", (event) => {
   const open = document.querySelector("#gk-cite-open");
   if (!open) return;
   window.gkCite = a.getAttribute("href").slice(1);
+  const panel = document.querySelector("#gk-source");
+  if (panel) {  // once the passage is there, bring it into view (on a phone it is under the chat)
+    const show = () => {
+      const r = panel.getBoundingClientRect();
+      if (r.top > window.innerHeight || r.bottom < 0) panel.scrollIntoView({ block: "start" });
+    };
+    const watch = new MutationObserver(() => { watch.disconnect(); show(); });
+    watch.observe(panel, { childList: true, subtree: true, characterData: true });
+    setTimeout(() => { watch.disconnect(); show(); }, 3000);
+  }
   open.click();
-  setTimeout(() => {
-    const panel = document.querySelector("#gk-source");
-    const r = panel && panel.getBoundingClientRect();
-    if (r && (r.top > window.innerHeight || r.bottom < 0)) panel.scrollIntoView({ block: "start", behavior: "smooth" });
-  }, 400);
 }, true);
 </script>
 """

@@ -180,11 +180,16 @@ def _text_sizes(root) -> dict[int, tuple[int, int]]:
     return sizes
 
 
+def decode_html(data: bytes) -> str:
+    """A page's text in the charset its <meta> declares (else detected)."""
+    m = _META_CHARSET.search(data[:4096])
+    return decode_text(data, m.group(1).decode("ascii", "ignore") if m else None)
+
+
 def load_html(data: bytes) -> str:
     from bs4 import BeautifulSoup, Comment
 
-    m = _META_CHARSET.search(data[:4096])
-    html = decode_text(data, m.group(1).decode("ascii", "ignore") if m else None)
+    html = decode_html(data)
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript", "iframe", "template", "head", "nav", "footer"]):
         tag.decompose()

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from ingest.loaders import decode_text
+from ingest.loaders import decode_html
 
 # what a report file can be; .doc and .wps need a converter (LibreOffice) or the user's help
 ATTACHMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".wps")
@@ -93,17 +93,12 @@ class DetailPage:
 def _root(data: bytes | str):
     from lxml import html as lxml_html
 
-    text = data if isinstance(data, str) else decode_text(data, _declared_charset(data))
+    text = data if isinstance(data, str) else decode_html(data)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses an encoding declaration in a str
     try:
         return lxml_html.document_fromstring(text or "<html></html>")
     except Exception:  # noqa: BLE001 - a page lxml cannot parse has no links for us
         return lxml_html.document_fromstring("<html></html>")
-
-
-def _declared_charset(data: bytes) -> str | None:
-    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
-    return m.group(1).decode("ascii", "ignore") if m else None
 
 
 def _link_title(a) -> str:
@@ -150,7 +145,8 @@ def script_pages(html: str, base: str) -> list[str]:
 
 def parse_list_page(data: bytes | str, base: str) -> ListPage:
     """Report links and further list pages of one page of a column."""
-    root = _root(data)
+    raw = data if isinstance(data, str) else decode_html(data)  # decoded once: links and the script pager
+    root = _root(raw)
     page = ListPage(title=re.sub(r"\s+", " ", (root.findtext(".//title") or "")).strip())
     seen: set[str] = set()
     pages: dict[str, None] = {}
@@ -166,7 +162,6 @@ def parse_list_page(data: bytes | str, base: str) -> ListPage:
         if url not in seen and is_report_title(title):
             seen.add(url)
             page.items.append(Listing(title, url, _entry_date(a)))
-    raw = data if isinstance(data, str) else decode_text(data, _declared_charset(data))
     for url in script_pages(raw, base):
         pages[url] = None
     page.pages = [u for u in pages if u != canonical(base)]

@@ -1,7 +1,7 @@
 import time, sys
 import pypdfium2 as pdfium
 from ingest.ocr import page_text
-from ingest.loaders import load, PAGE_BREAK
+from ingest.loaders import load, PAGE_BREAK, _PAGE_FOOTER
 from ingest.pipeline import parse_report
 src = sys.argv[1]
 pdf = pdfium.PdfDocument(src)
@@ -9,7 +9,7 @@ pages=[]; t=time.time()
 for i in range(len(pdf)):
     img = pdf[i].render(scale=200/72).to_pil()
     text, conf = page_text(img)
-    pages.append(text)
+    pages.append(_PAGE_FOOTER.sub("", text))
 print("ocr s", round(time.time()-t,1))
 ocr_text = (PAGE_BREAK + "\n").join(p + "\n" for p in pages)
 open("/tmp/w/ocr.txt","w").write(ocr_text)

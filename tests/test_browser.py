@@ -19,6 +19,43 @@ if not (CHROMIUM and DRIVER) and not REQUIRED:
     pytestmark = [pytest.mark.slow, pytest.mark.skip(reason="chromium/chromedriver not installed (apt)")]
 
 
+def _until(driver, seconds: float, condition):
+    """WebDriverWait with a message that says which wait gave up and what the page showed: CI prints
+    only the exception, and a bare TimeoutException does not say which step of a long test failed."""
+    import traceback
+
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+        TimeoutException,
+    )
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:  # an element replaced while a condition reads it is read again at the next poll
+        ignored = (NoSuchElementException, StaleElementReferenceException)
+        return WebDriverWait(driver, seconds, ignored_exceptions=ignored).until(condition)
+    except TimeoutException:
+        caller = traceback.extract_stack(limit=2)[0]
+        try:
+            shown = driver.find_element("tag name", "body").text[-1500:]
+        except Exception as exc:  # noqa: BLE001 - the page itself may be gone
+            shown = f"(page unreadable: {exc})"
+        raise AssertionError(
+            f"gave up after {seconds} s at line {caller.lineno}: {caller.line}\npage text (end):\n{shown}"
+        ) from None
+
+
+def _text(driver, css: str) -> str:
+    """The text of the element ``css`` names, found afresh each time (Gradio re-renders elements under
+    a held reference), "" while it is missing or being replaced."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
+    try:
+        return driver.find_element("css selector", css).text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
+
+
 TOKEN = "browser-test-token"
 
 
@@ -83,21 +120,18 @@ def _driver(size: str = "1280,1400"):
 
 
 def test_ask_the_dongshan_question_in_the_browser(server):
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver, out = _driver()
     try:
         driver.get(server + "/")
-        box = WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+        box = _until(driver, 60, ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
         box.send_keys("东山县2020年收到多少政府信息公开申请？")
         box.send_keys(Keys.ENTER)
-        chat = driver.find_element(By.ID, "gk-chat")
-        WebDriverWait(driver, 60).until(lambda d: "引用" in chat.text and "[2]" in chat.text)
-        text = chat.text
+        _until(driver, 60, lambda d: "引用" in _text(d, "#gk-chat") and "[2]" in _text(d, "#gk-chat"))
+        text = _text(driver, "#gk-chat")
         assert "一、本年新收政府信息公开申请数量" in text and "2件：东山县人民政府办公室2020年度报告，表三" in text
         assert "共受理县政府和县政府办信息公开申请3件" in text
         assert "[1] 东山县人民政府办公室 · 2020 · 表三" in text
@@ -105,17 +139,14 @@ def test_ask_the_dongshan_question_in_the_browser(server):
         assert Path(out / "e2e-dongshan.png").stat().st_size > 10_000
         # the source view follows the answer: a second question about another report shows that report
 
-        def source_text(d) -> str:  # found afresh each time: Gradio re-renders the element
-            try:
-                return d.find_element(By.CSS_SELECTOR, ".gk-source").text
-            except (StaleElementReferenceException, NoSuchElementException):
-                return ""
+        def source_text(d) -> str:
+            return _text(d, ".gk-source")
 
-        WebDriverWait(driver, 60).until(lambda d: "东山县人民政府办公室 2020" in source_text(d))
+        _until(driver, 60, lambda d: "东山县人民政府办公室 2020" in source_text(d))
         box = driver.find_element(By.CSS_SELECTOR, "#gk-box textarea")
         box.send_keys("淮安市2024年收到多少政府信息公开申请？")
         box.send_keys(Keys.ENTER)
-        WebDriverWait(driver, 60).until(lambda d: "淮安市人民政府 2024" in source_text(d))
+        _until(driver, 60, lambda d: "淮安市人民政府 2024" in source_text(d))
         assert "东山" not in source_text(driver)
     finally:
         driver.quit()
@@ -135,15 +166,16 @@ def test_compare_chart_reads_on_desktop_and_phone(server):
 
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     for size, shot in (("1366,900", "compare-desktop.png"), ("390,844", "compare-phone.png")):
         driver, out = _driver(size)
         try:
             driver.get(server + "/")
-            WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+            _until(driver, 60, ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
             _tab(driver, "比较")
-            run = WebDriverWait(driver, 30).until(
+            run = _until(
+                driver,
+                30,
                 lambda d: next(
                     (
                         b
@@ -151,10 +183,10 @@ def test_compare_chart_reads_on_desktop_and_phone(server):
                         if b.text.strip() == "比较" and b.get_attribute("role") != "tab"
                     ),
                     None,
-                )
+                ),
             )
             run.click()
-            chart = WebDriverWait(driver, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#gk-chart svg.gk-chart"))
+            chart = _until(driver, 60, lambda d: d.find_element(By.CSS_SELECTOR, "#gk-chart svg.gk-chart"))
             values = [t.text for t in chart.find_elements(By.CSS_SELECTOR, "text.gk-value")]
             assert "3119件" in values and len(values) >= 5 and all(re.match(r"^\d", v) for v in values)
             assert "对数刻度" in chart.text
@@ -164,9 +196,7 @@ def test_compare_chart_reads_on_desktop_and_phone(server):
             ]
             shown = [w for w, v in zip(widths, values, strict=True) if not v.startswith("0")]
             assert min(shown) >= max(shown) / 10, list(zip(values, widths, strict=True))
-            link = WebDriverWait(driver, 30).until(
-                lambda d: d.find_element(By.CSS_SELECTOR, "a[download], a[href*='.csv']")
-            )
+            link = _until(driver, 30, lambda d: d.find_element(By.CSS_SELECTOR, "a[download], a[href*='.csv']"))
             assert "applications_received_" in (link.get_attribute("href") or "") + (link.text or "")
             driver.execute_script("arguments[0].scrollIntoView()", chart)
             driver.save_screenshot(str(out / shot))
@@ -179,7 +209,6 @@ def test_a_400_kb_pdf_uploads_through_the_page(server):
     "HTTP 413 … 65536 bytes"); the result in the reader's words."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     pdf = ROOT / "samples" / "corpus" / "hongze-2023.pdf"
     big = ROOT / "samples" / "reports" / "huaian-2024.pdf"
@@ -187,27 +216,29 @@ def test_a_400_kb_pdf_uploads_through_the_page(server):
     driver, out = _driver()
     try:
         driver.get(server + "/")
-        WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+        _until(driver, 60, ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
         _tab(driver, "上传")
-        token = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, "input[type='password']"))
+        token = _until(driver, 30, lambda d: d.find_element(By.CSS_SELECTOR, "input[type='password']"))
         token.send_keys(TOKEN)
         chooser = driver.find_element(By.CSS_SELECTOR, "input[type='file']")
         chooser.send_keys(f"{big}\n{pdf}")
         button = next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == "上传并入库")
-        WebDriverWait(driver, 60).until(lambda d: "hongze-2023.pdf" in d.page_source)
+        _until(driver, 60, lambda d: "hongze-2023.pdf" in d.page_source)
         button.click()
 
         def result(d) -> str:  # the grid's rows are not inside its header's <table>: read the tab
             return d.find_element(By.TAG_NAME, "body").text
 
-        WebDriverWait(driver, 120).until(lambda d: "淮安市洪泽区人民政府" in result(d))
+        _until(driver, 120, lambda d: "淮安市洪泽区人民政府" in result(d))
         text = result(driver)
         assert "huaian-2024.pdf" in text and "已有此报告" in text  # held already: the server ingested the samples
-        assert "已入库" in text and "表三 已校验" in text and "413" not in driver.page_source
+        assert "已入库" in text and "表三 已校验" in text
+        # the old failure was a toast "HTTP 413 … 65536 bytes"; a bare "413" may be any figure or pixel size
+        assert "65536" not in text and "HTTP 413" not in text and "Payload Too Large" not in text
         driver.save_screenshot(str(out / "upload-desktop.png"))
         # item 6: the Reports tab is read again when opened: the upload is there, in the reader's words
         _tab(driver, "报告")
-        WebDriverWait(driver, 30).until(lambda d: "淮安市洪泽区人民政府" in result(d))
+        _until(driver, 30, lambda d: "淮安市洪泽区人民政府" in result(d))
         shown = result(driver)
         assert "表三 已校验" in shown and "2021年版表格" in shown and "t3:verified" not in shown
         assert "点选表格中的一行即可打开该报告" in shown
@@ -218,30 +249,30 @@ def test_a_400_kb_pdf_uploads_through_the_page(server):
 def _ask(driver, question: str, answers: int) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
 
     box = driver.find_element(By.CSS_SELECTOR, "#gk-box textarea")
     box.send_keys(question)
     box.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 60).until(
+    _until(
+        driver,
+        60,
         lambda d: (
             len(rows := d.find_elements(By.CSS_SELECTOR, "#gk-chat .bot-row")) >= answers
             and "引用" in rows[answers - 1].text
             and d.find_element(By.ID, "gk-send").is_displayed()
-        )
+        ),
     )
 
 
 def _fresh(driver, url: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(url)
-    WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+    _until(driver, 60, ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
     driver.execute_script("localStorage.clear()")  # no history kept from another test
     driver.get(url)
-    WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+    _until(driver, 60, ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
 
 
 PANEL_IN_VIEW = "return document.querySelector('#gk-source').getBoundingClientRect().top < window.innerHeight"
@@ -258,7 +289,6 @@ def test_the_answer_view_on_desktop_and_phone(server):
     citation block at its end; on the phone the Send button is on screen; citation markers are links
     whose hover text is the quote and whose click opens that passage — also in an older answer."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     for size, name in (("1366,900", "desktop"), ("390,844", "phone")):
         driver, out = _driver(size)
@@ -266,7 +296,7 @@ def test_the_answer_view_on_desktop_and_phone(server):
             _fresh(driver, server + "/")
             _ask(driver, "淮安市2024年收到多少政府信息公开申请？", 1)
             _ask(driver, "东山县2020年收到多少政府信息公开申请？", 2)
-            WebDriverWait(driver, 10).until(lambda d: 0 <= d.execute_script(GEOMETRY)["answer"] <= 80)
+            _until(driver, 30, lambda d: 0 <= d.execute_script(GEOMETRY)["answer"] <= 80)
             where = driver.execute_script(GEOMETRY)
             assert where["page"] >= 0 and where["send"] <= where["height"], where  # before: the answer 423 px above
             latest = driver.find_elements(By.CSS_SELECTOR, "#gk-chat .bot-row")[-1]
@@ -283,13 +313,13 @@ def test_the_answer_view_on_desktop_and_phone(server):
                     "const s = document.querySelector('#gk-source mark'); return s ? s.textContent : ''"
                 )
 
-            WebDriverWait(driver, 30).until(lambda d: "共受理县政府和县政府办信息公开申请3件" in source(d))
+            _until(driver, 30, lambda d: "共受理县政府和县政府办信息公开申请3件" in source(d))
             older = driver.find_elements(By.CSS_SELECTOR, "#gk-chat .bot-row")[0]
             first = older.find_elements(By.CSS_SELECTOR, 'a[href^="#gk-cite-"]')[0]
             driver.execute_script("arguments[0].click()", first)
-            WebDriverWait(driver, 30).until(lambda d: "3119" in source(d) or "3001" in source(d))
+            _until(driver, 30, lambda d: "3119" in source(d) or "3001" in source(d))
             # on the phone the passage is brought into view under the chat
-            WebDriverWait(driver, 10).until(lambda d: d.execute_script(PANEL_IN_VIEW))
+            _until(driver, 30, lambda d: d.execute_script(PANEL_IN_VIEW))
         finally:
             driver.quit()
 
@@ -301,7 +331,6 @@ def test_examples_history_and_question_links(server):
 
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver, out = _driver()
     try:
@@ -311,27 +340,27 @@ def test_examples_history_and_question_links(server):
         assert "示例（点选即提问）" in driver.find_element(By.ID, "gk-examples").text
         chip = next(b for b in driver.find_elements(By.CSS_SELECTOR, "#gk-examples button") if "东山县2020年" in b.text)
         chip.click()
-        chat = lambda d: d.find_element(By.ID, "gk-chat").text  # noqa: E731
-        WebDriverWait(driver, 60).until(lambda d: "2件：东山县人民政府办公室2020年度报告" in chat(d))
-        WebDriverWait(driver, 10).until(
-            lambda d: "gongkai-chat" in d.execute_script("return Object.keys(localStorage).join()")
-        )
+        chat = lambda d: _text(d, "#gk-chat")  # noqa: E731
+        _until(driver, 60, lambda d: "2件：东山县人民政府办公室2020年度报告" in chat(d))
+        # the history is kept with the answer's last step, which also fills the source view: reloading
+        # before that step (as this test did under load in CI) would lose the answer
+        _until(driver, 60, lambda d: "东山县人民政府办公室" in _text(d, "#gk-source"))
         driver.refresh()
-        WebDriverWait(driver, 60).until(lambda d: "2件：东山县人民政府办公室2020年度报告" in chat(d))
+        _until(driver, 60, lambda d: "2件：东山县人民政府办公室2020年度报告" in chat(d))
         driver.get(server + "/?q=" + quote("淮安市2024年行政复议多少件？"))
-        WebDriverWait(driver, 60).until(lambda d: "351件" in chat(d))
+        _until(driver, 60, lambda d: "351件" in chat(d))
         assert "东山县人民政府办公室" in chat(driver)  # the link's answer follows the kept conversation
         # the dark-mode switch, remembered across a reload
         driver.find_element(By.ID, "gk-dark").click()
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.body.classList.contains('dark')"))
+        _until(driver, 30, lambda d: d.execute_script("return document.body.classList.contains('dark')"))
         driver.refresh()
-        WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.body.classList.contains('dark')"))
+        _until(driver, 60, lambda d: d.execute_script("return document.body.classList.contains('dark')"))
         driver.save_screenshot(str(out / "dark-desktop.png"))
         driver.find_element(By.ID, "gk-dark").click()
         driver.find_element(By.CSS_SELECTOR, "#gk-chat button[aria-label='Clear']").click()
-        WebDriverWait(driver, 10).until(lambda d: "351" not in chat(d))
+        _until(driver, 30, lambda d: "351" not in chat(d))
         driver.get(server + "/")
-        WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+        _until(driver, 60, ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
         time.sleep(1)
         assert "东山" not in chat(driver)
     finally:

@@ -19,7 +19,7 @@ LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AM
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(FIND_LINKS) -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet $(FIND_LINKS) -c constraints.txt -e ".[dev,ocr]"
 	touch $(STAMP)
 
 setup: $(STAMP)

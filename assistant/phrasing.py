@@ -57,6 +57,15 @@ def reading_note(method: str, table_status: str, reasons: list[str], lang: str) 
             if lang == "zh"
             else "the source lost the table's cell boundaries; this value is fixed by the table's checking relations"
         )
+    if method == "ocr":
+        notes.append(
+            ("此值由扫描件经文字识别（OCR）读出" if lang == "zh" else "read from a scanned page by OCR")
+            + (
+                ("，表格勾稽关系成立" if lang == "zh" else "; the table's checking relations hold")
+                if table_status in ("verified", "repaired")
+                else ("，未经勾稽关系确认，请以原件为准" if lang == "zh" else "; no checking relation confirms it")
+            )
+        )
     if method == "derived":
         notes.append(
             "表中未单列此项，由其各分项相加得出"

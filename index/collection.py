@@ -61,6 +61,7 @@ class IngestResult:
     replaced: list[str] = field(default_factory=list)  # ids of earlier versions this one replaced
     near_duplicates: list[str] = field(default_factory=list)  # ids of held reports with nearly the same text
     note: str = ""  # why a file that did not fail was not simply added (a better-read copy, a near-duplicate)
+    ocr_pages: int = 0  # pages read by OCR (a scan)
 
 
 def _checkpoint(name: str) -> None:
@@ -128,7 +129,14 @@ class Collection:
             with time_budget():
                 loaded = load(path)
                 report = parse_report(
-                    loaded.text, str(path), loaded.format, loaded.content, issuer=issuer, year=year, source_url=url
+                    loaded.text,
+                    str(path),
+                    loaded.format,
+                    loaded.content,
+                    issuer=issuer,
+                    year=year,
+                    source_url=url,
+                    ocr=loaded.ocr,
                 )
         except (LoadError, NotAReportError, OverBudgetError) as exc:
             result.error = str(exc)
@@ -148,6 +156,7 @@ class Collection:
         result.tables = {t.table: t.status for t in report.tables}
         result.cells = sum(len(t.cells) for t in report.tables)
         result.figures = len(report.figures)
+        result.ocr_pages = len(loaded.ocr)
         settled = self._settle_existing(m.content_hash)
         if settled is not None:  # the same content is already in (or just went in through another writer)
             result.status, result.error = settled

@@ -180,6 +180,19 @@ class NameRow(Base):
     source: Mapped[str] = mapped_column(String(32), default="")
 
 
+class OcrCellRow(Base):
+    """The recogniser's confidence in a cell read by OCR (method ``ocr``): a table of its own, so older
+    stores need no migration."""
+
+    __tablename__ = "ocr_cells"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    table: Mapped[str] = mapped_column(String(4))
+    row_id: Mapped[str] = mapped_column(String(64))
+    col_id: Mapped[str] = mapped_column(String(32))
+    confidence: Mapped[float] = mapped_column(Float)
+
+
 class SourceRow(Base):
     """Where a report was fetched from (a crawl): the URL, the page that linked it, when. A report held
     under several URLs has a row for each; a table of its own, so older stores need no migration."""
@@ -366,6 +379,12 @@ class FactStore:
                         note=c.note,
                     )
                 )
+                if c.confidence is not None:
+                    session.add(
+                        OcrCellRow(
+                            report_id=rid, table=c.table, row_id=c.row_id, col_id=c.col_id, confidence=c.confidence
+                        )
+                    )
         for f in report.figures:
             session.add(
                 FigureRow(
@@ -428,7 +447,18 @@ class FactStore:
             return list(s.scalars(q))
 
     def remove(self, session: Session, report_id: str) -> None:
-        models = (CellRow, FigureRow, TableRow, SectionRow, DiscrepancyRow, ChunkRow, PendingRow, NameRow, SourceRow)
+        models = (
+            CellRow,
+            OcrCellRow,
+            FigureRow,
+            TableRow,
+            SectionRow,
+            DiscrepancyRow,
+            ChunkRow,
+            PendingRow,
+            NameRow,
+            SourceRow,
+        )
         for model in models:
             session.execute(delete(model).where(model.report_id == report_id))
         session.execute(delete(ReportRow).where(ReportRow.id == report_id))
@@ -451,6 +481,14 @@ class FactStore:
                 select(func.count(), func.max(ReportRow.ingested_at)).where(ReportRow.state == READY)
             ).one()
             return int(n), str(last)
+
+    def ocr_confidence(self, report_ids: list[str]) -> dict[tuple[str, str], float]:
+        """(report id, cell id) → the recogniser's confidence, for the cells of these reports read by OCR."""
+        if not report_ids:
+            return {}
+        with self.Session() as s:
+            rows = s.execute(select(OcrCellRow).where(OcrCellRow.report_id.in_(report_ids))).scalars()
+            return {(r.report_id, f"{r.row_id}:{r.col_id}"): r.confidence for r in rows}
 
     def report(self, report_id: str) -> ReportRow | None:
         with self.Session() as s:

@@ -164,7 +164,7 @@ def audit_paths(paths: list[str]) -> CorpusAudit:
     for path in expand_paths(roots):
         try:
             loaded = load(path)
-            report = parse_report(loaded.text, str(path), loaded.format, loaded.content)
+            report = parse_report(loaded.text, str(path), loaded.format, loaded.content, ocr=loaded.ocr)
         except (LoadError, NotAReportError) as exc:
             files.append(FileAudit(str(path), Outcome.REFUSED, reason=str(exc)))
             continue

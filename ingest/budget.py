@@ -47,3 +47,11 @@ def check() -> None:
         raise OverBudgetError(
             f"reading the file took longer than {current[1]:g} s (GONGKAI_MAX_FILE_SECONDS); the rest goes on"
         )
+
+
+def extend(seconds: float) -> None:
+    """Move the current file's deadline ``seconds`` later: a step known to be slow (OCR of a page)
+    brings its own time instead of every file getting a budget long enough for a scan."""
+    current = _deadline.get()
+    if current is not None:
+        _deadline.set((current[0] + seconds, current[1] + seconds))

@@ -13,17 +13,23 @@ import io
 import logging
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.budget import OverBudgetError, check
+from ingest.budget import OverBudgetError, check, extend
+from ingest.ocr import MIN_TEXT_CHARS, OcrPage, OcrUnavailable, read_page
+from ingest.progress import report_progress
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 PDF_SUFFIXES = {".pdf"}
 DOCX_SUFFIXES = {".docx"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES | IMAGE_SUFFIXES
+MAX_IMAGE_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 Mpx; past this an image is a bomb, not a page
+MAX_IMAGE_PAGES = 200  # frames of one TIFF: a report is tens of pages
 PAGE_BREAK = "\f"
 
 
@@ -36,6 +42,7 @@ class Loaded:
     text: str
     content: bytes
     format: str
+    ocr: tuple[OcrPage, ...] = ()  # the pages read by OCR (a scan), in page order
 
 
 # ---- text ------------------------------------------------------------------------------------
@@ -287,7 +294,9 @@ def _check_page_content(page, number: int) -> None:
         raise LoadError(f"page {number} holds {size // 1024} KB of drawing operators (limit {MAX_PAGE_CONTENT_KB} KB)")
 
 
-def load_pdf(data: bytes) -> str:
+def load_pdf(data: bytes) -> tuple[str, tuple[OcrPage, ...]]:
+    """The text of every page, and the pages read by OCR. Decided per page: a page with no usable text
+    layer that holds an image is a scan (a report often mixes typed pages with a scanned, stamped table)."""
     import pdfplumber
 
     # pdfminer warns once per glyph of a broken font (a page bomb: millions of log lines); its errors still show
@@ -295,19 +304,104 @@ def load_pdf(data: bytes) -> str:
 
     _check_pdf_streams(data)
     pages: list[str] = []
+    scans: list[int] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 check()
                 _check_page_content(page, number)
-                pages.append(page.extract_text() or "")
+                text = page.extract_text() or ""
+                if len("".join(text.split())) < MIN_TEXT_CHARS and page.images:
+                    scans.append(number)
+                pages.append(text)
     except (LoadError, OverBudgetError):
         raise
     except Exception as exc:  # pdfminer raises many types on broken files
         raise LoadError(f"unreadable PDF ({type(exc).__name__})") from exc
+    read = _ocr_pdf_pages(data, scans, len(pages)) if scans else ()
+    for page in read:
+        pages[page.number - 1] = page.text
     if not any(p.strip() for p in pages):
-        raise LoadError("PDF has no text layer (scanned?): needs OCR")
+        raise LoadError("PDF has no text on any page (no text layer and no page image)")
+    return join_pages(pages), read
+
+
+def join_pages(pages: list[str]) -> str:
+    """Pages as one text, a form feed between them (a citation names its page by counting them), the
+    centred page numbers ("- 3 -") dropped."""
     return (PAGE_BREAK + "\n").join(_PAGE_FOOTER.sub("", p).strip("\n") + "\n" for p in pages)
+
+
+def _ocr_pdf_pages(data: bytes, numbers: list[int], total: int) -> tuple[OcrPage, ...]:
+    """The scanned pages of a PDF rendered at the OCR resolution and read, each within its own time."""
+    import pypdfium2 as pdfium
+
+    from ingest.ocr import DPI
+
+    out = []
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise LoadError(f"unreadable PDF ({exc})") from exc
+    try:
+        for done, number in enumerate(numbers, start=1):
+            extend_for_ocr()
+            image = pdf[number - 1].render(scale=DPI / 72).to_pil()
+            out.append(_read(image, number, DPI))
+            report_progress(f"OCR page {number}/{total}", done, len(numbers))
+    finally:
+        pdf.close()
+    return tuple(out)
+
+
+def _read(image, number: int, dpi: float | None) -> OcrPage:
+    try:
+        page = read_page(image, number, dpi)
+    except OcrUnavailable as exc:
+        raise LoadError(f"page {number} is a scan and needs OCR: {exc}") from exc
+    check()
+    return page
+
+
+def extend_for_ocr() -> None:
+    """Each page to be OCR'd adds its own time to the file's budget (a scan of 6 pages takes about 30 s
+    on 2 cores, far past the budget for a typed file): ``GONGKAI_OCR_PAGE_SECONDS``, default 30."""
+    extend(float(os.environ.get("GONGKAI_OCR_PAGE_SECONDS", "30")))
+
+
+def load_image(data: bytes) -> tuple[str, tuple[OcrPage, ...]]:
+    """A page image (PNG, JPEG) or a multi-page TIFF, read by OCR page by page."""
+    from PIL import Image, ImageSequence
+
+    too_big = LoadError(f"image larger than {MAX_IMAGE_PIXELS // 1_000_000} Mpx: not a page")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before any pixel
+            frames = []
+            for frame in ImageSequence.Iterator(image):
+                if frame.width * frame.height > MAX_IMAGE_PIXELS or len(frames) >= MAX_IMAGE_PAGES:
+                    raise (
+                        too_big
+                        if len(frames) < MAX_IMAGE_PAGES
+                        else LoadError(f"more than {MAX_IMAGE_PAGES} pages in one image file")
+                    )
+                frames.append(frame.copy())
+    except LoadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_big from exc
+    except Exception as exc:  # noqa: BLE001 - PIL raises many types on broken files
+        raise LoadError(f"unreadable image ({type(exc).__name__})") from exc
+    read = []
+    for number, frame in enumerate(frames, start=1):
+        extend_for_ocr()
+        declared = (frame.info.get("dpi") or (None,))[0]
+        read.append(_read(frame, number, float(declared) if declared else None))
+        report_progress(f"OCR page {number}/{len(frames)}", number, len(frames))
+    if not any(page.lines for page in read):
+        raise LoadError("no text found in the image")
+    return join_pages([p.text for p in read]), tuple(read)
 
 
 # ---- DOCX ------------------------------------------------------------------------------------
@@ -410,11 +504,15 @@ def load_bytes(data: bytes, name: str) -> Loaded:
     if suffix in PDF_SUFFIXES:
         if not data.startswith(b"%PDF"):
             raise LoadError("not a PDF file")
-        return Loaded(load_pdf(data), data, "pdf")
+        text, read = load_pdf(data)
+        return Loaded(text, data, "pdf", read)
     if suffix in DOCX_SUFFIXES:
         if not data.startswith(b"PK"):
             raise LoadError("not a Word .docx file (legacy .doc must be converted first)")
         return Loaded(load_docx(data), data, "docx")
+    if suffix in IMAGE_SUFFIXES:
+        text, read = load_image(data)
+        return Loaded(text, data, "image", read)
     if suffix in HTML_SUFFIXES:
         return Loaded(load_html(data), data, "html")
     return Loaded(decode_text(data), data, "txt")

@@ -32,11 +32,12 @@ class Cell:
     status: str
     raw: str = ""
     unit: str | None = None
-    method: str = "text_row"  # text_row | placed | segmented | derived | html_grid | pdf_row ...
+    method: str = "text_row"  # text_row | placed | segmented | derived | html_grid | pdf_row | ocr ...
     start: int | None = None
     end: int | None = None
     candidates: list[Decimal] = field(default_factory=list)
     note: str = ""
+    confidence: float | None = None  # the recogniser's confidence in the figure, for a cell read by OCR
 
     @property
     def id(self) -> str:

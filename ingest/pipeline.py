@@ -7,6 +7,7 @@ Pure: text in, data out. Reading files (and their encodings and formats) is
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 
 from ingest.budget import check
@@ -27,6 +28,7 @@ from ingest.metadata import (
 )
 from ingest.model import Discrepancy, Figure, ParsedReport, ReportMeta, Table
 from ingest.normalize import format_value
+from ingest.ocr import OcrPage
 from ingest.sections import split_sections
 from ingest.tables import read_tables
 
@@ -47,10 +49,12 @@ def parse_report(
     issuer: str | None = None,
     year: int | None = None,
     source_url: str = "",
+    ocr: tuple[OcrPage, ...] = (),
 ) -> ParsedReport:
     """Parse one report. ``issuer``/``year`` override what the text says (``gongkai ingest --issuer``);
     ``source_url``, where a crawl fetched it, stands in for a crawler header's 原文链接 (the portal
-    column it names links a body's years)."""
+    column it names links a body's years). ``ocr``: the pages the loader read by OCR, whose cells are
+    marked as read so and carry the recogniser's confidence."""
     cleaned = clean(raw)
     fields = (
         cleaned.fields
@@ -111,6 +115,8 @@ def parse_report(
     check()
     stated = frozenset(f.value for f in figures if f.metric == "text.proactive_items" and not f.qualifier)
     tables = [add_derived(t) for t in read_tables(text, sections, generation, stated)]
+    if ocr:
+        mark_ocr_cells(text, tables, ocr)
     discrepancies = text_vs_table(tables, figures)
     flags = name_notes + [
         f"text says {format_value(d.text_value)} where {d.cell} is {format_value(d.table_value)}" for d in discrepancies
@@ -119,6 +125,8 @@ def parse_report(
         flags.append(f"signature date {meta.signature_date.isoformat()} is before the end of report year {ident.year}")
     if stat_start is not None and stat_start.year != ident.year:
         flags.append(f"report year {ident.year} differs from statistics period {stat_start.isoformat()}")
+    if ocr:
+        flags.append(f"pages {', '.join(str(p.number) for p in ocr)} read by OCR")
     for t in tables:
         if t.status not in ("verified", "unchecked"):
             flags.append(f"{t.table}: {t.status}")
@@ -136,3 +144,34 @@ def text_vs_table(tables: list[Table], figures: list[Figure]) -> list[Discrepanc
         if cell.value != f.value:
             out.append(Discrepancy(cell.id, cell.value, f.value, f.metric, f.quote, f.start, f.end, f.scope))
     return out
+
+
+_FIGURE = re.compile(r"\d[\d,.]*")
+
+
+def mark_ocr_cells(text: str, tables: list[Table], pages: tuple[OcrPage, ...]) -> None:
+    """Cells read from a page the loader OCR'd get method ``ocr`` and the confidence of their figure:
+    the n-th of a line's figures is the n-th the recogniser read on that line (lines compared without
+    spaces: cleaning may change them); else the page's lowest. A derived cell (a sum) keeps its method: no figure of
+    the page is its own."""
+    by_page = {p.number: {"".join(line.text.split()): line.figures for line in p.lines} for p in pages}
+    for table in tables:
+        for cell in table.cells:
+            if cell.start is None or cell.method == "derived":
+                continue
+            page = text.count("\f", 0, cell.start) + 1
+            if page not in by_page:
+                continue
+            cell.method = "ocr"
+            line_start = text.rfind("\n", 0, cell.start) + 1
+            line_end = text.find("\n", cell.start)
+            line = text[line_start : line_end if line_end != -1 else len(text)]
+            scores = by_page[page].get("".join(line.split()))
+            # the recognised figures are the line's last ones: a label's own digits ("1.属于…") come first
+            index = len(_FIGURE.findall(text[line_start : cell.start])) - (
+                len(_FIGURE.findall(line)) - len(scores or ())
+            )
+            if scores and 0 <= index < len(scores):
+                cell.confidence = scores[index]
+            elif by_page[page]:
+                cell.confidence = min((s for figs in by_page[page].values() for s in figs), default=None)

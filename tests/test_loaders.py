@@ -8,7 +8,7 @@ from ingest.pipeline import NotAReportError, parse_report
 
 
 def blank_pdf() -> bytes:
-    """A valid one-page PDF with no text layer, as a scan without OCR would be."""
+    """A valid one-page PDF with no text layer and no image: a blank page."""
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -45,9 +45,10 @@ def test_bad_files_get_a_clear_error(data, name, message):
         load_bytes(data, name)
 
 
-def test_image_only_pdf_needs_ocr():
-    with pytest.raises(LoadError, match="needs OCR"):
-        load_bytes(blank_pdf(), "scan.pdf")
+def test_a_pdf_with_neither_text_nor_image_is_refused():
+    """No text layer and no page image: nothing to read, by text or by OCR (scans: tests/test_ocr.py)."""
+    with pytest.raises(LoadError, match="no text on any page"):
+        load_bytes(blank_pdf(), "blank.pdf")
 
 
 def test_truncated_pdf(tmp_path):

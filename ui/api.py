@@ -158,7 +158,8 @@ class _ReportValue(BaseModel):
 
 
 class FactRow(_ReportValue):
-    method: str
+    method: str  # how the value was read: text_row, placed, segmented, derived, html_grid, pdf_row, ocr, prose
+    confidence: float | None = Field(None, description="the recogniser's confidence, for a cell read by OCR")
     source: str  # table | text
     table_status: str = ""
     quote: str = ""
@@ -419,7 +420,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         statuses = coll.facts.table_statuses()
         out: list[FactRow] = []
         if not (metric and prose and not row_id):
-            for c in coll.facts.cells(list(by_id), row_id, col_id):
+            cells = coll.facts.cells(list(by_id), row_id, col_id)
+            confidence = coll.facts.ocr_confidence(sorted({c.report_id for c in cells if c.method == "ocr"}))
+            for c in cells:
                 r = by_id[c.report_id]
                 out.append(
                     FactRow(
@@ -432,6 +435,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                         unit=c.unit,
                         status=c.status,
                         method=c.method,
+                        confidence=confidence.get((c.report_id, c.cell_id)),
                         source="table",
                         table_status=statuses.get(r.id, {}).get(c.table, ""),
                         start=c.start,

@@ -263,7 +263,7 @@ def hostile_one(name: str) -> dict:
     try:
         with time_budget():
             loaded = load_bytes(data, filename)
-            report = parse_report(loaded.text, filename, loaded.format, loaded.content)
+            report = parse_report(loaded.text, filename, loaded.format, loaded.content, ocr=loaded.ocr)
         detail = ", ".join(f"{t.table} {t.status}" for t in report.tables)
     except Exception as exc:  # noqa: BLE001 - the outcome is the figure: refused, with which reason
         outcome, detail = "refused", f"{type(exc).__name__}: {exc}"
@@ -415,3 +415,50 @@ def _sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ocr(paths: list[Path], dpi: int = 200, angle: float = 0.0, jpeg_quality: int = 0) -> list[dict]:
+    """Each text-layer PDF made into a scan (``ingest.scan``), read back by OCR and parsed: seconds per
+    page, cells equal to the text layer's, and wrong cells presented as checked (must be 0). One line
+    per file; the text layer is the truth, so any report PDF is a case."""
+    import os
+
+    from ingest.loaders import load, load_bytes
+    from ingest.pipeline import parse_report
+    from ingest.scan import compare, scan_pdf
+
+    rows = []
+    threads = os.environ.get("OMP_NUM_THREADS") or str(os.cpu_count())
+    print(f"OCR of scans made from text-layer PDFs: {dpi} dpi, leaning {angle}°, JPEG {jpeg_quality or 'none'}")
+    print(
+        f"{'file':<22} {'pages':>5} {'OCR s/page':>10} {'file s':>7} {'cells equal':>13} {'wrong+checked':>13}  tables"
+    )
+    for path in paths:
+        truth = parse_report(load(path).text, str(path), "pdf")
+        scan = scan_pdf(path.read_bytes(), dpi, angle, jpeg_quality)
+        t0 = time.perf_counter()
+        loaded = load_bytes(scan, path.name)
+        read = parse_report(loaded.text, str(path), "pdf", ocr=loaded.ocr)
+        seconds = time.perf_counter() - t0
+        scored = compare(truth, read)
+        per_page = sum(p.seconds for p in loaded.ocr) / max(1, len(loaded.ocr))
+        statuses = " ".join(f"{t.table}={t.status}" for t in read.tables)
+        print(
+            f"{path.name:<22} {len(loaded.ocr):>5} {per_page:>10.1f} {seconds:>7.1f} "
+            f"{scored.equal:>5}/{scored.cells:<4} {scored.share:>4.0%} {len(scored.wrong_and_trusted):>10}     {statuses}"
+        )
+        for cell in scored.differing:
+            print(f"    {cell[0]}: {cell[1]} read as {cell[2]} ({cell[3]}, table {cell[4]})")
+        rows.append(
+            {
+                "file": path.name,
+                "pages": len(loaded.ocr),
+                "ocr_seconds_per_page": round(per_page, 2),
+                "file_seconds": round(seconds, 1),
+                "cells": scored.cells,
+                "equal": scored.equal,
+                "wrong_and_checked": len(scored.wrong_and_trusted),
+            }
+        )
+    print(f"(cores: {os.cpu_count()}, onnxruntime threads: {threads})")
+    return rows

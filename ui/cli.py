@@ -30,18 +30,27 @@ def _print_result(r: IngestResult) -> None:
     tables = ", ".join(f"{k}={v}" for k, v in r.tables.items()) or "no standard tables"
     print(
         f"{r.status:<10} {printable(r.path)}: {r.issuer} {r.year} [{r.generation}] {tables}; "
-        f"{r.cells} cells, {r.figures} figures, {r.chunks} chunks ({r.seconds:.2f}s)"
+        f"{r.cells} cells, {r.figures} figures, {r.chunks} chunks"
+        + (f", {r.ocr_pages} pages read by OCR" if r.ocr_pages else "")
+        + f" ({r.seconds:.2f}s)"
     )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.progress import listening
+
     coll = Collection()
     coll.keep_versions = args.keep_versions
     t0 = time.perf_counter()
     results = []
-    for r in coll.ingest(args.paths, issuer=args.issuer, year=args.year):
-        _print_result(r)
-        results.append(r)
+
+    def pages(what: str, done: int, total: int) -> None:  # a scan is read by OCR at seconds a page
+        print(f"  … {what} ({done}/{total} scanned pages read)", file=sys.stderr, flush=True)
+
+    with listening(pages):
+        for r in coll.ingest(args.paths, issuer=args.issuer, year=args.year):
+            _print_result(r)
+            results.append(r)
     failed = [r for r in results if r.status == IngestStatus.FAILED]
     added = sum(r.status in (IngestStatus.ADDED, IngestStatus.REPLACED) for r in results)
     unchanged = sum(r.status == IngestStatus.UNCHANGED for r in results)
@@ -287,6 +296,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     elif args.what == "writers":
         rows = bench.writers(args.runs, args.n)
         return 1 if any(r["lost"] or r["orphan_vector_reports"] for r in rows) else 0
+    elif args.what == "ocr":
+        found = [Path(p) for p in args.pdfs] or sorted(
+            p for d in ("samples/reports", "samples/corpus") for p in Path(d).glob("*.pdf")
+        )
+        rows = bench.ocr(found, args.dpi, args.angle, args.jpeg)
+        return 1 if any(r["wrong_and_checked"] for r in rows) else 0
     elif args.what == "hostile":
         rows = bench.hostile(args.names or None)
         return 1 if any(r["outcome"] == "crashed" for r in rows) else 0
@@ -400,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(func=cmd_crawl)
     p = sub.add_parser(
-        "bench", help="benchmarks that print figures: generate | ingest | query | load | degrade | hostile | writers"
+        "bench",
+        help="benchmarks that print figures: generate | ingest | query | load | degrade | hostile | writers | ocr",
     )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
@@ -420,6 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--n", type=int, default=120)
     b = bsub.add_parser("hostile", help="bombs, deep markup, glued digits: each in a process, time and peak memory")
     b.add_argument("names", nargs="*", help="some of the inputs (default: all)")
+    b = bsub.add_parser("ocr", help="text-layer PDFs made into scans and read by OCR: s/page, cells equal")
+    b.add_argument("pdfs", nargs="*", help="PDFs with a text layer (default: the sample PDFs)")
+    b.add_argument("--dpi", type=int, default=200)
+    b.add_argument("--angle", type=float, default=0.0, help="lean the pages by this many degrees")
+    b.add_argument("--jpeg", type=int, default=0, help="JPEG quality of the page images (0: lossless)")
     b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")
     b.add_argument("n", type=int)
     b.add_argument("--seed", type=int, default=0)

@@ -29,6 +29,7 @@ from ingest.metadata import (
 from ingest.model import Discrepancy, Figure, ParsedReport, ReportMeta, Table
 from ingest.normalize import format_value
 from ingest.ocr import OcrPage
+from ingest.ocr_guard import guard as guard_ocr_table
 from ingest.sections import split_sections
 from ingest.tables import read_tables
 
@@ -114,9 +115,12 @@ def parse_report(
     figures = extract_figures(text, sections)
     check()
     stated = frozenset(f.value for f in figures if f.metric == "text.proactive_items" and not f.qualifier)
-    tables = [add_derived(t) for t in read_tables(text, sections, generation, stated)]
-    if ocr:
+    tables = read_tables(text, sections, generation, stated)
+    if ocr:  # before the sums are derived: a sum of a suspect cell is not known either
         mark_ocr_cells(text, tables, ocr)
+        for t in tables:
+            guard_ocr_table(t)
+    tables = [add_derived(t) for t in tables]
     discrepancies = text_vs_table(tables, figures)
     flags = name_notes + [
         f"text says {format_value(d.text_value)} where {d.cell} is {format_value(d.table_value)}" for d in discrepancies
@@ -153,7 +157,7 @@ def mark_ocr_cells(text: str, tables: list[Table], pages: tuple[OcrPage, ...]) -
     """Cells read from a page the loader OCR'd get method ``ocr`` and the confidence of their figure:
     the n-th of a line's figures is the n-th the recogniser read on that line (lines compared without
     spaces: cleaning may change them); else the page's lowest. A derived cell (a sum) keeps its method: no figure of
-    the page is its own."""
+    the page is its own (sums are derived after this)."""
     by_page = {p.number: {"".join(line.text.split()): line.figures for line in p.lines} for p in pages}
     for table in tables:
         for cell in table.cells:

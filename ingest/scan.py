@@ -51,13 +51,20 @@ class CellComparison:
     """How the cells read from a scan compare with the text layer's."""
 
     cells: int = 0  # cells the text layer yields
-    equal: int = 0
+    equal: int = 0  # the same value and status
+    held: int = 0  # of the differing: ambiguous, with the text layer's value among their candidates
     # cells whose value differs: (cell id, truth, read, status read, table status read)
     differing: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
     @property
     def share(self) -> float:
         return self.equal / self.cells if self.cells else 0.0
+
+    @property
+    def agreeing(self) -> float:
+        """Equal, or held as candidates with the truth among them (a relation fails, in the source or
+        in the reading: the scan alone cannot tell which)."""
+        return (self.equal + self.held) / self.cells if self.cells else 0.0
 
     @property
     def wrong_and_trusted(self) -> list[tuple[str, str, str, str, str]]:
@@ -77,6 +84,8 @@ def compare(truth: ParsedReport, read: ParsedReport) -> CellComparison:
             if other is not None and other.value == cell.value and other.status == cell.status:
                 out.equal += 1
                 continue
+            if other is not None and other.status == AMBIGUOUS and cell.value in other.candidates:
+                out.held += 1
             out.differing.append(
                 (
                     cell.id,

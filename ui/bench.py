@@ -419,8 +419,9 @@ def _sha256(path: Path) -> str:
 
 def ocr(paths: list[Path], dpi: int = 200, angle: float = 0.0, jpeg_quality: int = 0) -> list[dict]:
     """Each text-layer PDF made into a scan (``ingest.scan``), read back by OCR and parsed: seconds per
-    page, cells equal to the text layer's, and wrong cells presented as checked (must be 0). One line
-    per file; the text layer is the truth, so any report PDF is a case."""
+    page, cells equal to the text layer's, cells held as candidates (ambiguous, the truth among them:
+    a relation fails) and wrong cells presented as checked (must be 0). One line per file; the text
+    layer is the truth, so any report PDF is a case."""
     import os
 
     from ingest.loaders import load, load_bytes
@@ -445,7 +446,8 @@ def ocr(paths: list[Path], dpi: int = 200, angle: float = 0.0, jpeg_quality: int
         statuses = " ".join(f"{t.table}={t.status}" for t in read.tables)
         print(
             f"{path.name:<22} {len(loaded.ocr):>5} {per_page:>10.1f} {seconds:>7.1f} "
-            f"{scored.equal:>5}/{scored.cells:<4} {scored.share:>4.0%} {len(scored.wrong_and_trusted):>10}     {statuses}"
+            f"{scored.equal:>5}/{scored.cells:<4} {scored.share:>4.0%} {scored.held:>5} "
+            f"{len(scored.wrong_and_trusted):>13}  {statuses}"
         )
         for cell in scored.differing:
             print(f"    {cell[0]}: {cell[1]} read as {cell[2]} ({cell[3]}, table {cell[4]})")
@@ -457,6 +459,7 @@ def ocr(paths: list[Path], dpi: int = 200, angle: float = 0.0, jpeg_quality: int
                 "file_seconds": round(seconds, 1),
                 "cells": scored.cells,
                 "equal": scored.equal,
+                "held_as_candidates": scored.held,
                 "wrong_and_checked": len(scored.wrong_and_trusted),
             }
         )

@@ -120,7 +120,8 @@ def test_a_name_that_fits_several_bodies_offers_them_and_a_pick_asks_about_one(c
 
     demo = build_ui(corpus_collection)
     *_, last = demo.turn("平潭2022年收到多少政府信息公开申请？", [], "精确 exact")
-    history, _, _, _, narrow, _ = last
+    history, _, _, _, narrow, _, kept = last
+    assert kept == history  # the browser keeps the history with the answer's last step, not after it
     offered = narrow["choices"]
     names = [c[0] if isinstance(c, list | tuple) else c for c in offered]
     assert narrow["visible"] and "平潭综合实验区交通与建设局" in names and len(names) == 4

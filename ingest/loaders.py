@@ -333,72 +333,65 @@ def join_pages(pages: list[str]) -> str:
 
 
 def _ocr_pdf_pages(data: bytes, numbers: list[int], total: int) -> tuple[OcrPage, ...]:
-    """The scanned pages of a PDF rendered at the OCR resolution and read, each within its own time."""
+    """The scanned pages of a PDF rendered at the OCR resolution and read."""
     import pypdfium2 as pdfium
 
     from ingest.ocr import DPI
 
-    out = []
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise LoadError(f"unreadable PDF ({exc})") from exc
     try:
-        for done, number in enumerate(numbers, start=1):
-            extend_for_ocr()
-            image = pdf[number - 1].render(scale=DPI / 72).to_pil()
-            out.append(_read(image, number, DPI))
-            report_progress(f"OCR page {number}/{total}", done, len(numbers))
+        return tuple(
+            _ocr_page(pdf[number - 1].render(scale=DPI / 72).to_pil(), number, DPI, done, len(numbers), total)
+            for done, number in enumerate(numbers, start=1)
+        )
     finally:
         pdf.close()
-    return tuple(out)
 
 
-def _read(image, number: int, dpi: float | None) -> OcrPage:
+def _ocr_page(image, number: int, dpi: float | None, done: int, todo: int, total: int) -> OcrPage:
+    """One page read by OCR within its own time (``GONGKAI_OCR_PAGE_SECONDS``, default 30, added to the
+    file's budget: a 6-page scan takes about 30 s on 2 cores, far past a typed file's budget), its
+    progress told: ``done`` of the ``todo`` pages to read, page ``number`` of ``total``."""
+    extend(float(os.environ.get("GONGKAI_OCR_PAGE_SECONDS", "30")))
     try:
         page = read_page(image, number, dpi)
     except OcrUnavailable as exc:
         raise LoadError(f"page {number} is a scan and needs OCR: {exc}") from exc
     check()
+    report_progress(f"OCR page {number}/{total}", done, todo)
     return page
 
 
-def extend_for_ocr() -> None:
-    """Each page to be OCR'd adds its own time to the file's budget (a scan of 6 pages takes about 30 s
-    on 2 cores, far past the budget for a typed file): ``GONGKAI_OCR_PAGE_SECONDS``, default 30."""
-    extend(float(os.environ.get("GONGKAI_OCR_PAGE_SECONDS", "30")))
-
-
 def load_image(data: bytes) -> tuple[str, tuple[OcrPage, ...]]:
-    """A page image (PNG, JPEG) or a multi-page TIFF, read by OCR page by page."""
+    """A page image (PNG, JPEG) or a multi-page TIFF, read by OCR page by page (one page decoded at a
+    time; each page's size checked from its header before its pixels are)."""
     from PIL import Image, ImageSequence
 
     too_big = LoadError(f"image larger than {MAX_IMAGE_PIXELS // 1_000_000} Mpx: not a page")
+    read = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before any pixel
-            frames = []
-            for frame in ImageSequence.Iterator(image):
-                if frame.width * frame.height > MAX_IMAGE_PIXELS or len(frames) >= MAX_IMAGE_PAGES:
-                    raise (
-                        too_big
-                        if len(frames) < MAX_IMAGE_PAGES
-                        else LoadError(f"more than {MAX_IMAGE_PAGES} pages in one image file")
-                    )
-                frames.append(frame.copy())
-    except LoadError:
+            image = Image.open(io.BytesIO(data))  # reads the header only
+            total = getattr(image, "n_frames", 1)
+            if total > MAX_IMAGE_PAGES:
+                raise LoadError(f"more than {MAX_IMAGE_PAGES} pages in one image file")
+            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                if frame.width * frame.height > MAX_IMAGE_PIXELS:
+                    raise too_big
+                declared = (frame.info.get("dpi") or (None,))[0]
+                read.append(
+                    _ocr_page(frame.copy(), number, float(declared) if declared else None, number, total, total)
+                )
+    except (LoadError, OverBudgetError):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise too_big from exc
     except Exception as exc:  # noqa: BLE001 - PIL raises many types on broken files
         raise LoadError(f"unreadable image ({type(exc).__name__})") from exc
-    read = []
-    for number, frame in enumerate(frames, start=1):
-        extend_for_ocr()
-        declared = (frame.info.get("dpi") or (None,))[0]
-        read.append(_read(frame, number, float(declared) if declared else None))
-        report_progress(f"OCR page {number}/{len(frames)}", number, len(frames))
     if not any(page.lines for page in read):
         raise LoadError("no text found in the image")
     return join_pages([p.text for p in read]), tuple(read)

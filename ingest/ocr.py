@@ -32,9 +32,10 @@ OCR_DET_SIDE = 1400
 MIN_TEXT_CHARS = 20
 A4_WIDTH_INCHES = 8.27
 # a digit OCR may return as a letter, taken back only inside a run that is otherwise digits
-_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
-# letters of other scripts the recogniser returns for digits in a run of figures (Cyrillic Ze for 3, O for 0)
-_FIGURE_LOOKALIKE = str.maketrans({**{k: v for k, v in zip("OoDlI|SB", "00011158", strict=True)}, "З": "3", "О": "0"})
+_DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+_LOOKALIKE = str.maketrans(_DIGIT_LOOKALIKES)
+# in a figure cut from a table's ink, letters of other scripts too (Cyrillic Ze for 3, Cyrillic O for 0)
+_FIGURE_LOOKALIKE = str.maketrans({**_DIGIT_LOOKALIKES, "З": "3", "О": "0"})
 _NUMERIC_TOKEN = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SB][0-9OoDlI|SB.,]*(?![A-Za-z])")
 _NUMBER = re.compile(r"^[0-9OoDlI|SB.,，]+$")
 
@@ -91,12 +92,6 @@ class OcrPage:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
-    @property
-    def confidence(self) -> float:
-        """The lowest confidence of a figure on the page (1.0 for a page without figures)."""
-        scores = [s for line in self.lines for s in line.figures]
-        return min(scores) if scores else 1.0
-
 
 def available() -> bool:
     try:
@@ -111,7 +106,7 @@ def _engine():
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
-        raise OcrUnavailable("the page is a scan and the OCR extra is not installed (pip install -e '.[ocr]')") from exc
+        raise OcrUnavailable("the OCR extra is not installed (pip install -e '.[ocr]')") from exc
     # small isolated digits (the "0" of an empty-looking cell) are what the defaults miss: a lower box
     # threshold and a larger detection size find them (measured on the Huai'an tables: 110 → 140 boxes
     # a page); pages are deskewed here, so no direction classifier
@@ -220,14 +215,18 @@ def bands(boxes: Iterable[Box]) -> list[list[Box]]:
     if not boxes:
         return []
     line = median(b.height for b in boxes)
+
+    def vertical(box: Box) -> bool:
+        return box.height > 2.2 * line and box.height > 1.5 * (box.x1 - box.x0)
+
     out: list[list[Box]] = []
     for box in sorted(boxes, key=lambda b: (b.y0 + b.y1) / 2):
-        if box.height > 2.2 * line and box.height > 1.5 * (box.x1 - box.x0):
+        if vertical(box):
             out.append([box])
             continue
         best, overlap = None, 0.0
         for band in out:
-            if len(band) == 1 and band[0].height > 2.2 * line and band[0].height > 1.5 * (band[0].x1 - band[0].x0):
+            if vertical(band[0]):
                 continue
             top, bottom = median(b.y0 for b in band), median(b.y1 for b in band)
             shared = min(bottom, box.y1) - max(box.y0, top)

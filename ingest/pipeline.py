@@ -6,6 +6,7 @@ Pure: text in, data out. Reading files (and their encodings and formats) is
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from datetime import date
@@ -156,14 +157,15 @@ _FIGURE = re.compile(r"\d[\d,.]*")
 def mark_ocr_cells(text: str, tables: list[Table], pages: tuple[OcrPage, ...]) -> None:
     """Cells read from a page the loader OCR'd get method ``ocr`` and the confidence of their figure:
     the n-th of a line's figures is the n-th the recogniser read on that line (lines compared without
-    spaces: cleaning may change them); else the page's lowest. A derived cell (a sum) keeps its method: no figure of
-    the page is its own (sums are derived after this)."""
+    spaces: cleaning may change them); else the page's lowest. A derived cell (a sum) keeps its method:
+    no figure of the page is its own (sums are derived after this)."""
     by_page = {p.number: {"".join(line.text.split()): line.figures for line in p.lines} for p in pages}
+    breaks = [i for i, ch in enumerate(text) if ch == "\f"]  # page n starts after the (n-1)-th form feed
     for table in tables:
         for cell in table.cells:
             if cell.start is None or cell.method == "derived":
                 continue
-            page = text.count("\f", 0, cell.start) + 1
+            page = bisect.bisect_left(breaks, cell.start) + 1
             if page not in by_page:
                 continue
             cell.method = "ocr"

@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from index.chunking import Chunk, chunk_report, table_row_chunks
 from index.duplicates import NEAR_DUPLICATE, resemblance, shingles
 from index.facts import PENDING, READY, REPLACED, FactStore, PendingRow, ReportRow, WriterRow
-from index.lexical import LexicalIndex
 from index.search import Hit, expand_query, fuse, rerank
 from index.settings import Settings
 from index.vectors import VectorIndex
@@ -97,8 +96,6 @@ class Collection:
         self._writer_lock = threading.Lock()
         # one report per (issuer, year, title): a new version replaces the old, whatever its file; True keeps both
         self.keep_versions = False
-        self._lexical: LexicalIndex | None = None
-        self._chunks: dict[str, Hit] = {}
         self._catalog: list[ReportRow] | None = None
         self._names: dict[str, list[BodyName]] = {}
         self._catalog_version: tuple[int, str] | None = None
@@ -356,7 +353,6 @@ class Collection:
                             IngestStatus.FAILED,
                             f"could not index the report: {type(exc).__name__}: {exc}",
                         )
-                self._lexical = None  # rebuilt on the next search
             share = (time.perf_counter() - t0 - sum(r.seconds for r, _ in prepared)) / max(1, len(staged))
             for r, st in prepared:
                 if st is not None:
@@ -370,7 +366,6 @@ class Collection:
             self.facts.remove(session, report_id)
             session.commit()
         self._drop_vectors(report_id)
-        self._lexical = None
         return found
 
     def _drop_vectors(self, report_id: str) -> None:
@@ -419,7 +414,7 @@ class Collection:
             meta = {"report_id": rid, "issuer": row.issuer, "year": row.year or 0, "generation": row.generation}
             self.vectors.add_many([(self._passages(row), meta)])
         self.facts.owe(RECONCILE, False)
-        self._lexical = None
+        self.facts.lexical.rebuild()
         return purged, missing
 
     def _passages(self, row: ReportRow) -> list[Chunk]:
@@ -445,8 +440,6 @@ class Collection:
         """The catalog, cached until another ingest or removal (by this or any process) changes it."""
         version = self.facts.catalog_version()
         if self._catalog is None or version != self._catalog_version:
-            if self._catalog is not None:
-                self._lexical = None  # another process changed the collection
             self._catalog, self._catalog_version = self.facts.reports(), version
             self._names = self.facts.body_names()
         return self._catalog
@@ -457,39 +450,32 @@ class Collection:
         return self._names
 
     def warm(self) -> None:
-        """Load the embedding model and build the lexical index now, not on the first question."""
+        """Load the embedding model now, not on the first question (the lexical index needs no warming:
+        it lives in the database)."""
         if self.vectors.count():
             self.vectors.query("政府信息公开申请", None, 1)
-        _ = self.lexical
 
-    @property
-    def lexical(self) -> LexicalIndex:
-        if self._lexical is None:
-            index = LexicalIndex()
-            rows = self.facts.chunks()
-            reports = {r.id: r for r in self.facts.reports()}
-            self._chunks = {
-                c.id: Hit(
-                    c.id,
-                    c.report_id,
-                    c.text,
-                    0.0,
-                    {
-                        "report_id": c.report_id,
-                        "issuer": reports[c.report_id].issuer if c.report_id in reports else "",
-                        "year": reports[c.report_id].year if c.report_id in reports else 0,
-                        "section": c.section,
-                        "sid": c.sid,
-                        "start": c.start,
-                        "end": c.end,
-                        "text": c.text,
-                    },
-                )
-                for c in rows
-            }
-            index.build([c.id for c in rows], [c.tokens.split() for c in rows], [c.report_id for c in rows])
-            self._lexical = index
-        return self._lexical
+    def _hits(self, ids: list[str]) -> dict[str, Hit]:
+        """Lexical hits the dense side did not return, read from the facts store with their metadata."""
+        return {
+            c.id: Hit(
+                c.id,
+                c.report_id,
+                c.text,
+                0.0,
+                {
+                    "report_id": c.report_id,
+                    "issuer": issuer,
+                    "year": year or 0,
+                    "section": c.section,
+                    "sid": c.sid,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": c.text,
+                },
+            )
+            for c, issuer, year in self.facts.passages(ids)
+        }
 
     def search(self, question: str, report_ids: list[str] | None = None, k: int = 5, mode: str = "hybrid") -> list[Hit]:
         """Passages for a question, within ``report_ids`` when given. ``mode``: hybrid | dense | lexical."""
@@ -499,6 +485,7 @@ class Collection:
         dense = self.vectors.query(question, report_ids, pool) if mode in ("hybrid", "dense") else []
         if mode == "dense":
             return dense[:k]
-        lexical = self.lexical.search(expand_query(question), report_ids, pool)
-        fused = fuse(dense, lexical, self._chunks)
+        lexical = [(h.chunk_id, h.score) for h in self.facts.lexical.search(expand_query(question), report_ids, pool)]
+        seen = {h.chunk_id for h in dense}
+        fused = fuse(dense, lexical, self._hits([cid for cid, _ in lexical if cid not in seen]))
         return rerank(question, fused)[:k]

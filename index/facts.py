@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from index.lexical import LexicalIndex, tokenize
 from ingest.model import BodyName, NameKind, ParsedReport
 from ingest.normalize import format_value
 
@@ -285,6 +286,8 @@ class FactStore:
         self.engine: Engine = create_engine(url, **kwargs)
         self._create_tables()
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.lexical = LexicalIndex(self.engine)  # in the same database: nothing to load, any size
+        self.lexical.prepare()
 
     def _create_tables(self, attempts: int = 8) -> None:
         """Create missing tables; two processes opening a new store at once race on CREATE TABLE, and the
@@ -423,8 +426,6 @@ class FactStore:
             )
 
     def add_chunks(self, session: Session, chunks: list) -> None:
-        from index.lexical import tokenize
-
         for c in chunks:
             session.add(
                 ChunkRow(
@@ -441,10 +442,27 @@ class FactStore:
             )
 
     def chunks(self) -> list[ChunkRow]:
+        """Every passage of the visible reports (tests, repairs: never on a request's path)."""
         with self.Session() as s:
             ready = select(ReportRow.id).where(ReportRow.state == READY)
             q = select(ChunkRow).where(ChunkRow.report_id.in_(ready)).order_by(ChunkRow.report_id, ChunkRow.start)
             return list(s.scalars(q))
+
+    def passages(self, ids: list[str]) -> list[tuple[ChunkRow, str, int | None]]:
+        """These passages of visible reports, each with its report's issuer and year (a search's hits)."""
+        if not ids:
+            return []
+        with self.Session() as s:
+            q = (
+                select(ChunkRow, ReportRow.issuer, ReportRow.year)
+                .join(ReportRow, ReportRow.id == ChunkRow.report_id)
+                .where(ReportRow.state == READY, ChunkRow.id.in_(ids))
+            )
+            return [(c, issuer, year) for c, issuer, year in s.execute(q).all()]
+
+    def chunk_count(self) -> int:
+        with self.Session() as s:
+            return int(s.scalar(select(func.count()).select_from(ChunkRow)) or 0)
 
     def remove(self, session: Session, report_id: str) -> None:
         models = (

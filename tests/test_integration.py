@@ -37,6 +37,7 @@ def served(tmp_path_factory):
     coll = Collection(settings)
     Base.metadata.drop_all(coll.facts.engine)  # a clean schema for this run
     Base.metadata.create_all(coll.facts.engine)
+    assert coll.facts.lexical.prepare()  # the tsvector column and its index, on the new chunks table
     results = list(coll.ingest([SAMPLES]))
     assert [r.status for r in results] == ["added"] * 6, [r.error for r in results]
     yield coll

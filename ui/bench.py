@@ -42,12 +42,13 @@ def _pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, max(0, int(round(p * len(s))) - 1))]
 
 
-def generate(n: int, out: Path) -> None:
+def generate(n: int, out: Path, start: int = 0) -> None:
+    """N synthetic reports, seeds ``start``… (so a bigger corpus can be grown in steps: 1k, then +9k, then +20k)."""
     from ingest.synthetic import generate as make
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    for seed in range(n):
+    for seed in range(start, start + n):
         s = make(seed)
         (out / s.filename).write_text(s.text, encoding="utf-8")
     print(f"generated {n} reports in {out} ({time.perf_counter() - t0:.1f}s)")
@@ -104,7 +105,7 @@ def query(n: int) -> None:
     rng = random.Random(7)
     t0 = time.perf_counter()
     coll.warm()
-    print(f"warm-up (model, lexical index over {len(coll.facts.chunks())} chunks): {time.perf_counter() - t0:.1f}s")
+    print(f"warm-up (embedding model; {coll.facts.chunk_count()} passages searchable): {time.perf_counter() - t0:.1f}s")
     for label, templates in (("exact lookup", _LOOKUPS), ("retrieval answer", _PASSAGES)):
         lat, statuses = [], {}
         for _ in range(n):
@@ -118,14 +119,28 @@ def query(n: int) -> None:
             f"{label:<17} n={n} p50 {statistics.median(lat):.1f} ms  p95 {_pct(lat, 0.95):.1f} ms  "
             f"max {max(lat):.1f} ms  statuses {statuses}"
         )
-    t1 = time.perf_counter()
-    for _ in range(n):
-        r = rng.choice(reports)
-        coll.search(rng.choice(_PASSAGES).format(name=r.issuer, year=r.year), [r.id], k=5)
-    print(f"hybrid search     n={n} mean {(time.perf_counter() - t1) / n * 1000:.1f} ms; peak rss {_rss_mb():.0f} MB")
+    searches = (
+        ("hybrid search, one report", "hybrid", True),
+        ("hybrid search, all reports", "hybrid", False),
+        ("lexical search, one report", "lexical", True),
+        ("lexical search, all reports", "lexical", False),
+    )
+    for label, mode, narrowed in searches:
+        lat = []
+        for _ in range(n):
+            r = rng.choice(reports)
+            question = rng.choice(_PASSAGES).format(name=r.issuer, year=r.year)
+            t1 = time.perf_counter()
+            coll.search(question, [r.id] if narrowed else None, k=5, mode=mode)
+            lat.append((time.perf_counter() - t1) * 1000)
+        print(
+            f"{label:<28} n={n} p50 {statistics.median(lat):.1f} ms  p95 {_pct(lat, 0.95):.1f} ms  max {max(lat):.1f} ms"
+        )
+    print(f"peak rss {_peak_mb():.0f} MB")
 
 
 async def _load(url: str, clients: int, seconds: float, questions: list[str]) -> None:
+    """Clients asking in a loop until the deadline; prints requests, errors and latency."""
     import httpx
 
     lat: list[float] = []
@@ -155,36 +170,76 @@ async def _load(url: str, clients: int, seconds: float, questions: list[str]) ->
     )
 
 
-def load(url: str | None, clients: int, seconds: float, port: int) -> None:
-    """Bounded load on loopback; starts its own server on ``port`` unless ``url`` is given."""
+def _questions() -> list[str]:
     from assistant.evaluate import load_set
 
     devset = Path(__file__).resolve().parents[1] / "tests" / "devset" / "questions.jsonl"
-    questions = [item["question"] for item in load_set(devset)] if devset.exists() else ["东山县2020年收到多少申请？"]
+    return [item["question"] for item in load_set(devset)] if devset.exists() else ["东山县2020年收到多少申请？"]
+
+
+def _proc_mb(pid: int, key: str) -> float:
+    """A process's VmRSS (now) or VmHWM (peak) in MB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _start_server(port: int) -> tuple[subprocess.Popen, str, float]:
+    """`gongkai serve` on loopback; returns it, its URL and the seconds until it answered its first
+    search (process start, imports, model load and the first query: what a new app server costs)."""
+    import httpx
+
+    url = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while time.perf_counter() - t0 < 600:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode}")
+        try:
+            r = httpx.get(f"{url}/api/search", params={"q": "政府信息公开申请 行政复议"}, timeout=60)
+            if r.status_code == 200:
+                return server, url, time.perf_counter() - t0
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not answer a search within 600 s")
+
+
+def load(url: str | None, clients: int, seconds: float, port: int) -> None:
+    """Bounded load on loopback; starts its own server on ``port`` unless ``url`` is given."""
     server = None
     if url is None:
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import httpx
-
-        for _ in range(240):
-            try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+        server, url, _ = _start_server(port)
     if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise SystemExit("load tests only target this machine (127.0.0.1 / localhost)")
     try:
-        asyncio.run(_load(url, clients, seconds, questions))
+        asyncio.run(_load(url, clients, seconds, _questions()))
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+
+
+def serve(port: int, clients: int, seconds: float) -> dict[str, float]:
+    """A fresh app server on this collection: seconds to its first answered search, resident memory
+    idle (after that search) and its peak under ``clients`` concurrent askers for ``seconds``."""
+    server, url, first = _start_server(port)
+    try:
+        time.sleep(2)
+        idle = _proc_mb(server.pid, "VmRSS")
+        asyncio.run(_load(url, clients, seconds, _questions()))
+        peak = _proc_mb(server.pid, "VmHWM")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"server: first answered search after {first:.1f} s; RSS idle {idle:.0f} MB, peak under load {peak:.0f} MB")
+    return {"first_search_s": first, "rss_idle_mb": idle, "rss_peak_mb": peak}
 
 
 def degrade(n: int, seed: int = 0) -> dict[str, object]:

@@ -286,13 +286,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from ui import bench
 
     if args.what == "generate":
-        bench.generate(args.n, Path(args.dir))
+        bench.generate(args.n, Path(args.dir), args.start)
     elif args.what == "ingest":
         bench.ingest(Path(args.dir))
     elif args.what == "query":
         bench.query(args.n)
     elif args.what == "load":
         bench.load(args.url, args.clients, args.seconds, args.port)
+    elif args.what == "serve":
+        bench.serve(args.port, args.clients, args.seconds)
     elif args.what == "writers":
         rows = bench.writers(args.runs, args.n)
         return 1 if any(r["lost"] or r["orphan_vector_reports"] for r in rows) else 0
@@ -416,12 +418,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_crawl)
     p = sub.add_parser(
         "bench",
-        help="benchmarks that print figures: generate | ingest | query | load | degrade | hostile | writers | ocr",
+        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | hostile | writers | ocr",
     )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
     b.add_argument("n", type=int)
     b.add_argument("dir")
+    b.add_argument("--start", type=int, default=0, help="first seed (grow a corpus in steps)")
     b = bsub.add_parser("ingest", help="ingest DIR and print throughput and memory")
     b.add_argument("dir")
     b = bsub.add_parser("query", help="time exact lookups and retrieval answers on the collection")
@@ -431,6 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--clients", type=int, default=50)
     b.add_argument("--seconds", type=float, default=60)
     b.add_argument("--port", type=int, default=7870)
+    b = bsub.add_parser("serve", help="a fresh server: seconds to its first answered search, RSS idle and under load")
+    b.add_argument("--clients", type=int, default=20)
+    b.add_argument("--seconds", type=float, default=30)
+    b.add_argument("--port", type=int, default=7871)
     b = bsub.add_parser("writers", help="two ingest processes and a reader on one home, RUNS times: what was lost")
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--n", type=int, default=120)

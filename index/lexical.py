@@ -82,7 +82,7 @@ class CorpusStats:
 def bm25(terms: list[str], docs: list[tuple[str, str]], df: dict[str, int], stats: CorpusStats) -> list[LexicalHit]:
     """Okapi BM25 (Lucene's idf) of each ``(chunk id, space-joined tokens)`` for the query ``terms``, best
     first; passages sharing no term are left out."""
-    n = max(stats.passages, 1)
+    n = max([stats.passages, 1, *df.values()])  # the corpus count may lag a writer by a minute: never below df
     idf = {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
     mean = stats.mean_length or 1.0
     hits = []

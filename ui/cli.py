@@ -254,6 +254,30 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from index.migrate import migrate
+    from index.settings import Settings
+
+    source = Settings.from_env()
+    target = replace(source, database_url=args.database_url, chroma_url=args.chroma_url or source.chroma_url)
+    if target.database_url == source.database_url and target.chroma_url == source.chroma_url:
+        print("the target is the collection itself: give --database-url (and --chroma-url) of other stores")
+        return 2
+    t0 = time.perf_counter()
+    try:
+        result = migrate(source, target)
+    except ValueError as exc:
+        print(f"not copied: {exc}")
+        return 1
+    print(
+        f"copied {sum(result.rows.values())} rows in {len(result.rows)} tables and {result.vectors} vectors "
+        f"in {time.perf_counter() - t0:.1f}s; point GONGKAI_DATABASE_URL and GONGKAI_CHROMA_URL at the new stores"
+    )
+    return 0
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -399,6 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_facts)
     p = sub.add_parser("repair", help="make the vector index match the facts store (both ways)")
     p.set_defaults(func=cmd_repair)
+    p = sub.add_parser(
+        "migrate", help="copy the collection (facts rows and vectors, nothing re-embedded) into empty other stores"
+    )
+    p.add_argument("--database-url", required=True, help="the target database (e.g. postgresql+psycopg://…)")
+    p.add_argument("--chroma-url", help="the target Chroma server (default: the collection's own vector store)")
+    p.set_defaults(func=cmd_migrate)
     p = sub.add_parser("remove", help="remove a report (its facts and passages) from the collection")
     p.add_argument("report", help="report id or its prefix")
     p.set_defaults(func=cmd_remove)

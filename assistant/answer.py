@@ -97,23 +97,48 @@ def route(q: Query, reports: list[ReportRow]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-_BODY_CATALOGS: dict[int, tuple[list[ReportRow], BodyCatalog]] = {}
+Entries = list[tuple[str, int | None, dict[str, str]]]
+_BODY_CATALOGS: dict[int, tuple[list[ReportRow], BodyCatalog, Entries]] = {}
 
 
-def body_catalog(coll: Collection) -> BodyCatalog:
-    """The collection's bodies and lineages, rebuilt only when its catalog changes: ``reports()``
-    returns the same list until then, so its identity is the key (no second query per question)."""
+def _catalogs(coll: Collection) -> tuple[BodyCatalog, Entries]:
+    """The collection's bodies and lineages, and its (issuer, year, regions) entries, rebuilt only when its
+    catalog changes: ``reports()`` returns the same list until then, so its identity is the key. Both are
+    a walk of every report; per question they would grow with the collection."""
     reports = coll.reports()
     cached = _BODY_CATALOGS.get(id(coll))
     if cached is not None and cached[0] is reports:
-        return cached[1]
+        return cached[1], cached[2]
     by_report = coll.body_names()
     names: dict[str, list] = {}
     for r in reports:
         names.setdefault(r.issuer, []).extend(by_report.get(r.id, []))
     catalog = BodyCatalog(((r.issuer, r.year) for r in reports), names)
-    _BODY_CATALOGS[id(coll)] = (reports, catalog)
-    return catalog
+    entries = [(r.issuer, r.year, r.regions) for r in reports]
+    _BODY_CATALOGS[id(coll)] = (reports, catalog, entries)
+    return catalog, entries
+
+
+def body_catalog(coll: Collection) -> BodyCatalog:
+    """The collection's bodies and lineages (cached with the catalog)."""
+    return _catalogs(coll)[0]
+
+
+_BY_ISSUER: dict[int, tuple[list[ReportRow], dict[str, list[tuple[int, ReportRow]]]]] = {}
+
+
+def _by_issuer(reports: list[ReportRow]) -> dict[str, list[tuple[int, ReportRow]]]:
+    """Issuer -> its reports with their place in the catalog, built once per catalog (the list's
+    identity, as in ``_catalogs``): filtering the whole catalog per question grows with the collection."""
+    cached = _BY_ISSUER.get(id(reports))
+    if cached is not None and cached[0] is reports:
+        return cached[1]
+    index: dict[str, list[tuple[int, ReportRow]]] = {}
+    for pos, r in enumerate(reports):
+        index.setdefault(r.issuer, []).append((pos, r))
+    _BY_ISSUER.clear()  # one catalog at a time: an older list is never asked again
+    _BY_ISSUER[id(reports)] = (reports, index)
+    return index
 
 
 def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> list[ReportRow] | None:
@@ -125,7 +150,8 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
     for zh, en in q.name_notes:
         comp.note(zh, en)
     if q.issuers:
-        pool = [r for r in pool if r.issuer in q.issuers]
+        by_issuer = _by_issuer(all_reports)
+        pool = [r for _, r in sorted(pr for i in set(q.issuers) for pr in by_issuer.get(i, []))]
     elif q.regions:
         pool = [r for r in pool if set(r.regions.values()) & set(q.regions)]
     if not q.years:
@@ -170,9 +196,7 @@ def _previous_query(history: list[dict[str, str]] | None, catalog, today, bodies
 def understand(question: str, history, coll: Collection, today: date | None = None) -> Query:
     """The question as a query, a follow-up completed from the conversation and its bodies chosen
     again for the years now asked."""
-    all_reports = coll.reports()
-    catalog = [(r.issuer, r.year, r.regions) for r in all_reports]
-    bodies = body_catalog(coll)
+    bodies, catalog = _catalogs(coll)
     q = u.resolve_follow_up(u.parse(question, catalog, today, bodies), _previous_query(history, catalog, today, bodies))
     if q.follow_up and q.asked:
         if q.years_if_held and bodies.holds(q.asked, q.years_if_held):

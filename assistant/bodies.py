@@ -229,6 +229,14 @@ class BodyCatalog:
                 index.setdefault(alias, set()).add(issuer)
         return index
 
+    @cached_property
+    def _longest_alias(self) -> int:
+        return max((len(a) for a in self._index), default=0)
+
+    @cached_property
+    def _longest_place(self) -> int:
+        return max((len(p) for p in self._place_zh), default=0)
+
     def _strip_place(self, short: str) -> str:
         """ "平潭交建" -> "交建", "区交通" -> "交通": the place said in front of a department."""
         for p in self._prefixes:
@@ -238,8 +246,7 @@ class BodyCatalog:
 
     def _literal(self, question: str) -> tuple[set[str], list[tuple[int, int]]]:
         """Issuers named by a known alias; where aliases overlap the longest wins."""
-        index = self._index
-        longest = max((len(a) for a in index), default=0)
+        index, longest = self._index, self._longest_alias
         spans: list[tuple[int, int, set[str]]] = []
         for i in range(len(question)):
             for n in range(2, min(longest, len(question) - i) + 1):
@@ -300,9 +307,14 @@ class BodyCatalog:
 
     def _places(self, question: str) -> set[str]:
         """Places named (Chinese unit, stem or English) among the catalog's: their stems."""
-        words = set(re.findall(r"[a-z]+", normal_en(question)))
-        out = {stem for name, stem in self._place_zh.items() if name in question}
-        out |= {stem for py, stem in self._place_en.items() if py in words}
+        # every stretch of the question looked up, not every place tried: the cost follows the question
+        out = {
+            self._place_zh[question[i : i + n]]
+            for i in range(len(question))
+            for n in range(1, min(self._longest_place, len(question) - i) + 1)
+            if question[i : i + n] in self._place_zh
+        }
+        out |= {self._place_en[w] for w in set(re.findall(r"[a-z]+", normal_en(question))) if w in self._place_en}
         return out
 
     def _unmatched(self, question: str, taken: list[tuple[int, int]], english: set[str]) -> list[str]:

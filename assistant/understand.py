@@ -289,7 +289,6 @@ def parse(
     """``catalog``: (issuer, year, regions) of every report held; ``bodies``: the same reports' bodies
     with their lineages (built from ``catalog`` alone when not given)."""
     lang = language_of(question)
-    issuers = sorted({i for i, _, _ in catalog})
     years, year_words = parse_years(question, today)
     bodies = bodies or BodyCatalog((i, y) for i, y, _ in catalog)
     resolution = bodies.resolve(question, years)
@@ -312,7 +311,8 @@ def parse(
     q.unknown = (
         []
         if named
-        else resolution.unmatched or unknown_places(question, issuers, [n for _, _, r in catalog for n in r.values()])
+        else resolution.unmatched
+        or unknown_places(question, sorted({i for i, _, _ in catalog}), [n for _, _, r in catalog for n in r.values()])
     )
     q.report_fact = fact
     q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, resolution.lineages, len(years), metric)

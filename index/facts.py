@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -43,6 +44,8 @@ class Base(DeclarativeBase):
 
 class ReportRow(Base):
     __tablename__ = "reports"
+    # catalog_version() runs on every question: from this index, not a scan of the reports and their texts
+    __table_args__ = (Index("ix_reports_state_ingested", "state", "ingested_at"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     title: Mapped[str] = mapped_column(Text)
@@ -295,6 +298,9 @@ class FactStore:
         for attempt in range(attempts):
             try:
                 Base.metadata.create_all(self.engine)
+                for table in Base.metadata.sorted_tables:  # indexes added since an older store was made
+                    for index in table.indexes:
+                        index.create(self.engine, checkfirst=True)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == attempts - 1:

@@ -64,7 +64,12 @@ def test_passages_and_lexical_search_on_the_servers(served):
     assert "25个村(社区)民事全程代办服务站" in answer.answer
 
 
-LEXICAL_QUERIES = ["岳溪镇的民事全程代办有多少服务站？", "政务微博发布了多少条信息", "存在的主要问题及改进情况", "政府信息公开"]
+LEXICAL_QUERIES = [
+    "岳溪镇的民事全程代办有多少服务站？",
+    "政务微博发布了多少条信息",
+    "存在的主要问题及改进情况",
+    "政府信息公开",
+]
 
 
 def test_lexical_search_in_postgresql_ranks_as_sqlite_does(served, collection):
@@ -73,9 +78,13 @@ def test_lexical_search_in_postgresql_ranks_as_sqlite_does(served, collection):
     from sqlalchemy import text
 
     with served.facts.engine.connect() as conn:
-        assert conn.execute(
-            text("SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks' AND indexname = 'chunks_tsv'")
-        ).scalar_one().endswith("USING gin (tsv)")
+        assert (
+            conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks' AND indexname = 'chunks_tsv'")
+            )
+            .scalar_one()
+            .endswith("USING gin (tsv)")
+        )
     for q in LEXICAL_QUERIES:
         pg = served.facts.lexical.search(q, None, 5)
         lite = collection.facts.lexical.search(q, None, 5)

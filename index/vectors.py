@@ -1,7 +1,19 @@
-"""The vector index of section chunks, in Chroma (embedded persistent client, or a server by URL)."""
+"""The vector index of section chunks, in Chroma (embedded persistent client, or a server by URL).
+
+An embedded Chroma directory has one owner process at a time. Chroma's PersistentClient is not
+process-safe: each process keeps its own copy of the HNSW index and writes it back, even when it only
+reads (it folds the shared write-ahead log into its copy). Two `gongkai bench ingest` processes on one
+home left the index unloadable ("Error loading hnsw index") with 27% of a sample of its vectors under
+other passages' ids. Several processes (writers, app servers) share a Chroma server instead.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sys
+import threading
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -14,6 +26,41 @@ from index.search import Hit
 from index.settings import Settings
 
 
+class VectorStoreBusyError(RuntimeError):
+    """Another process owns this embedded vector store."""
+
+
+_OWNED: dict[Path, int] = {}  # embedded Chroma directory -> the descriptor of this process's lock on it
+_OWNING = threading.Lock()  # threads of one process take a directory once (a second flock would fail)
+OWNER_FILE = ".gongkai-owner"
+
+
+def own(path: Path) -> None:
+    """Take this Chroma directory for this process (again and again within it), or say who has it.
+    The lock is the kernel's: it goes with the process, however that ends."""
+    key = path.resolve()
+    with _OWNING:
+        if key not in _OWNED:
+            _OWNED[key] = _lock(key)
+
+
+def _lock(key: Path) -> int:
+    fd = os.open(key / OWNER_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 300).decode(errors="replace").strip() or "another process"
+        os.close(fd)
+        raise VectorStoreBusyError(
+            f"the embedded vector store {key} is in use by {holder}; Chroma's files take one process at a time. "
+            "Stop that process (or ask it: the chat, the API), or run a Chroma server (GONGKAI_CHROMA_URL) "
+            "for several processes"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"gongkai process {os.getpid()} ({' '.join(os.path.basename(a) for a in sys.argv[:2])})".encode())
+    return fd
+
+
 class VectorIndex:
     def __init__(self, settings: Settings) -> None:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -24,6 +71,7 @@ class VectorIndex:
             )
         else:
             settings.chroma_path.mkdir(parents=True, exist_ok=True)
+            own(settings.chroma_path)
             self.client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
         self.embedding = ChromaEmbedding(settings.embedding_model)
         self.collection = self.client.get_or_create_collection(

@@ -17,6 +17,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.settings import Settings
 
 
 def _rss_mb() -> float:
@@ -378,16 +382,26 @@ def writers(runs: int = 5, n: int = 120) -> list[dict]:
     import os
     import shutil
     import tempfile
+    import uuid
+    from dataclasses import replace
 
     from index.collection import Collection
     from index.settings import Settings
+    from index.vectors import VectorIndex
 
+    if not os.environ.get("GONGKAI_CHROMA_URL"):
+        raise SystemExit(
+            "bench writers needs a Chroma server (GONGKAI_CHROMA_URL): an embedded home's vector store takes one "
+            "process at a time"
+        )
     rows = []
     for run in range(runs):
         tmp = Path(tempfile.mkdtemp(prefix="gongkai-writers-"))
+        name = f"writers_{uuid.uuid4().hex[:8]}"  # a collection of its own on the server
         try:
             home = tmp / "home"
-            env = {**os.environ, "GONGKAI_HOME": str(home)}
+            settings = replace(Settings.from_env(home), collection_name=name)
+            env = {**os.environ, "GONGKAI_HOME": str(home), "GONGKAI_CHROMA_COLLECTION": name}
             generate(n, tmp / "all")
             halves = [tmp / "a", tmp / "b"]
             for h in halves:
@@ -412,14 +426,14 @@ def writers(runs: int = 5, n: int = 120) -> list[dict]:
             outs = [p.communicate()[0] for p in procs]
             told = sum(line.startswith("added") for out in outs for line in out.splitlines())
             failures = [line for out in outs for line in out.splitlines() if line.startswith("FAILED")]
-            coll = Collection(Settings.from_env(home))
+            coll = Collection(settings)
             held = {r.id for r in coll.reports()}
             orphans = len(coll.vectors.report_ids() - held)
             # ten identical uploads at once, through the collection's own ingest in threads
             upload = tmp / "same.txt"
             shutil.copy(next((halves[0]).iterdir()), upload)
             coll.remove(coll.facts.find_by_hash(_sha256(upload)).id)
-            replies = _identical_ingests(home, upload, 10)
+            replies = _identical_ingests(settings, upload, 10)
             row = {
                 "run": run + 1,
                 "reports": n,
@@ -429,7 +443,7 @@ def writers(runs: int = 5, n: int = 120) -> list[dict]:
                 "orphan_vector_reports": orphans,
                 "reader_opens": opened,
                 "identical_uploads": dict(sorted(replies.items())),
-                "held_after_uploads": len(Collection(Settings.from_env(home)).reports()),
+                "held_after_uploads": len(Collection(settings).reports()),
                 "seconds": round(time.perf_counter() - t0, 1),
                 "failures": failures,  # files an ingest reported failed (a lock wait past its timeout …)
             }
@@ -441,22 +455,25 @@ def writers(runs: int = 5, n: int = 120) -> list[dict]:
             )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            try:
+                VectorIndex(settings).client.delete_collection(name)
+            except Exception:  # noqa: BLE001 - never created (the run failed before) or already gone
+                pass
     return rows
 
 
-def _identical_ingests(home: Path, path: Path, clients: int) -> dict[str, int]:
+def _identical_ingests(settings: Settings, path: Path, clients: int) -> dict[str, int]:
     """The same file ingested by ``clients`` threads at once, each with its own collection (as
     separate server workers would): how many replies of each status."""
     import threading
     from collections import Counter
 
     from index.collection import Collection
-    from index.settings import Settings
 
     replies: Counter[str] = Counter()
 
     def one() -> None:
-        replies[str(Collection(Settings.from_env(home)).ingest_file(path).status)] += 1
+        replies[str(Collection(settings).ingest_file(path).status)] += 1
 
     threads = [threading.Thread(target=one) for _ in range(clients)]
     for t in threads:

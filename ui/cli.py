@@ -500,7 +500,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    from index.vectors import VectorStoreBusyError
+
+    try:
+        return int(args.func(args))
+    except VectorStoreBusyError as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

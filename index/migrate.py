@@ -50,6 +50,9 @@ def migrate(source: Settings, target: Settings, progress: Callable[[str], None] 
     dst_vectors = None if same_vectors else VectorIndex(target)  # the vectors may stay where they are
     if dst_vectors is not None and dst_vectors.count():
         raise ValueError(f"the target vector collection {target.collection_name!r} is not empty")
+    src_vectors = None if dst_vectors is None else VectorIndex(source)
+    if src_vectors is not None:
+        src_vectors.count()  # a vector store that cannot be read fails here, before any row is copied
 
     for table in Base.metadata.sorted_tables:  # parents first: foreign keys hold at every commit
         copied = 0
@@ -65,26 +68,29 @@ def migrate(source: Settings, target: Settings, progress: Callable[[str], None] 
         if dst.engine.dialect.name == "postgresql":
             _advance_sequences(dst, table)
 
-    if dst_vectors is None:
-        return result
-    src_vectors = VectorIndex(source)
-    offset = 0
+    if src_vectors is not None and dst_vectors is not None:
+        result.vectors = copy_vectors(src_vectors, dst_vectors, progress)
+    return result
+
+
+def copy_vectors(source: VectorIndex, target: VectorIndex, progress: Callable[[str], None] = print) -> int:
+    """Every vector of ``source`` added to ``target`` with its stored embedding, document and metadata."""
+    copied = 0
     while True:
-        got = src_vectors.collection.get(
-            include=["embeddings", "documents", "metadatas"], limit=VECTORS_PER_BATCH, offset=offset
+        got = source.collection.get(
+            include=["embeddings", "documents", "metadatas"], limit=VECTORS_PER_BATCH, offset=copied
         )
         ids = got["ids"]
         if not ids:
             break
-        dst_vectors.collection.add(
+        target.collection.add(
             ids=ids, embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
         )
-        offset += len(ids)
-        result.vectors = offset
-        if offset % (10 * VECTORS_PER_BATCH) == 0:
-            progress(f"  vectors: {offset}")
-    progress(f"  vectors: {result.vectors}")
-    return result
+        copied += len(ids)
+        if copied % (10 * VECTORS_PER_BATCH) == 0:
+            progress(f"  vectors: {copied}")
+    progress(f"  vectors: {copied}")
+    return copied
 
 
 def _advance_sequences(store: FactStore, table) -> None:  # noqa: ANN001 - a sqlalchemy Table

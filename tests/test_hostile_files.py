@@ -23,16 +23,15 @@ from ingest.loaders import LoadError, load_bytes
     ],
 )
 def test_a_bomb_or_binary_is_refused_fast_with_its_reason(name, data, reason):
-    t0 = time.perf_counter()
+    """Refused by the cap that names it (its size, operators, elements), not by running out of time:
+    how fast is a benchmark's figure (`gongkai bench hostile`), not a timed test on a shared machine."""
     with pytest.raises(LoadError, match=reason):
         load_bytes(data, name)
-    assert time.perf_counter() - t0 < 30
 
 
 def test_a_deeply_nested_page_is_read_not_a_crash():
-    t0 = time.perf_counter()
     text = load_bytes(deep_html(20_000), "deep.html").text
-    assert "甲县财政局2021年" in text and time.perf_counter() - t0 < 30
+    assert "甲县财政局2021年" in text
 
 
 def test_past_its_time_budget_a_file_is_refused_with_the_setting_named():

@@ -226,8 +226,7 @@ def load(url: str | None, clients: int, seconds: float, port: int) -> None:
         asyncio.run(_load(url, clients, seconds, _questions()))
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop(server)
 
 
 def serve(port: int, clients: int, seconds: float) -> dict[str, float]:
@@ -237,13 +236,23 @@ def serve(port: int, clients: int, seconds: float) -> dict[str, float]:
     try:
         time.sleep(2)
         idle = _proc_mb(server.pid, "VmRSS")
+        print(f"server: first answered search after {first:.1f} s; RSS idle {idle:.0f} MB", flush=True)
         asyncio.run(_load(url, clients, seconds, _questions()))
         peak = _proc_mb(server.pid, "VmHWM")
+        print(f"server: RSS peak under load {peak:.0f} MB", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(f"server: first answered search after {first:.1f} s; RSS idle {idle:.0f} MB, peak under load {peak:.0f} MB")
+        _stop(server)
     return {"first_search_s": first, "rss_idle_mb": idle, "rss_peak_mb": peak}
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL: a server still working through queued requests may not stop in time."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
 
 
 def degrade(n: int, seed: int = 0) -> dict[str, object]:

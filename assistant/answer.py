@@ -12,6 +12,7 @@ handler's findings are worded by :mod:`assistant.phrasing`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -98,51 +99,48 @@ def route(q: Query, reports: list[ReportRow]) -> str:
 
 
 Entries = list[tuple[str, int | None, dict[str, str]]]
-_BODY_CATALOGS: dict[int, tuple[list[ReportRow], BodyCatalog, Entries]] = {}
 
 
-def _catalogs(coll: Collection) -> tuple[BodyCatalog, Entries]:
-    """The collection's bodies and lineages, and its (issuer, year, regions) entries, rebuilt only when its
-    catalog changes: ``reports()`` returns the same list until then, so its identity is the key. Both are
-    a walk of every report; per question they would grow with the collection."""
+@dataclass(frozen=True)
+class CatalogView:
+    """What questions need from the catalog, built once per catalog: each part is a walk of every report,
+    which per question would grow with the collection."""
+
+    reports: list[ReportRow]
+    bodies: BodyCatalog  # bodies and lineages
+    entries: Entries  # (issuer, year, regions) of each report, for the question parser
+    by_issuer: dict[str, list[tuple[int, ReportRow]]]  # issuer -> its reports with their place in ``reports``
+
+
+_VIEWS: dict[int, CatalogView] = {}
+
+
+def catalog_view(coll: Collection) -> CatalogView:
+    """The collection's catalog view, rebuilt only when its catalog changes: ``reports()`` returns the same
+    list until then, so its identity is the key."""
     reports = coll.reports()
-    cached = _BODY_CATALOGS.get(id(coll))
-    if cached is not None and cached[0] is reports:
-        return cached[1], cached[2]
+    cached = _VIEWS.get(id(coll))
+    if cached is not None and cached.reports is reports:
+        return cached
     by_report = coll.body_names()
     names: dict[str, list] = {}
-    for r in reports:
-        names.setdefault(r.issuer, []).extend(by_report.get(r.id, []))
-    catalog = BodyCatalog(((r.issuer, r.year) for r in reports), names)
-    entries = [(r.issuer, r.year, r.regions) for r in reports]
-    _BODY_CATALOGS[id(coll)] = (reports, catalog, entries)
-    return catalog, entries
-
-
-def body_catalog(coll: Collection) -> BodyCatalog:
-    """The collection's bodies and lineages (cached with the catalog)."""
-    return _catalogs(coll)[0]
-
-
-_BY_ISSUER: dict[int, tuple[list[ReportRow], dict[str, list[tuple[int, ReportRow]]]]] = {}
-
-
-def _by_issuer(reports: list[ReportRow]) -> dict[str, list[tuple[int, ReportRow]]]:
-    """Issuer -> its reports with their place in the catalog, built once per catalog (the list's
-    identity, as in ``_catalogs``): filtering the whole catalog per question grows with the collection."""
-    cached = _BY_ISSUER.get(id(reports))
-    if cached is not None and cached[0] is reports:
-        return cached[1]
-    index: dict[str, list[tuple[int, ReportRow]]] = {}
+    by_issuer: dict[str, list[tuple[int, ReportRow]]] = {}
     for pos, r in enumerate(reports):
-        index.setdefault(r.issuer, []).append((pos, r))
-    _BY_ISSUER.clear()  # one catalog at a time: an older list is never asked again
-    _BY_ISSUER[id(reports)] = (reports, index)
-    return index
+        names.setdefault(r.issuer, []).extend(by_report.get(r.id, []))
+        by_issuer.setdefault(r.issuer, []).append((pos, r))
+    view = CatalogView(
+        reports,
+        BodyCatalog(((r.issuer, r.year) for r in reports), names),
+        [(r.issuer, r.year, r.regions) for r in reports],
+        by_issuer,
+    )
+    _VIEWS[id(coll)] = view
+    return view
 
 
-def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> list[ReportRow] | None:
+def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRow] | None:
     """The reports the question is about, or None after saying why there are none."""
+    all_reports = view.reports
     if q.unknown and not q.issuers:
         comp.say(*say.no_such_body(q.unknown, all_reports))
         return None
@@ -150,8 +148,7 @@ def select_reports(comp: Composer, q: Query, all_reports: list[ReportRow]) -> li
     for zh, en in q.name_notes:
         comp.note(zh, en)
     if q.issuers:
-        by_issuer = _by_issuer(all_reports)
-        pool = [r for _, r in sorted(pr for i in set(q.issuers) for pr in by_issuer.get(i, []))]
+        pool = [r for _, r in sorted(pr for i in set(q.issuers) for pr in view.by_issuer.get(i, []))]
     elif q.regions:
         pool = [r for r in pool if set(r.regions.values()) & set(q.regions)]
     if not q.years:
@@ -196,7 +193,8 @@ def _previous_query(history: list[dict[str, str]] | None, catalog, today, bodies
 def understand(question: str, history, coll: Collection, today: date | None = None) -> Query:
     """The question as a query, a follow-up completed from the conversation and its bodies chosen
     again for the years now asked."""
-    bodies, catalog = _catalogs(coll)
+    view = catalog_view(coll)
+    bodies, catalog = view.bodies, view.entries
     q = u.resolve_follow_up(u.parse(question, catalog, today, bodies), _previous_query(history, catalog, today, bodies))
     if q.follow_up and q.asked:
         if q.years_if_held and bodies.holds(q.asked, q.years_if_held):
@@ -220,13 +218,14 @@ def ask(
     if not question:
         comp.say(*say.empty_question())
         return comp.done(NOT_FOUND)
-    all_reports = coll.reports()
+    view = catalog_view(coll)
+    all_reports = view.reports
     if not all_reports:
         comp.say(*say.empty_collection())
         return comp.done(NOT_FOUND)
     q = understand(question, history, coll, today)
     comp.candidates = q.candidates
-    reports = select_reports(comp, q, all_reports)
+    reports = select_reports(comp, q, view)
     if reports is None:
         return comp.done(NOT_FOUND)
     if q.other_applications:

@@ -263,16 +263,22 @@ def values_for(
     issuers: list[str] | None = None,
     years: list[int] | None = None,
     column: str | None = None,
-) -> tuple[list[dict[str, Any]], list[Citation]]:
-    """One row per report with the metric's figure and its citation: the compare table's data."""
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], list[Citation], int]:
+    """One row per report with the metric's figure and its citation: the compare table's data. The
+    reports are chosen first (in catalog order) and only the page ``offset``…``offset + limit`` is read
+    and cited, so a page of a national collection costs what the page holds; the total comes back too."""
     metric = BY_KEY[metric_key]
     comp = Composer("zh", coll)
+    chosen = [
+        r
+        for r in coll.reports()
+        if (not issuers or any(i == r.issuer or i in r.issuer for i in issuers)) and (not years or r.year in years)
+    ]
+    page = chosen[offset : None if limit is None else offset + limit]
     rows = []
-    for r in coll.reports():
-        if issuers and not any(i == r.issuer or i in r.issuer for i in issuers):
-            continue
-        if years and r.year not in years:
-            continue
+    for r in page:
         v = best_value(comp, coll, r, metric, column)
         rows.append(
             {
@@ -290,4 +296,4 @@ def values_for(
                 "citation": v.citation if v else None,
             }
         )
-    return rows, comp.citations
+    return rows, comp.citations, len(chosen)

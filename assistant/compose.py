@@ -14,6 +14,9 @@ from assistant.types import ANSWERED, PARTIAL, Answer, AnswerStatus, Citation, F
 from index.collection import Collection
 from index.facts import ReportRow
 
+SHOWN = 20  # lines a list in a chat answer shows; the rest is counted and pointed to (a national
+# collection ranks thousands of reports, and each shown line is a citation read from its report)
+
 
 class Composer:
     """Collects facts and numbered citations while an answer is written."""
@@ -27,12 +30,13 @@ class Composer:
         self.fallback = False  # answered from another reading of the question (publication year)
         self.notes: list[str] = []
         self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
+        self._numbers: dict[tuple[str, Any, Any], str] = {}  # (report, start, quote) -> its number
 
     def cite(self, report: ReportRow, **kw: Any) -> str:
-        for c in self.citations:  # one number per passage
-            if c.report_id == report.id and c.start == kw.get("start") and c.quote == kw.get("quote"):
-                return c.id
-        cid = str(len(self.citations) + 1)
+        key = (report.id, kw.get("start"), kw.get("quote"))
+        if key in self._numbers:  # one number per passage (a dict: an answer may cite hundreds)
+            return self._numbers[key]
+        cid = self._numbers[key] = str(len(self.citations) + 1)
         start = kw.get("start")
         if report.source_format == "pdf" and start is not None:
             kw["page"] = self.coll.facts.text(report.id).count("\f", 0, start) + 1

@@ -8,11 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from assistant import phrasing as say
 from assistant import understand as u
-from assistant.compose import Composer
+from assistant.compose import SHOWN, Composer
 from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
-from assistant.values import add_fact, best_value, prose_values, row_of, table_value
+from assistant.values import add_fact, best_value, numbers, prose_values, row_of, table_value
 from index.collection import Collection
 from index.facts import ReportRow
 from ingest.normalize import format_value
@@ -128,7 +128,7 @@ def _say_value(comp: Composer, v: Value, prefix: str = "") -> None:
 
 def _say_missing(comp: Composer, missing: list[ReportRow]) -> None:
     if missing:
-        comp.say(*say.no_usable_figure(missing))
+        comp.say(*say.no_usable_figure(missing[:SHOWN], max(0, len(missing) - SHOWN)))
 
 
 def _labels(q: Query) -> tuple[str, str]:
@@ -136,15 +136,32 @@ def _labels(q: Query) -> tuple[str, str]:
     return say.metric_label(q.metric, q.column, "zh"), say.metric_label(q.metric, q.column, "en")
 
 
+def _split(coll: Collection, q: Query, reports: list[ReportRow]) -> tuple[list[ReportRow], list[ReportRow], dict]:
+    """The reports with a figure for the question's metric, those without, and the figures: read in bulk
+    so that only the reports an answer shows are cited (and read) one by one."""
+    assert q.metric is not None
+    nums = numbers(coll, reports, q.metric, q.column)
+    return [r for r in reports if r.id in nums], [r for r in reports if r.id not in nums], nums
+
+
+def _say_not_shown(comp: Composer, q: Query, more: int) -> None:
+    if more > 0:
+        comp.say(*say.not_shown(more, q.metric.key if q.metric else None))
+
+
 def compare(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
-    found, missing = values_of(comp, coll, q, reports)
+    with_figure, missing, _nums = _split(coll, q, reports)
+    listed = sorted(with_figure, key=lambda r: (r.issuer, r.year or 0))
+    found, lost = values_of(comp, coll, q, listed[:SHOWN])
+    missing += lost
     if not found:
         comp.say(*say.none_states(*_labels(q)))
         _say_missing(comp, missing)
         return NOT_FOUND
     comp.say(*say.list_heading(*_labels(q)))
-    for v in sorted(found, key=lambda v: (v.report.issuer, v.report.year or 0)):
+    for v in found:
         _say_value(comp, v, "- ")
+    _say_not_shown(comp, q, len(listed) - SHOWN)
     if len(found) == 2 and q.kind in (u.COMPARE, u.DIFFERENCE):
         _difference(comp, found)
     _say_missing(comp, missing)
@@ -174,40 +191,54 @@ def _difference(comp: Composer, found: list[Value]) -> None:
 
 
 def rank(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
-    found, missing = values_of(comp, coll, q, reports)
+    with_figure, missing, nums = _split(coll, q, reports)
+    if not with_figure:
+        comp.say(*say.none_states(*_labels(q), selected=False))
+        return NOT_FOUND
+    ordered = sorted(with_figure, key=lambda r: nums[r.id], reverse=not q.ascending)
+    tied = sum(nums[r.id] == nums[ordered[0].id] for r in ordered)
+    found, lost = values_of(comp, coll, q, ordered[:SHOWN])
+    missing += lost
+    found.sort(key=lambda v: v.value or 0, reverse=not q.ascending)
     if not found:
         comp.say(*say.none_states(*_labels(q), selected=False))
         return NOT_FOUND
-    ordered = sorted(found, key=lambda v: v.value or 0, reverse=not q.ascending)
-    top = ordered[0]
-    ties = [v for v in ordered if v.value == top.value]
+    top = found[0]
+    ties = [v for v in found if v.value == top.value]
     comp.say(
         *say.top_of_ranking(
-            *_labels(q), q.ascending, [v.report for v in ties], top.text, top.unit, [v.citation for v in ties]
+            *_labels(q), q.ascending, [v.report for v in ties], top.text, top.unit, [v.citation for v in ties], tied
         )
     )
-    comp.say(*say.full_ranking())
-    for i, v in enumerate(ordered, 1):
+    comp.say(*say.full_ranking(len(found), len(ordered)))
+    for i, v in enumerate(found, 1):
         _say_value(comp, v, f"{i}. ")
-    if any(v.source == "text" for v in ordered):
+    _say_not_shown(comp, q, len(ordered) - len(found) - len(lost))
+    if any(v.source == "text" for v in found):
         comp.say(*say.some_from_text())
     _say_missing(comp, missing)
     return ANSWERED
 
 
 def zero_list(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
-    found, missing = values_of(comp, coll, q, reports)
-    zeros = [v for v in found if v.value == 0]
-    others = [v for v in found if v.value != 0]
+    with_figure, missing, nums = _split(coll, q, reports)
+    zero = [r for r in with_figure if nums[r.id] == 0]
+    other = [r for r in with_figure if nums[r.id] != 0]
+    zeros, lost = values_of(comp, coll, q, zero[:SHOWN])
+    others, lost_others = values_of(comp, coll, q, other) if len(other) <= SHOWN else ([], [])
+    missing += lost + lost_others
     comp.say(*say.zero_heading(*_labels(q), bool(zeros)))
     for v in zeros:
         _say_value(comp, v, "- ")
-    if others:
+    _say_not_shown(comp, q, len(zero) - SHOWN)
+    if len(other) > SHOWN:  # a long list of non-zero figures answers nothing that was asked
+        comp.say(*say.others_counted(len(other), q.metric.key))
+    elif others:
         comp.say(*say.others_heading())
         for v in others:
             _say_value(comp, v, "- ")
     _say_missing(comp, missing)
-    return ANSWERED if found else NOT_FOUND
+    return ANSWERED if zeros or others or len(other) > SHOWN else NOT_FOUND
 
 
 def share(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
@@ -216,7 +247,7 @@ def share(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
     if whole is None:
         return lookup(comp, coll, q, reports)
     status = NOT_FOUND
-    for r in reports:
+    for r in reports[:SHOWN]:
         num = best_value(comp, coll, r, q.metric, q.column)
         den = best_value(comp, coll, r, whole, q.column)
         if num is None or den is None or num.value is None or den.value is None or den.value == 0:
@@ -241,13 +272,14 @@ def share(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
         )
         comp.say(*say.share(r, q.metric, whole, num.text, den.text, format_value(pct), (num.citation, den.citation)))
         status = ANSWERED
+    _say_not_shown(comp, q, len(reports) - SHOWN)
     return status
 
 
 def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     """One 表二 column asked without its row ("上一年项目数量是多少"): that column of every row that has it."""
     column = q.column or ""
-    for r in reports:
+    for r in reports[:SHOWN]:
         cells = [c for c in coll.facts.cells([r.id], None, column) if c.table == "t2"]
         if not cells:
             comp.say(
@@ -282,4 +314,5 @@ def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
                         "table",
                     )
                 )
+    _say_not_shown(comp, q, len(reports) - SHOWN)
     return ANSWERED if comp.facts else (PARTIAL if comp.citations else NOT_FOUND)

@@ -5,15 +5,17 @@ bodies say something. Figures questions are :mod:`assistant.kinds_figures`."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from assistant import phrasing as say
-from assistant.compose import Composer
+from assistant.compose import SHOWN, Composer
 from assistant.glossary import topic_words
 from assistant.types import ANSWERED, NOT_FOUND, AnswerStatus, Fact
 from assistant.understand import Query
 from assistant.values import line_at
 from index.collection import Collection
 from index.facts import ReportRow
+from index.lexical import NARROW_REPORTS
 from index.search import wanted_sections
 
 _PHONE = re.compile(r"(?:电话|联系电话|咨询电话)[:：]?\s*([0-9０-９\-—－()（）]{7,20})")
@@ -55,12 +57,26 @@ def scope(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
 
 
 def coverage(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """Which reports the collection holds (of a place or body, when named): one line per body with its
+    years, each year cited to its report; past SHOWN bodies, how they spread by province and a count."""
     if not reports:
         return NOT_FOUND
     comp.say(*say.coverage_heading(q.issuers or q.regions, len(reports)))
+    by_issuer: dict[str, list[ReportRow]] = {}
     for r in sorted(reports, key=lambda r: (r.issuer, r.year or 0)):
-        cid = comp.cite(r, section="", quote=r.title, start=0, end=len(r.title))
-        comp.say(*say.coverage_line(r, cid))
+        by_issuer.setdefault(r.issuer, []).append(r)
+    if len(by_issuer) > SHOWN:
+        counts = Counter(r.province for r in reports)
+        years = sorted(r.year for r in reports if r.year)
+        comp.say(*say.coverage_summary(counts.most_common(), (years[0], years[-1]) if years else None))
+    for issuer, held in list(by_issuer.items())[:SHOWN]:
+        cites = [
+            (r.year, r.generation, comp.cite(r, section="", quote=r.title, start=0, end=len(r.title))) for r in held
+        ]
+        comp.say(*say.coverage_line(issuer, "/".join(held[-1].regions.values()), cites))
+    if len(by_issuer) > SHOWN:
+        shown = sum(len(held) for held in list(by_issuer.values())[:SHOWN])
+        comp.say(*say.not_shown(len(reports) - shown))
     return ANSWERED
 
 
@@ -69,7 +85,9 @@ def report_fact(comp: Composer, coll: Collection, q: Query, reports: list[Report
     status = NOT_FOUND
     key = q.report_fact or "published"
     label_zh, label_en = _FACT_LABELS.get(key, (key, key))
-    for r in reports:
+    if len(reports) > SHOWN:
+        comp.say(*say.not_shown(len(reports) - SHOWN, listed=False))
+    for r in reports[:SHOWN]:
         if key in ("phone", "email", "address"):
             rx = {"phone": _PHONE, "email": _EMAIL, "address": _ADDRESS}[key]
             text = coll.facts.text(r.id)
@@ -226,13 +244,26 @@ def passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
     return ANSWERED if hits else NOT_FOUND
 
 
+PRACTICE_PASSAGES = 100  # past NARROW_REPORTS reports, the reports of this many best passages are read
+
+
 def practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
-    """ "哪些单位提到缺少专职人员？": the reports whose own sentences say it, one line per issuer."""
-    key_bigrams = _bigrams(_QUESTION_NOISE.sub("", q.question))
+    """ "哪些单位提到缺少专职人员？": the reports whose own sentences say it, one line per issuer. Up to
+    NARROW_REPORTS reports every one is read; in a bigger collection, those of the best passages
+    for the question's words (reading every report's text would grow with the collection)."""
+    words = _QUESTION_NOISE.sub("", q.question)
+    key_bigrams = _bigrams(words)
     if not key_bigrams:
         return passages(comp, coll, q, reports, bool(reports))
+    pool = reports or coll.reports()
+    exhaustive = len(pool) <= NARROW_REPORTS
+    if not exhaustive:
+        by_id = {r.id: r for r in pool}
+        ids = [r.id for r in pool] if reports else None
+        hits = coll.search(words, ids, k=PRACTICE_PASSAGES, mode="lexical")
+        pool = [by_id[i] for i in dict.fromkeys(h.report_id for h in hits) if i in by_id]
     matches = []
-    for r in reports or coll.reports():
+    for r in pool:
         best, best_score, best_span = "", 0.0, (0, 0)
         for m in re.finditer(r"[^。！？；;\n]+[。！？；;]?", coll.facts.text(r.id)):
             s = m.group(0).strip()
@@ -245,9 +276,12 @@ def practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
             matches.append((r, best, best_score, best_span))
     if not matches:
         return passages(comp, coll, q, reports, bool(reports))
-    comp.say(*say.practice_heading(len(matches)))
-    for r, sentence, _score, (a, b) in sorted(matches, key=lambda m: -m[2]):
+    comp.say(*say.practice_heading(len(matches), None if exhaustive else PRACTICE_PASSAGES))
+    matches.sort(key=lambda m: -m[2])
+    for r, sentence, _score, (a, b) in matches[:SHOWN]:
         section = next((s.path for s in coll.facts.sections(r.id) if s.start <= a < s.end and s.level >= 1), "")
         cid = comp.cite(r, section=section, quote=sentence, start=a, end=b)
         comp.say(*say.practice_line(r, sentence, cid))
+    if len(matches) > SHOWN:
+        comp.say(*say.not_shown(len(matches) - SHOWN, listed=False))
     return ANSWERED

@@ -254,11 +254,25 @@ def value_line(r: ReportRow, value: str, unit: str, cite: str, from_text: bool, 
     )
 
 
-def no_usable_figure(missing: list[ReportRow]) -> Pair:
+def no_usable_figure(missing: list[ReportRow], more: int = 0) -> Pair:
+    zh_more, en_more = (f"等 {len(missing) + more} 份", f" and {more} more") if more else ("", "")
     return (
-        "以下报告没有可用的数字：" + "、".join(report_name(r, "zh") for r in missing) + "。",
-        "No usable figure in: " + "; ".join(report_name(r, "en") for r in missing) + ".",
+        "以下报告没有可用的数字：" + "、".join(report_name(r, "zh") for r in missing) + zh_more + "。",
+        "No usable figure in: " + "; ".join(report_name(r, "en") for r in missing) + en_more + ".",
     )
+
+
+def not_shown(more: int, metric_key: str | None = None, listed: bool = True) -> Pair:
+    """A list cut at :data:`assistant.compose.SHOWN` lines says how many it left out and, when a full
+    list exists (``listed``), where it is: the compare view for a metric, the catalog otherwise."""
+    if not listed:
+        return f"……另有 {more} 份未列出。", f"… {more} more not listed."
+    if metric_key:
+        where = f"/api/compare?metric={metric_key}"
+        where_zh, where_en = f"“比较”页或 {where}", f"the Compare tab or {where}"
+    else:
+        where_zh = where_en = "/api/reports"
+    return f"……另有 {more} 份未列出；完整列表见 {where_zh}。", f"… {more} more not listed; the full list: {where_en}."
 
 
 def none_states(label_zh: str, label_en: str, selected: bool = True) -> Pair:
@@ -281,17 +295,30 @@ def difference(a: ReportRow, high: Decimal, low: Decimal) -> Pair:
 
 
 def top_of_ranking(
-    label_zh: str, label_en: str, ascending: bool, who: list[ReportRow], value: str, unit: str, cites: list[str]
+    label_zh: str,
+    label_en: str,
+    ascending: bool,
+    who: list[ReportRow],
+    value: str,
+    unit: str,
+    cites: list[str],
+    tied: int = 0,
 ) -> Pair:
+    """``tied``: how many reports share the top figure in all, when more than ``who`` names."""
     word_zh, word_en = ("最少", "fewest/lowest") if ascending else ("最多", "most/highest")
     refs = " ".join(f"[{c}]" for c in cites)
+    more = tied - len(who) if tied > len(who) else 0
+    zh_more, en_more = (f"等 {tied} 份报告（并列）", f" and {more} more (tied)") if more else ("", "")
     return (
-        f"“{label_zh}”{word_zh}的是{'、'.join(report_name(r, 'zh') for r in who)}：{value}{unit} {refs}。",
-        f"{label_en.capitalize()}, {word_en}: {'; '.join(report_name(r, 'en') for r in who)} with {value}{unit_en(unit)} {refs}.",
+        f"“{label_zh}”{word_zh}的是{'、'.join(report_name(r, 'zh') for r in who)}{zh_more}：{value}{unit} {refs}。",
+        f"{label_en.capitalize()}, {word_en}: {'; '.join(report_name(r, 'en') for r in who)}{en_more} "
+        f"with {value}{unit_en(unit)} {refs}.",
     )
 
 
-def full_ranking() -> Pair:
+def full_ranking(shown: int = 0, total: int = 0) -> Pair:
+    if shown and total > shown:
+        return f"前 {shown} 名（共 {total} 份报告给出数字）：", f"Top {shown} of {total} reports with a figure:"
     return "全部排序：", "Full ranking:"
 
 
@@ -310,6 +337,15 @@ def zero_heading(label_zh: str, label_en: str, any_zero: bool) -> Pair:
 
 def others_heading() -> Pair:
     return "其余报告：", "Others:"
+
+
+def others_counted(n: int, metric_key: str) -> Pair:
+    """The non-zero reports of a zero list too long to show: only their number and where they are."""
+    where = f"/api/compare?metric={metric_key}"
+    return (
+        f"其余 {n} 份报告的数字不为零（见“比较”页或 {where}）。",
+        f"{n} other reports state a non-zero figure (see the Compare tab or {where}).",
+    )
 
 
 def share_missing(r: ReportRow) -> Pair:
@@ -369,6 +405,15 @@ def scope_holdings(n_reports: int, n_bodies: int, first: int, last: int) -> Pair
     )
 
 
+def coverage_summary(by_region: list[tuple[str, int]], years: tuple[int, int] | None) -> Pair:
+    """A collection too big to list: how many reports per province, and the years."""
+    parts_zh = "、".join(f"{name or '未识别省份'} {n} 份" for name, n in by_region)
+    parts_en = ", ".join(f"{name or 'province not recognised'} {n}" for name, n in by_region)
+    span_zh = f"，年度 {years[0]}–{years[1]}" if years else ""
+    span_en = f"; years {years[0]}–{years[1]}" if years else ""
+    return f"按地区：{parts_zh}{span_zh}。", f"By region: {parts_en}{span_en}."
+
+
 def coverage_heading(what: list[str], n: int) -> Pair:
     return (
         f"{'、'.join(what) or '资料库'}共有 {n} 份报告：",
@@ -376,12 +421,12 @@ def coverage_heading(what: list[str], n: int) -> Pair:
     )
 
 
-def coverage_line(r: ReportRow, cite: str) -> Pair:
-    region = "/".join(r.regions.values())
-    return (
-        f"- {r.issuer}，{r.year}年度（{region}；格式：{r.generation}）[{cite}]",
-        f"- {r.issuer}, {r.year} ({region}; format {r.generation}) [{cite}]",
-    )
+def coverage_line(issuer: str, region: str, years: list[tuple[int | None, str, str]]) -> Pair:
+    """One body and its reports: (year, table format, citation) each."""
+    zh = "、".join(f"{f'{y}年度' if y else '年度不详'}（{g}格式）[{c}]" for y, g, c in years)
+    en = ", ".join(f"{y or 'year unknown'} ({g} format) [{c}]" for y, g, c in years)
+    where_zh, where_en = (f"（{region}）", f" ({region})") if region else ("", "")
+    return f"- {issuer}{where_zh}：{zh}", f"- {issuer}{where_en}: {en}"
 
 
 def report_fact(r: ReportRow, label_zh: str, label_en: str, value: str, cite: str) -> Pair:
@@ -407,7 +452,14 @@ def passage(r: ReportRow, section: str, excerpt: str, cite: str) -> Pair:
     )
 
 
-def practice_heading(n: int) -> Pair:
+def practice_heading(n: int, among_passages: int | None = None) -> Pair:
+    """``among_passages``: the collection was too big to read whole, so only the reports of this many
+    best-matching passages were read; the count says so."""
+    if among_passages:
+        return (
+            f"在与问题最相关的 {among_passages} 段所属的报告中，{n} 份提到相关内容：",
+            f"Among the reports of the {among_passages} passages that match best, {n} say so:",
+        )
     return f"{n} 份报告提到相关内容：", f"{n} report(s) say so:"
 
 

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -280,6 +281,33 @@ class MaintenanceRow(Base):
 
 def _decimal_text(value: Decimal | None) -> str:
     return format_value(value) if value is not None else ""
+
+
+_FEW_REPORTS = 500  # above this many ids, read by the other filters and keep the reports' rows in Python
+
+
+def _of_reports(session: Session, q, row_type, report_ids: list[str] | None, order, rows: bool = False) -> list:
+    """Run ``q`` (entities, or column ``rows``) for the given reports. A long id list is not bound as
+    parameters (SQLite caps them, and a list of every report costs more than it saves): the rows are
+    filtered here instead."""
+    run = session.execute if rows else session.scalars
+    if report_ids is not None and len(report_ids) <= _FEW_REPORTS:
+        return list(run(q.where(row_type.report_id.in_(report_ids)).order_by(order)))
+    found = run(q.order_by(order))
+    if report_ids is None:
+        return list(found)
+    wanted = set(report_ids)
+    return [r for r in found if r.report_id in wanted]
+
+
+class CellValue(NamedTuple):
+    """One cell's figure as a ranking reads it (see :meth:`FactStore.cell_values`)."""
+
+    report_id: str
+    table: str
+    row_id: str
+    value_text: str
+    status: str
 
 
 class FactStore:
@@ -678,21 +706,46 @@ class FactStore:
             )
             return int(s.scalar(q) or 0)
 
-    def cells(self, report_ids: list[str], row_id: str | None = None, col_id: str | None = None) -> list[CellRow]:
+    def cells(
+        self, report_ids: list[str] | None, row_id: str | None = None, col_id: str | None = None
+    ) -> list[CellRow]:
+        """Cells of the reports (``None``: of every report), in stored order."""
         with self.Session() as s:
-            q = select(CellRow).where(CellRow.report_id.in_(report_ids))
+            q = select(CellRow)
             if row_id:
                 q = q.where(CellRow.row_id == row_id)
             if col_id:
                 q = q.where(CellRow.col_id == col_id)
-            return list(s.scalars(q.order_by(CellRow.id)))
+            return _of_reports(s, q, CellRow, report_ids, CellRow.id)
 
-    def figures(self, report_ids: list[str], metric: str | None = None) -> list[FigureRow]:
+    def figures(self, report_ids: list[str] | None, metric: str | None = None) -> list[FigureRow]:
+        """Prose figures of the reports (``None``: of every report), in text order."""
         with self.Session() as s:
-            q = select(FigureRow).where(FigureRow.report_id.in_(report_ids))
+            q = select(FigureRow)
             if metric:
                 q = q.where(FigureRow.metric == metric)
-            return list(s.scalars(q.order_by(FigureRow.start)))
+            return _of_reports(s, q, FigureRow, report_ids, FigureRow.start)
+
+    def table_generations(self, report_ids: list[str] | None, tables: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """report id -> {table: generation} for the named tables: what a figure over many reports
+        needs to know of each report's tables, in one read of three columns."""
+        cols = (TableRow.report_id, TableRow.table, TableRow.generation)
+        with self.Session() as s:
+            q = select(*cols).where(TableRow.table.in_(tables))
+            out: dict[str, dict[str, str]] = {}
+            for rid, table, generation in _of_reports(s, q, TableRow, report_ids, TableRow.id, rows=True):
+                out.setdefault(rid, {})[table] = generation
+            return out
+
+    def cell_values(self, report_ids: list[str] | None, row_id: str | None, col_id: str) -> list[CellValue]:
+        """The figures of one cell across many reports, in stored order: the columns a ranking reads,
+        not whole cells (whose JSON columns cost more to decode than the read itself)."""
+        cols = (CellRow.report_id, CellRow.table, CellRow.row_id, CellRow.value_text, CellRow.status)
+        with self.Session() as s:
+            q = select(*cols).where(CellRow.col_id == col_id)
+            if row_id:
+                q = q.where(CellRow.row_id == row_id)
+            return [CellValue(*r) for r in _of_reports(s, q, CellRow, report_ids, CellRow.id, rows=True)]
 
     def add_feedback(self, question: str, answer: str, liked: bool) -> None:
         with self.Session() as s:

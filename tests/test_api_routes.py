@@ -40,6 +40,20 @@ def test_compare_gives_a_value_and_citation_per_report(client):
     assert any(m["key"] == "applications_received" for m in client.get("/api/metrics").json())
 
 
+def test_compare_is_paged_and_the_pages_make_the_whole(client):
+    whole = client.get("/api/compare", params={"metric": "applications_received"}).json()
+    assert whole["total"] == len(whole["rows"]) == len(client.get("/api/reports").json())
+    pages = []
+    for offset in range(0, whole["total"], 2):
+        page = client.get("/api/compare", params={"metric": "applications_received", "limit": 2, "offset": offset})
+        body = page.json()
+        assert body["total"] == whole["total"] and body["offset"] == offset and len(body["rows"]) <= 2
+        assert {r["citation"] for r in body["rows"] if r["citation"]} <= {c["id"] for c in body["citations"]}
+        pages += [(r["report_id"], r["value"]) for r in body["rows"]]
+    assert pages == [(r["report_id"], r["value"]) for r in whole["rows"]]
+    assert client.get("/api/compare", params={"metric": "reviews", "limit": 0}).status_code == 422
+
+
 @pytest.fixture
 def admin_client(tmp_path, monkeypatch):
     from index.collection import Collection

@@ -174,9 +174,15 @@ class CompareRow(_ReportValue):
     citation: str | None = None
 
 
+COMPARE_PAGE = 500  # /api/compare rows per page by default …
+COMPARE_PAGE_MAX = 5000  # … and at most
+
+
 class CompareResponse(BaseModel):
     metric: str
     label: str
+    total: int = Field(description="reports that match the filters; rows holds the page offset…offset+limit")
+    offset: int
     rows: list[CompareRow]
     citations: list[Citation]
 
@@ -475,8 +481,11 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         issuers: str | None = Query(None, description="comma-separated parts of issuer names"),
         years: str | None = Query(None, description="comma-separated years"),
         column: str | None = None,
+        limit: int = Query(COMPARE_PAGE, ge=1, le=COMPARE_PAGE_MAX, description="rows per page"),
+        offset: int = Query(0, ge=0, description="rows to skip: the next page starts at offset+limit"),
     ) -> CompareResponse:
-        """One metric across issuers and years, each value with its citation."""
+        """One metric across issuers and years, each value with its citation, a page at a time (each row
+        is read and cited from its report: a national collection is paged, not sent whole)."""
         if metric not in BY_KEY:
             raise HTTPException(status_code=422, detail=f"unknown metric {metric!r}; see /api/metrics")
         try:
@@ -484,9 +493,14 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         except ValueError as exc:
             raise HTTPException(status_code=422, detail="years must be comma-separated integers") from exc
         names = [i.strip() for i in issuers.split(",") if i.strip()] if issuers else None
-        rows, cites = values_for(coll, metric, names, year_list, column)
+        rows, cites, total = values_for(coll, metric, names, year_list, column, limit, offset)
         return CompareResponse(
-            metric=metric, label=BY_KEY[metric].zh, rows=[CompareRow(**r) for r in rows], citations=cites
+            metric=metric,
+            label=BY_KEY[metric].zh,
+            total=total,
+            offset=offset,
+            rows=[CompareRow(**r) for r in rows],
+            citations=cites,
         )
 
     @app.get("/api/reports", response_model=list[ReportOut])

@@ -438,7 +438,7 @@ def compare_table(
 ) -> tuple[pd.DataFrame, str | None, str]:
     """One value per report: the table, a CSV named after the comparison, and the chart (a report
     without a value is a row of its own, marked, never dropped)."""
-    rows, cites = values_for(coll, metric, issuers or None, [int(y) for y in years] if years else None)
+    rows, cites, _total = values_for(coll, metric, issuers or None, [int(y) for y in years] if years else None)
     by_id = {c.id: c for c in cites}
     data = [
         {

@@ -11,6 +11,7 @@ handler's findings are worded by :mod:`assistant.phrasing`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -77,12 +78,17 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+_MENTIONS = re.compile(r"提到|说到|讲到|mention", re.I)
+
+
 def route(q: Query, reports: list[ReportRow]) -> str:
     """The handler for a query: its kind, except that a figure asked of several reports is a
     comparison and a figure with no report named is a search of the passages."""
     narrowed = bool(q.issuers or q.regions or q.years)
     if q.kind in (u.SCOPE, u.T2_COLUMN, u.COVERAGE, u.REPORT_FACT):
         return q.kind
+    if q.kind == u.PRACTICE and _MENTIONS.search(q.question):  # "2019年哪些单位提到兼职人员": who says it
+        return u.PRACTICE
     if q.metric is not None:
         if q.kind in (u.RANK, u.ZERO_LIST, u.SHARE):
             return q.kind

@@ -244,6 +244,18 @@ def passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
     return ANSWERED if hits else NOT_FOUND
 
 
+_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年?度?|[今去前]年|近[一二三四五两\d]年")
+
+
+def _without_scope(q: Query) -> str:
+    """The question without the years and places that chose its reports: "2019年福建哪些单位提到兼职人员"
+    is matched on 兼职人员, not on words no sentence of a report repeats."""
+    text = _YEAR_WORDS.sub("", q.question)
+    for name in sorted({*q.regions, *q.asked, q.year_words} - {""}, key=len, reverse=True):
+        text = text.replace(name, "")
+    return text
+
+
 PRACTICE_PASSAGES = 100  # past NARROW_REPORTS reports, the reports of this many best passages are read
 
 
@@ -251,7 +263,7 @@ def practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
     """ "哪些单位提到缺少专职人员？": the reports whose own sentences say it, one line per issuer. Up to
     NARROW_REPORTS reports every one is read; in a bigger collection, those of the best passages
     for the question's words (reading every report's text would grow with the collection)."""
-    words = _QUESTION_NOISE.sub("", q.question)
+    words = _QUESTION_NOISE.sub("", _without_scope(q))
     key_bigrams = _bigrams(words)
     if not key_bigrams:
         return passages(comp, coll, q, reports, bool(reports))

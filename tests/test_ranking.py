@@ -127,3 +127,14 @@ def test_practice_in_a_big_collection_reads_the_best_passages_reports(corpus_col
     yuexi = {c.report_id for c in whole.citations if "岳溪" in c.issuer}
     assert yuexi and yuexi <= {c.report_id for c in searched.citations}
     assert all("专职" in c.quote for c in searched.citations)
+
+
+def test_a_mention_question_narrowed_by_year_is_matched_on_what_is_mentioned(corpus_collection):
+    """The year (and a figure word like 人员) chose the reports; it must neither route the question to a
+    figures comparison nor be a word the sentences are matched on."""
+    answer = ask("2019年哪些单位提到缺少专职人员？", collection=corpus_collection)
+    assert answer.status == "answered"
+    cited = {(c.issuer, c.year) for c in answer.citations}
+    assert ("重庆市开州区岳溪镇人民政府", 2019) in cited
+    assert all(year == 2019 for _, year in cited)
+    assert not answer.facts  # sentences quoted, no figure compared

@@ -12,6 +12,7 @@ handler's findings are worded by :mod:`assistant.phrasing`.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -119,15 +120,28 @@ class CatalogView:
 
 
 _VIEWS: dict[int, CatalogView] = {}
+_BUILDING = threading.Lock()
 
 
 def catalog_view(coll: Collection) -> CatalogView:
     """The collection's catalog view, rebuilt only when its catalog changes: ``reports()`` returns the same
-    list until then, so its identity is the key."""
+    list until then, so its identity is the key. One thread builds it while the others wait for it: at
+    10k reports a build takes seconds, and twenty requests building it at once took minutes."""
     reports = coll.reports()
     cached = _VIEWS.get(id(coll))
     if cached is not None and cached.reports is reports:
         return cached
+    with _BUILDING:
+        reports = coll.reports()
+        cached = _VIEWS.get(id(coll))
+        if cached is not None and cached.reports is reports:
+            return cached
+        view = _build_view(coll, reports)
+        _VIEWS[id(coll)] = view
+        return view
+
+
+def _build_view(coll: Collection, reports: list[ReportRow]) -> CatalogView:
     by_report = coll.body_names()
     names: dict[str, list] = {}
     by_issuer: dict[str, list[tuple[int, ReportRow]]] = {}
@@ -140,8 +154,20 @@ def catalog_view(coll: Collection) -> CatalogView:
         [(r.issuer, r.year, r.regions) for r in reports],
         by_issuer,
     )
-    _VIEWS[id(coll)] = view
+    # the name and place indexes the question parser builds on first use, built here under the lock
+    for question in WARM_QUESTIONS:
+        u.parse(question, view.entries, None, view.bodies)
     return view
+
+
+WARM_QUESTIONS = ("东山县2020年收到多少政府信息公开申请？", "How many requests did Dongshan County receive in 2020?")
+
+
+def warm(coll: Collection) -> None:
+    """Build what a first question would (the catalog view and the name indexes), before it is asked:
+    a server runs this in the background once it takes requests, and a question asked meanwhile waits
+    for this one build instead of starting its own."""
+    ask(WARM_QUESTIONS[0], collection=coll)
 
 
 def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRow] | None:

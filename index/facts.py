@@ -760,11 +760,12 @@ class FactStore:
         with self.Session() as s:
             return list(s.scalars(select(FeedbackRow).order_by(FeedbackRow.id)))
 
-    def table_statuses(self) -> dict[str, dict[str, str]]:
-        """report id -> {table: status}, for the whole catalog in one query."""
+    def table_statuses(self, report_ids: list[str] | None = None) -> dict[str, dict[str, str]]:
+        """report id -> {table: status}, for these reports (``None``: the whole catalog) in one query."""
         out: dict[str, dict[str, str]] = {}
         with self.Session() as s:
-            for rid, table, status in s.execute(select(TableRow.report_id, TableRow.table, TableRow.status)):
+            q = select(TableRow.report_id, TableRow.table, TableRow.status)
+            for rid, table, status in _of_reports(s, q, TableRow, report_ids, TableRow.id, rows=True):
                 out.setdefault(rid, {})[table] = status
         return out
 
@@ -772,14 +773,15 @@ class FactStore:
         with self.Session() as s:
             return list(s.scalars(select(DiscrepancyRow).where(DiscrepancyRow.report_id == report_id)))
 
-    def counts(self) -> dict[str, dict[str, int]]:
-        """Cells and figures per report, for the catalog."""
+    def counts(self, report_ids: list[str] | None = None) -> dict[str, dict[str, int]]:
+        """Cells, figures and sections per report (``None``: every report), for the catalog."""
         out: dict[str, dict[str, int]] = {}
+        few = report_ids is not None and len(report_ids) <= _FEW_REPORTS
         with self.Session() as s:
-            for rid, n in s.execute(select(CellRow.report_id, func.count()).group_by(CellRow.report_id)):
-                out.setdefault(rid, {})["cells"] = n
-            for rid, n in s.execute(select(FigureRow.report_id, func.count()).group_by(FigureRow.report_id)):
-                out.setdefault(rid, {})["figures"] = n
-            for rid, n in s.execute(select(SectionRow.report_id, func.count()).group_by(SectionRow.report_id)):
-                out.setdefault(rid, {})["sections"] = n
+            for model, key in ((CellRow, "cells"), (FigureRow, "figures"), (SectionRow, "sections")):
+                q = select(model.report_id, func.count()).group_by(model.report_id)
+                if few:
+                    q = q.where(model.report_id.in_(report_ids))
+                for rid, n in s.execute(q):
+                    out.setdefault(rid, {})[key] = n
         return out

@@ -141,3 +141,13 @@ def test_upload_form_overrides_issuer_and_year_for_a_file_that_does_not_say_them
         headers=auth,
     ).json()
     assert (added["status"], added["issuer"], added["year"]) == ("added", "某某县财政局", 2021)
+
+
+def test_reports_are_paged_with_the_total_in_a_header(client):
+    whole = client.get("/api/reports")
+    total = int(whole.headers["X-Total-Count"])
+    assert total == len(whole.json()) > 2
+    first, rest = client.get("/api/reports", params={"limit": 2}), client.get("/api/reports", params={"offset": 2})
+    assert [r["id"] for r in first.json() + rest.json()] == [r["id"] for r in whole.json()]
+    assert first.json()[0] == whole.json()[0]  # the page's counts and statuses are the catalog's
+    assert client.get("/api/reports", params={"limit": 0}).status_code == 422

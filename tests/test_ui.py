@@ -194,3 +194,15 @@ def test_upload_results_speak_the_readers_language():
     assert zh.iloc[1]["表格"] == "表三 已校验"
     en = upload_frame(rows, "English")
     assert en.iloc[1]["Tables"] == "Table 3 checked" and en.iloc[0]["Note"].startswith("not a government")
+
+
+def test_the_reports_tab_lists_a_page_and_says_how_many_more(collection, monkeypatch):
+    import ui.chat
+    from ui.chat import catalog_frame
+
+    whole = catalog_frame(collection)
+    monkeypatch.setattr(ui.chat, "CATALOG_ROWS", 2)
+    cut = catalog_frame(collection)
+    assert len(cut) == 3 and list(cut["单位"][:2]) == list(whole["单位"][:2])
+    assert cut["单位"].iloc[-1] == f"……另有 {len(whole) - 2} 份，请用筛选缩小范围"
+    assert len(catalog_frame(collection, "福建")) == 1  # the filter narrows before the cut

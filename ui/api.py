@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -25,6 +25,7 @@ from assistant.glossary import BY_KEY, METRICS
 from assistant.types import Answer, Citation, Fact
 from index.collection import Collection, IngestResult, IngestStatus
 from index.detail import ReportDetail, report_detail
+from index.facts import ReportRow
 from ingest.loaders import SUPPORTED
 
 MAX_BODY_BYTES = 64 * 1024
@@ -110,11 +111,14 @@ def default_collection() -> Collection:
     return Collection()
 
 
-def catalog(coll: Collection) -> list[ReportOut]:
-    counts = coll.facts.counts()
-    statuses = coll.facts.table_statuses()
+def catalog(coll: Collection, reports: list[ReportRow] | None = None) -> list[ReportOut]:
+    """The catalog entries of ``reports`` (default: every visible report)."""
+    reports = coll.reports() if reports is None else reports
+    ids = [r.id for r in reports]
+    counts = coll.facts.counts(ids)
+    statuses = coll.facts.table_statuses(ids)
     out = []
-    for r in coll.reports():
+    for r in reports:
         tables = statuses.get(r.id, {})
         out.append(
             ReportOut(
@@ -174,6 +178,8 @@ class CompareRow(_ReportValue):
     citation: str | None = None
 
 
+REPORTS_PAGE = 1000  # /api/reports entries per page by default …
+REPORTS_PAGE_MAX = 10_000  # … and at most
 COMPARE_PAGE = 500  # /api/compare rows per page by default …
 COMPARE_PAGE_MAX = 5000  # … and at most
 
@@ -504,8 +510,15 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         )
 
     @app.get("/api/reports", response_model=list[ReportOut])
-    def api_reports() -> list[ReportOut]:
-        return catalog(coll)
+    def api_reports(
+        response: Response,
+        limit: int = Query(REPORTS_PAGE, ge=1, le=REPORTS_PAGE_MAX, description="reports per page"),
+        offset: int = Query(0, ge=0, description="reports to skip (catalog order: issuer, year)"),
+    ) -> list[ReportOut]:
+        """The catalog, a page at a time; the header X-Total-Count gives the number of reports."""
+        reports = coll.reports()
+        response.headers["X-Total-Count"] = str(len(reports))
+        return catalog(coll, reports[offset : offset + limit])
 
     @app.get("/api/reports/{report_id}", response_model=ReportDetail)
     def api_report(report_id: str) -> ReportDetail:

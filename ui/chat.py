@@ -365,28 +365,40 @@ def _words(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     return key if pair is None else pair[0 if lang == "中文" else 1]
 
 
+CATALOG_ROWS = 500  # the Reports tab lists this many matches at most; the filter narrows a bigger catalog
+
+
 def catalog_frame(coll: Collection, query: str = "", lang: str = "中文") -> pd.DataFrame:
     """The catalog as people read it: their words for every table, status and generation, the short
-    id last (selecting a row opens the report). Read fresh each time: uploads appear at once."""
-    from ui.api import catalog
-
-    rows = []
-    for r in catalog(coll):
-        checks = "；" if lang == "中文" else "; "
+    id last (selecting a row opens the report). Read fresh each time: uploads appear at once. Past
+    CATALOG_ROWS matches a last row says how many more there are (the page carries the rows it shows:
+    a national catalog is not sent to every browser)."""
+    statuses = coll.facts.table_statuses()
+    checks = "；" if lang == "中文" else "; "
+    rows: list[list[Any]] = []
+    more = 0
+    for r in coll.reports():
+        tables = statuses.get(r.id, {})
         row = [
             r.issuer,
             r.year,
-            "/".join(r.region.values()),
-            _words(GENERATION_WORDS, r.format, lang),
+            "/".join(r.regions.values()),
+            _words(GENERATION_WORDS, r.generation, lang),
             r.source_format.upper(),
-            checks.join(f"{_words(TABLE_NAMES, k, lang)} {_words(STATUS_WORDS, v, lang)}" for k, v in r.tables.items())
+            checks.join(f"{_words(TABLE_NAMES, k, lang)} {_words(STATUS_WORDS, v, lang)}" for k, v in tables.items())
             or "-",
-            r.published or "",
+            r.published.isoformat() if r.published else "",
             r.id[:8],
         ]
         if query and not all(q in " ".join(map(str, row)) for q in query.split()):
             continue
-        rows.append(row)
+        if len(rows) < CATALOG_ROWS:
+            rows.append(row)
+        else:
+            more += 1
+    if more:
+        note = f"……另有 {more} 份，请用筛选缩小范围" if lang == "中文" else f"… {more} more: narrow with the filter"
+        rows.append([note, None, "", "", "", "", "", ""])
     return pd.DataFrame(rows, columns=CATALOG_COLUMNS.get(lang, CATALOG_COLUMNS["中文"]))
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 
 from index.collection import Collection, IngestResult, IngestStatus
@@ -359,6 +360,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from assistant.answer import warm
     from ui.api import create_app
 
     coll = Collection()
@@ -368,7 +370,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if r.status != IngestStatus.UNCHANGED:
                 _print_result(r)
         print(f"collection: {len(coll.reports())} reports")
-    coll.warm()
+    coll.warm()  # the embedding model: every search needs it
+    # the catalog view and name indexes grow with the collection: built while the server already answers
+    # searches; questions asked meanwhile wait for this build (one build, not one per request)
+    threading.Thread(target=warm, args=(coll,), name="warm-catalog", daemon=True).start()
     app = create_app(coll)
     print(f"serving on http://{args.host}:{args.port}  (chat at /, API at /api, docs at /docs)")
     # keep-alive longer than clients wait between requests: a connection closed mid-reuse is a client error

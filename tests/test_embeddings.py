@@ -18,3 +18,21 @@ def test_chinese_and_english_questions_land_close():
         ["政府信息公开申请数量", "number of government information disclosure applications", "天气晴朗"]
     )
     assert float(zh @ en) > float(zh @ other) + 0.2
+
+
+def test_a_search_within_few_reports_scores_exactly_what_chroma_would_rank(collection):
+    """Within EXACT_REPORTS reports the vectors are read and scored here (a filtered HNSW search is slow
+    at scale): the same passages in the same order with the same scores as Chroma's own filtered query."""
+    from index.vectors import EXACT_REPORTS
+
+    v = collection.vectors
+    ids = [r.id for r in collection.reports()]
+    assert 1 < len(ids) <= EXACT_REPORTS
+    for question in ("政府信息公开申请", "存在的主要问题及改进情况", "administrative reconsideration"):
+        for chosen in ([ids[0]], ids[:3], ids):
+            ours = v.query(question, chosen, 5)
+            where = {"report_id": chosen[0]} if len(chosen) == 1 else {"report_id": {"$in": chosen}}
+            res = v.collection.query(query_texts=[question], n_results=5, where=where)
+            assert [h.chunk_id for h in ours] == res["ids"][0]
+            assert all(abs(h.score - (1 - d)) < 1e-5 for h, d in zip(ours, res["distances"][0], strict=True))
+            assert {h.report_id for h in ours} <= set(chosen)

@@ -85,8 +85,6 @@ def report_fact(comp: Composer, coll: Collection, q: Query, reports: list[Report
     status = NOT_FOUND
     key = q.report_fact or "published"
     label_zh, label_en = _FACT_LABELS.get(key, (key, key))
-    if len(reports) > SHOWN:
-        comp.say(*say.not_shown(len(reports) - SHOWN, listed=False))
     for r in reports[:SHOWN]:
         if key in ("phone", "email", "address"):
             rx = {"phone": _PHONE, "email": _EMAIL, "address": _ADDRESS}[key]
@@ -116,6 +114,8 @@ def report_fact(comp: Composer, coll: Collection, q: Query, reports: list[Report
             comp.facts.append(Fact(r.id, r.issuer, r.year, f"report.{key}", label_zh, value, "", cid, "metadata"))
         comp.say(*say.report_fact(r, label_zh, label_en, value, cid))
         status = ANSWERED
+    if len(reports) > SHOWN:
+        comp.say(*say.not_shown(len(reports) - SHOWN, listed=False))
     return status
 
 

@@ -44,6 +44,8 @@ READY = "ready"  # the visible reports' state (index.facts.READY; not imported: 
 K1, B = 1.5, 0.75  # BM25's usual constants (the in-memory index used the same)
 NARROW_REPORTS = 200  # up to this many reports, all their passages are ranked (≈45 passages a report)
 CANDIDATES = 200  # otherwise the engine's best matches are ranked here
+BOUND_REPORTS = 500  # up to this many report ids are bound as parameters; past it the matches are filtered here
+WIDE_FACTOR = 5  # … from this many times more of them
 POSTINGS_BUDGET = 20_000  # matches the engine may rank for one search; past it, the first matches are taken unranked
 STATS_SECONDS = 60.0  # how long the corpus size and mean passage length are reused
 DF_DRIFT = 0.05  # a cached document frequency is reused until the corpus has grown or shrunk this much
@@ -259,15 +261,18 @@ class LexicalIndex:
         ranked = postings <= POSTINGS_BUDGET
         params: dict[str, object] = {"n": CANDIDATES}
         where = ""
-        if report_ids:
+        wide = report_ids is not None and len(report_ids) > BOUND_REPORTS
+        if report_ids and not wide:
             ids, more = _in_list("r", report_ids)
             params.update(more)
             where = f" AND c.report_id IN ({ids})"
+        elif wide:  # too many ids to bind (SQLite caps parameters): more matches, kept here by report
+            params["n"] = CANDIDATES * WIDE_FACTOR
         if self.dialect == "sqlite":
             params["q"] = fts5_expression(chosen)
             order = " ORDER BY chunks_fts.rank" if ranked else ""
             sql = (
-                "SELECT c.id, c.tokens FROM chunks_fts JOIN chunks AS c ON c.rowid = chunks_fts.rowid "
+                "SELECT c.id, c.tokens, c.report_id FROM chunks_fts JOIN chunks AS c ON c.rowid = chunks_fts.rowid "
                 f"JOIN reports AS r ON r.id = c.report_id WHERE chunks_fts MATCH :q AND r.state = '{READY}'"
                 f"{where}{order} LIMIT :n"
             )
@@ -275,10 +280,12 @@ class LexicalIndex:
             params["q"] = tsquery_expression(chosen)
             order = " ORDER BY ts_rank_cd(c.tsv, q) DESC" if ranked else ""
             sql = (
-                "SELECT c.id, c.tokens FROM chunks AS c JOIN reports AS r ON r.id = c.report_id, "
+                "SELECT c.id, c.tokens, c.report_id FROM chunks AS c JOIN reports AS r ON r.id = c.report_id, "
                 f"to_tsquery('simple', :q) AS q WHERE c.tsv @@ q AND r.state = '{READY}'{where}{order} LIMIT :n"
             )
-        return [(cid, tokens) for cid, tokens in conn.execute(text(sql), params)]
+        wanted = set(report_ids) if wide and report_ids else None
+        rows = conn.execute(text(sql), params)
+        return [(cid, tokens) for cid, tokens, rid in rows if wanted is None or rid in wanted]
 
 
 _SQLITE_PARTS = {"chunks_fts", "chunks_fts_insert", "chunks_fts_delete", "chunks_fts_update"}

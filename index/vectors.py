@@ -63,6 +63,8 @@ def _lock(key: Path) -> int:
 
 
 EXACT_REPORTS = 20  # a search within this many reports scores their vectors here (see VectorIndex.query)
+WIDE_REPORTS = 1000  # past this many reports, the nearest WIDE_FACTOR × k of all are read and filtered here
+WIDE_FACTOR = 20
 
 
 class VectorIndex:
@@ -139,14 +141,19 @@ class VectorIndex:
         if report_ids and len(report_ids) <= EXACT_REPORTS:
             return self._exact(text, report_ids, k)
         where: dict[str, Any] | None = None
-        if report_ids:
+        wanted: set[str] | None = None
+        n = k
+        if report_ids and len(report_ids) > WIDE_REPORTS:  # a list this long costs more as a filter than
+            wanted, n = set(report_ids), k * WIDE_FACTOR  # reading more neighbours and keeping theirs
+        elif report_ids:
             where = {"report_id": {"$in": report_ids}}
-        res = self.collection.query(query_texts=[text], n_results=k, where=where)
+        res = self.collection.query(query_texts=[text], n_results=n, where=where)
         hits = []
         for cid, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0], strict=False):
             meta = dict(meta or {})
-            hits.append(Hit(cid, str(meta.get("report_id")), str(meta.get("text", "")), 1.0 - float(dist), meta))
-        return hits
+            if wanted is None or str(meta.get("report_id")) in wanted:
+                hits.append(Hit(cid, str(meta.get("report_id")), str(meta.get("text", "")), 1.0 - float(dist), meta))
+        return hits[:k]
 
     def _exact(self, text: str, report_ids: list[str], k: int) -> list[Hit]:
         where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}

@@ -36,3 +36,18 @@ def test_a_search_within_few_reports_scores_exactly_what_chroma_would_rank(colle
             assert [h.chunk_id for h in ours] == res["ids"][0]
             assert all(abs(h.score - (1 - d)) < 1e-5 for h, d in zip(ours, res["distances"][0], strict=True))
             assert {h.report_id for h in ours} <= set(chosen)
+
+
+def test_a_search_within_many_reports_keeps_their_nearest(collection, monkeypatch):
+    """Past WIDE_REPORTS ids the nearest passages of all are read and kept by report, not filtered in Chroma."""
+    import index.vectors
+
+    v = collection.vectors
+    chosen = [r.id for r in collection.reports()[:3]]
+    where = {"report_id": {"$in": chosen}}
+    monkeypatch.setattr(index.vectors, "EXACT_REPORTS", 0)
+    monkeypatch.setattr(index.vectors, "WIDE_REPORTS", 1)
+    for question in ("政府信息公开申请", "存在的主要问题及改进情况"):
+        ours = v.query(question, chosen, 5)
+        res = v.collection.query(query_texts=[question], n_results=5, where=where)
+        assert [h.chunk_id for h in ours] == res["ids"][0]

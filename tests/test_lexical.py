@@ -76,6 +76,20 @@ def test_ranking_within_reports_uses_the_whole_collection_for_rarity(collection,
         assert [(h.chunk_id, round(h.score, 6)) for h in got] == [(c, round(s, 6)) for c, s in want], r.issuer
 
 
+@pytest.mark.parametrize("query", QUERIES[:4])
+def test_a_long_report_list_is_filtered_after_the_engine_not_bound(collection, monkeypatch, query):
+    """Past BOUND_REPORTS ids (SQLite caps bound parameters) the engine's matches are kept by report here:
+    on the samples that is still BM25 within those reports (with NARROW_REPORTS lowered so the path runs)."""
+    import index.lexical
+
+    monkeypatch.setattr(index.lexical, "NARROW_REPORTS", 0)
+    monkeypatch.setattr(index.lexical, "BOUND_REPORTS", 1)
+    chosen = {r.id for r in collection.reports()[:3]}
+    want = reference_bm25(collection, query, chosen)[:5]
+    got = collection.facts.lexical.search(query, sorted(chosen), 5)
+    assert [(h.chunk_id, round(h.score, 6)) for h in got] == [(c, round(s, 6)) for c, s in want]
+
+
 def test_rare_words_find_their_passage(collection):
     (top,) = collection.facts.lexical.search("民事全程代办服务站", None, 1)
     (hit,) = collection._hits([top.chunk_id]).values()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
+from contextlib import closing
 
 import pytest
 from conftest import DONGSHAN, SAMPLES
@@ -49,11 +50,14 @@ def reference_bm25(coll, query: str, report_ids: set[str] | None = None) -> list
 
 def test_the_index_lives_in_the_database(collection):
     """An FTS5 table kept by triggers, and no in-memory index on the collection."""
-    db = sqlite3.connect(collection.facts.engine.url.database)
-    names = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
-    assert {"chunks_fts", "chunks_fts_insert", "chunks_fts_delete", "chunks_fts_update"} <= names
-    db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")  # raises if out of step
-    (indexed,) = db.execute("SELECT count(*) FROM chunks_fts").fetchone()
+    # closed here: an open sqlite3 connection is freed by the cycle collector, whenever it runs, and the
+    # integrity check's implicit transaction held the write lock until then (the next writer timed out)
+    with closing(sqlite3.connect(collection.facts.engine.url.database)) as db:
+        names = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
+        assert {"chunks_fts", "chunks_fts_insert", "chunks_fts_delete", "chunks_fts_update"} <= names
+        db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")  # raises if out of step
+        (indexed,) = db.execute("SELECT count(*) FROM chunks_fts").fetchone()
+        db.rollback()
     assert indexed == len(collection.facts.chunks()) > 150
     assert not hasattr(collection, "_lexical") and not hasattr(collection, "_chunks")
 
@@ -134,11 +138,11 @@ def test_an_older_store_gets_its_index_and_writers_keep_it(tmp_path):
     writer = Collection(Settings.from_env(home))
     (first,) = writer.ingest([SAMPLES / "000_d76d4b4009bfe151.txt"])
     before = writer.facts.lexical.search("民事全程代办服务站", None, 3)
-    db = sqlite3.connect(home / "facts.sqlite")
-    for trigger in ("chunks_fts_insert", "chunks_fts_delete", "chunks_fts_update"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DROP TABLE chunks_fts")
-    db.commit()
+    with closing(sqlite3.connect(home / "facts.sqlite")) as db:
+        for trigger in ("chunks_fts_insert", "chunks_fts_delete", "chunks_fts_update"):
+            db.execute(f"DROP TRIGGER {trigger}")
+        db.execute("DROP TABLE chunks_fts")
+        db.commit()
 
     reader = Collection(Settings.from_env(home))  # another process's view: its own connections
     assert reader.facts.lexical.search("民事全程代办服务站", None, 3) == before
@@ -150,6 +154,8 @@ def test_an_older_store_gets_its_index_and_writers_keep_it(tmp_path):
     assert hits and all(h.chunk_id.startswith(second.report_id) for h in hits)
     assert writer.remove(second.report_id)
     assert reader.facts.lexical.search("东山县 政府信息公开 申请", [second.report_id], 3) == []
-    db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
-    (indexed,) = db.execute("SELECT count(*) FROM chunks_fts").fetchone()
+    with closing(sqlite3.connect(home / "facts.sqlite")) as db:
+        db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
+        (indexed,) = db.execute("SELECT count(*) FROM chunks_fts").fetchone()
+        db.rollback()
     assert indexed == len(reader.facts.chunks()) == first.chunks

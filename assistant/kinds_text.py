@@ -69,14 +69,14 @@ def coverage(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow
         counts = Counter(r.province for r in reports)
         years = sorted(r.year for r in reports if r.year)
         comp.say(*say.coverage_summary(counts.most_common(), (years[0], years[-1]) if years else None))
-    for issuer, held in list(by_issuer.items())[:SHOWN]:
+    listed = list(by_issuer.items())[:SHOWN]
+    for issuer, held in listed:
         cites = [
             (r.year, r.generation, comp.cite(r, section="", quote=r.title, start=0, end=len(r.title))) for r in held
         ]
         comp.say(*say.coverage_line(issuer, "/".join(held[-1].regions.values()), cites))
     if len(by_issuer) > SHOWN:
-        shown = sum(len(held) for held in list(by_issuer.values())[:SHOWN])
-        comp.say(*say.not_shown(len(reports) - shown))
+        comp.say(*say.not_shown(len(reports) - sum(len(held) for _, held in listed)))
     return ANSWERED
 
 

@@ -262,16 +262,17 @@ def no_usable_figure(missing: list[ReportRow], more: int = 0) -> Pair:
     )
 
 
+def _full_list(metric_key: str) -> Pair:
+    where = f"/api/compare?metric={metric_key}"
+    return f"“比较”页或 {where}", f"the Compare tab or {where}"
+
+
 def not_shown(more: int, metric_key: str | None = None, listed: bool = True) -> Pair:
     """A list cut at :data:`assistant.compose.SHOWN` lines says how many it left out and, when a full
     list exists (``listed``), where it is: the compare view for a metric, the catalog otherwise."""
     if not listed:
         return f"……另有 {more} 份未列出。", f"… {more} more not listed."
-    if metric_key:
-        where = f"/api/compare?metric={metric_key}"
-        where_zh, where_en = f"“比较”页或 {where}", f"the Compare tab or {where}"
-    else:
-        where_zh = where_en = "/api/reports"
+    where_zh, where_en = _full_list(metric_key) if metric_key else ("/api/reports", "/api/reports")
     return f"……另有 {more} 份未列出；完整列表见 {where_zh}。", f"… {more} more not listed; the full list: {where_en}."
 
 
@@ -341,10 +342,10 @@ def others_heading() -> Pair:
 
 def others_counted(n: int, metric_key: str) -> Pair:
     """The non-zero reports of a zero list too long to show: only their number and where they are."""
-    where = f"/api/compare?metric={metric_key}"
+    where_zh, where_en = _full_list(metric_key)
     return (
-        f"其余 {n} 份报告的数字不为零（见“比较”页或 {where}）。",
-        f"{n} other reports state a non-zero figure (see the Compare tab or {where}).",
+        f"其余 {n} 份报告的数字不为零（见{where_zh}）。",
+        f"{n} other reports state a non-zero figure (see {where_en}).",
     )
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import BOUND_REPORTS, LexicalIndex, tokenize
 from ingest.model import BodyName, NameKind, ParsedReport
 from ingest.normalize import format_value
 
@@ -283,15 +283,12 @@ def _decimal_text(value: Decimal | None) -> str:
     return format_value(value) if value is not None else ""
 
 
-_FEW_REPORTS = 500  # above this many ids, read by the other filters and keep the reports' rows in Python
-
-
 def _of_reports(session: Session, q, row_type, report_ids: list[str] | None, order, rows: bool = False) -> list:
     """Run ``q`` (entities, or column ``rows``) for the given reports. A long id list is not bound as
-    parameters (SQLite caps them, and a list of every report costs more than it saves): the rows are
-    filtered here instead."""
+    parameters past BOUND_REPORTS (SQLite caps them, and a list of every report costs more than it
+    saves): the rows are filtered here instead."""
     run = session.execute if rows else session.scalars
-    if report_ids is not None and len(report_ids) <= _FEW_REPORTS:
+    if report_ids is not None and len(report_ids) <= BOUND_REPORTS:
         return list(run(q.where(row_type.report_id.in_(report_ids)).order_by(order)))
     found = run(q.order_by(order))
     if report_ids is None:
@@ -776,12 +773,9 @@ class FactStore:
     def counts(self, report_ids: list[str] | None = None) -> dict[str, dict[str, int]]:
         """Cells, figures and sections per report (``None``: every report), for the catalog."""
         out: dict[str, dict[str, int]] = {}
-        few = report_ids is not None and len(report_ids) <= _FEW_REPORTS
         with self.Session() as s:
             for model, key in ((CellRow, "cells"), (FigureRow, "figures"), (SectionRow, "sections")):
                 q = select(model.report_id, func.count()).group_by(model.report_id)
-                if few:
-                    q = q.where(model.report_id.in_(report_ids))
-                for rid, n in s.execute(q):
+                for rid, n in _of_reports(s, q, model, report_ids, model.report_id, rows=True):
                     out.setdefault(rid, {})[key] = n
         return out

@@ -31,7 +31,7 @@ def _cited_values(coll, reports, metric, column) -> dict[str, Decimal]:
 def test_bulk_figures_equal_the_cited_figures_for_every_metric(corpus_collection, monkeypatch, few):
     """Samples + 42 real reports (2009–2025: legacy tables, prose-only years, both table generations)."""
     if not few:
-        monkeypatch.setattr(index.facts, "_FEW_REPORTS", 0)
+        monkeypatch.setattr(index.facts, "BOUND_REPORTS", 0)
     reports = corpus_collection.reports()
     checked = 0
     for metric in METRICS:

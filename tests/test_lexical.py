@@ -159,3 +159,27 @@ def test_an_older_store_gets_its_index_and_writers_keep_it(tmp_path):
         (indexed,) = db.execute("SELECT count(*) FROM chunks_fts").fetchone()
         db.rollback()
     assert indexed == len(reader.facts.chunks()) == first.chunks
+
+
+def test_hits_are_read_by_their_ids_and_only_from_visible_reports(collection):
+    """A search's hits are read by primary key in two reads (as one join SQLite walked every visible
+    report's passages through the state index): the passages asked for, with their report's issuer and
+    year, and none of a pending report. The speed is `bench query`'s figure."""
+    from index.facts import PENDING, READY
+
+    rows = collection.facts.chunks()
+    chosen = [rows[0].id, rows[len(rows) // 2].id, rows[-1].id, "no-such-passage"]
+    got = {c.id: (issuer, year) for c, issuer, year in collection.facts.passages(chosen)}
+    reports = {r.id: r for r in collection.reports()}
+    want = {c.id: (reports[c.report_id].issuer, reports[c.report_id].year) for c in rows if c.id in chosen}
+    assert got == want and len(got) == 3
+    rid = rows[0].report_id
+    with collection.facts.Session() as s:
+        assert collection.facts.set_state(s, rid, PENDING)
+        s.commit()
+    try:
+        assert rows[0].id not in {c.id for c, _, _ in collection.facts.passages(chosen)}
+    finally:
+        with collection.facts.Session() as s:
+            collection.facts.set_state(s, rid, READY)
+            s.commit()

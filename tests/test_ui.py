@@ -206,3 +206,30 @@ def test_the_reports_tab_lists_a_page_and_says_how_many_more(collection, monkeyp
     assert len(cut) == 3 and list(cut["单位"][:2]) == list(whole["单位"][:2])
     assert cut["单位"].iloc[-1] == f"……另有 {len(whole) - 2} 份，请用筛选缩小范围"
     assert len(catalog_frame(collection, "福建")) == 1  # the filter narrows before the cut
+
+
+def test_the_compare_tab_offers_offices_by_name_past_a_few_hundred(collection, monkeypatch):
+    import ui.chat
+    from ui.chat import office_choices
+
+    every = sorted({r.issuer for r in collection.reports()})
+    assert office_choices(collection) == every and len(every) > 2
+    assert office_choices(collection, "东山") == [n for n in every if "东山" in n] != []
+    monkeypatch.setattr(ui.chat, "OFFICE_CHOICES", 2)  # a national catalog: no name list until one is typed
+    assert office_choices(collection) == []
+    assert office_choices(collection, "", [every[-1]]) == [every[-1]]  # a chosen office stays offered
+    found = office_choices(collection, "人民政府", [every[-1]])
+    assert found[0] == every[-1] and len(found) <= 3
+    assert all("人民政府" in n for n in found[1:]) and found[1:]
+
+
+def test_the_reports_tab_page_shows_the_same_checks_as_the_whole_catalog(collection, monkeypatch):
+    import ui.chat
+    from ui.chat import catalog_frame
+
+    whole = catalog_frame(collection)
+    n = len(whole) - 1
+    monkeypatch.setattr(ui.chat, "CATALOG_ROWS", n)
+    cut = catalog_frame(collection)  # only the shown reports' table statuses are read
+    assert list(cut["表格校验"][:n]) == list(whole["表格校验"][:n])
+    assert any(v != "-" for v in cut["表格校验"][:n])

@@ -379,10 +379,12 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         k: int = Query(5, ge=1, le=50),
     ) -> list[SearchHit]:
         """Passages for a query (hybrid BM25 + dense), optionally within one issuer and year."""
-        ids = [r.id for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
-        if (issuer or year) and not ids:
-            raise HTTPException(status_code=404, detail="no report matches that issuer and year")
-        hits = coll.search(q, ids if (issuer or year) else None, k=k)
+        ids = None  # unfiltered: the catalog is not read
+        if issuer or year:
+            ids = [r.id for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
+            if not ids:
+                raise HTTPException(status_code=404, detail="no report matches that issuer and year")
+        hits = coll.search(q, ids, k=k)
         return [
             SearchHit(
                 chunk_id=h.chunk_id,

@@ -53,6 +53,7 @@ LABELS = {
         "narrow": "问题中的名称对应多个单位，点选一个只问它",
         "metric": "指标",
         "issuers": "单位",
+        "find": "查找单位（输入名称的一部分）",
         "years": "年度",
         "run": "比较",
         "token": "管理员令牌",
@@ -82,6 +83,7 @@ LABELS = {
         "narrow": "The name fits several bodies: pick one to ask about it alone",
         "metric": "Metric",
         "issuers": "Offices",
+        "find": "Find offices (part of a name)",
         "years": "Years",
         "run": "Compare",
         "token": "Admin token",
@@ -365,6 +367,7 @@ def _words(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     return key if pair is None else pair[0 if lang == "中文" else 1]
 
 
+OFFICE_CHOICES = 200  # the Compare tab offers every office up to this many; past it, those matching the typed name
 CATALOG_ROWS = 500  # the Reports tab lists this many matches at most; the filter narrows a bigger catalog
 
 
@@ -373,11 +376,14 @@ def catalog_frame(coll: Collection, query: str = "", lang: str = "中文") -> pd
     id last (selecting a row opens the report). Read fresh each time: uploads appear at once. Past
     CATALOG_ROWS matches a last row says how many more there are (the page carries the rows it shows:
     a national catalog is not sent to every browser)."""
-    statuses = coll.facts.table_statuses()
+    reports = coll.reports()
+    more = 0
+    if not query:  # nothing to match: only the shown reports' statuses are read
+        more, reports = max(0, len(reports) - CATALOG_ROWS), reports[:CATALOG_ROWS]
+    statuses = coll.facts.table_statuses(None if query else [r.id for r in reports])
     checks = "；" if lang == "中文" else "; "
     rows: list[list[Any]] = []
-    more = 0
-    for r in coll.reports():
+    for r in reports:
         tables = statuses.get(r.id, {})
         row = [
             r.issuer,
@@ -400,6 +406,17 @@ def catalog_frame(coll: Collection, query: str = "", lang: str = "中文") -> pd
         note = f"……另有 {more} 份，请用筛选缩小范围" if lang == "中文" else f"… {more} more: narrow with the filter"
         rows.append([note, None, "", "", "", "", "", ""])
     return pd.DataFrame(rows, columns=CATALOG_COLUMNS.get(lang, CATALOG_COLUMNS["中文"]))
+
+
+def office_choices(coll: Collection, typed: str = "", chosen: list[str] | None = None) -> list[str]:
+    """The offices the Compare tab offers: the ones chosen, then every office of a small collection, or
+    of a national one the first OFFICE_CHOICES whose name contains what was typed (a page does not
+    carry tens of thousands of names, and each page load would)."""
+    names = sorted({r.issuer for r in coll.reports()})
+    typed = typed.strip()
+    if typed or len(names) > OFFICE_CHOICES:
+        names = [n for n in names if typed and typed in n][:OFFICE_CHOICES]
+    return list(dict.fromkeys([*(chosen or []), *names]))
 
 
 def full_id(coll: Collection, short: str) -> str:
@@ -532,7 +549,6 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
         from assistant.generative import make_llm
 
         llm = make_llm()
-    issuers = sorted({r.issuer for r in coll.reports()})
     years = sorted({str(r.year) for r in coll.reports() if r.year})
     metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]
 
@@ -587,14 +603,18 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             with gr.Tab(LABELS["中文"]["reports"], id="reports") as tab_reports:
                 flt = gr.Textbox(label=LABELS["中文"]["filter"])
                 hint = gr.Markdown(LABELS["中文"]["hint"])
-                table = gr.Dataframe(value=catalog_frame(coll), interactive=False, wrap=True)
+                # filled when the tab opens (below), not when the app is built: a national catalog would cost every
+                # server's start (and every page load) a read of all its reports
+                table = gr.Dataframe(value=pd.DataFrame(columns=CATALOG_COLUMNS["中文"]), interactive=False, wrap=True)
                 rid = gr.Textbox(label=LABELS["中文"]["open"] + " (id)")
                 detail = gr.Markdown()
                 grids = [gr.Dataframe(visible=False, wrap=True) for _ in range(4)]
             with gr.Tab(LABELS["中文"]["compare"], id="compare") as tab_compare:
                 with gr.Row():
                     metric = gr.Dropdown(metric_choices, value="applications_received", label=LABELS["中文"]["metric"])
-                    who = gr.Dropdown(issuers, multiselect=True, label=LABELS["中文"]["issuers"])
+                    with gr.Column():
+                        find = gr.Textbox(label=LABELS["中文"]["find"])
+                        who = gr.Dropdown(office_choices(coll), multiselect=True, label=LABELS["中文"]["issuers"])
                     when = gr.Dropdown(years, multiselect=True, label=LABELS["中文"]["years"])
                 run = gr.Button(LABELS["中文"]["run"])
                 cmp_table = gr.Dataframe(interactive=False, wrap=True)
@@ -778,6 +798,12 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
 
         run.click(do_compare, [metric, who, when, lang], [cmp_table, chart, csv_file])
 
+        def offer(typed: str, chosen: list[str] | None) -> Any:
+            return gr.update(choices=office_choices(coll, typed, chosen))
+
+        find.change(offer, [find, who], who)
+        tab_compare.select(offer, [find, who], who)  # offices uploaded meanwhile are offered too
+
         # ---- upload (the same admin token as the API)
         def do_upload(
             tok: str,
@@ -867,7 +893,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
         )
 
         # ---- language
-        def switch(language: str) -> list[Any]:
+        def switch(language: str, q: str) -> list[Any]:
             t = LABELS[language]
             return [
                 gr.update(value=t["title"]),
@@ -882,13 +908,14 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 gr.update(label=t["filter"]),
                 gr.update(label=t["metric"]),
                 gr.update(label=t["issuers"]),
+                gr.update(label=t["find"]),
                 gr.update(label=t["years"]),
                 gr.update(value=t["run"]),
                 gr.update(label=t["token"]),
                 gr.update(label=t["files"]),
                 gr.update(value=t["ingest"]),
                 gr.update(value=t["hint"]),
-                catalog_frame(coll, "", language),
+                catalog_frame(coll, q, language),
                 gr.update(label=t["crawl_url"]),
                 gr.update(label=t["crawl_dry"]),
                 gr.update(value=t["crawl"]),
@@ -900,7 +927,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
 
         lang.change(
             switch,
-            lang,
+            [lang, flt],
             [
                 title,
                 tab_chat,
@@ -914,6 +941,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 flt,
                 metric,
                 who,
+                find,
                 when,
                 run,
                 token,

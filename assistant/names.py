@@ -42,6 +42,7 @@ class Alias:
     english: bool
 
 
+@lru_cache(maxsize=100_000)  # a place unit recurs across a catalog's issuers; pinyin is the slow part
 def english_name(unit: str) -> tuple[str, str]:
     """('Dongshan County', 'Dongshan') for 东山县."""
     for suffix in sorted(EN_SUFFIX, key=len, reverse=True):

@@ -179,11 +179,13 @@ class Collection:
                 session.add(PendingRow(report_id=report.id, writer_id=writer))
                 self.facts.add_chunks(session, chunks)
                 session.commit()
-        except IntegrityError:
-            # another writer staged the same content a moment ago: its outcome is this file's outcome
+        except IntegrityError as exc:
+            # another writer staged the same content a moment ago: its outcome is this file's outcome;
+            # with no such copy, the refusal was something else, and it is named
+            cause = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
             settled = self._settle_existing(m.content_hash) or (
                 IngestStatus.FAILED,
-                "the same file was being ingested by another process and failed there",
+                f"could not store the report (the database refused it: {cause})",
             )
             result.status, result.error = settled
             result.seconds = time.perf_counter() - t0

@@ -24,10 +24,12 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
+    event,
     func,
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -35,6 +37,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from index.lexical import BOUND_REPORTS, LexicalIndex, tokenize
 from ingest.model import BodyName, NameKind, ParsedReport
 from ingest.normalize import format_value
+
+# a table id ("t2" … "legacy", ingest.schema.TABLE_TITLES) as stored; PostgreSQL enforces the length
+TABLE_ID_LENGTH = 16
 
 PENDING, READY, REPLACED = "pending", "ready", "replaced"
 
@@ -93,7 +98,7 @@ class TableRow(Base):
     __tablename__ = "report_tables"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    table: Mapped[str] = mapped_column(String(4))
+    table: Mapped[str] = mapped_column(String(TABLE_ID_LENGTH))
     generation: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     reasons: Mapped[list] = mapped_column(JSON, default=list)
@@ -105,7 +110,7 @@ class CellRow(Base):
     __tablename__ = "cells"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    table: Mapped[str] = mapped_column(String(4))
+    table: Mapped[str] = mapped_column(String(TABLE_ID_LENGTH))
     row_id: Mapped[str] = mapped_column(String(64), index=True)
     col_id: Mapped[str] = mapped_column(String(32))
     value_text: Mapped[str] = mapped_column(String(40), default="")  # exact decimal as printed
@@ -192,7 +197,7 @@ class OcrCellRow(Base):
     __tablename__ = "ocr_cells"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    table: Mapped[str] = mapped_column(String(4))
+    table: Mapped[str] = mapped_column(String(TABLE_ID_LENGTH))
     row_id: Mapped[str] = mapped_column(String(64))
     col_id: Mapped[str] = mapped_column(String(32))
     confidence: Mapped[float] = mapped_column(Float)
@@ -307,11 +312,17 @@ class CellValue(NamedTuple):
     status: str
 
 
+def _enforce_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001 - a DB-API connection
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
 class FactStore:
     def __init__(self, url: str) -> None:
         # several processes may share one SQLite file: wait for a writer's lock rather than fail at once
         kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}} if url.startswith("sqlite") else {}
         self.engine: Engine = create_engine(url, **kwargs)
+        if self.engine.dialect.name == "sqlite":  # check references as PostgreSQL does, so the default catches
+            event.listen(self.engine, "connect", _enforce_foreign_keys)  # what only a server would refuse
         self._create_tables()
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.lexical = LexicalIndex(self.engine)  # in the same database: nothing to load, any size
@@ -326,11 +337,29 @@ class FactStore:
                 for table in Base.metadata.sorted_tables:  # indexes added since an older store was made
                     for index in table.indexes:
                         index.create(self.engine, checkfirst=True)
+                self._widen_table_ids()
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == attempts - 1:
                     raise
                 time.sleep(0.1 * (attempt + 1))
+
+    def _widen_table_ids(self) -> None:
+        """Stores made when table ids were varchar(4) refused a pre-2019 ("legacy") table on PostgreSQL:
+        widen the column in place (SQLite never enforced the length, so it needs nothing)."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        tables = [t.name for t in Base.metadata.sorted_tables if "table" in t.c]
+        with self.engine.begin() as conn:
+            narrow = conn.execute(
+                sql_text(
+                    "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                    "AND column_name = 'table' AND table_name = ANY(:tables) AND character_maximum_length < :n"
+                ),
+                {"tables": tables, "n": TABLE_ID_LENGTH},
+            ).scalars()
+            for name in list(narrow):
+                conn.execute(sql_text(f'ALTER TABLE "{name}" ALTER COLUMN "table" TYPE varchar({TABLE_ID_LENGTH})'))
 
     def find_by_hash(self, content_hash: str) -> ReportRow | None:
         with self.Session() as s:
@@ -340,8 +369,6 @@ class FactStore:
         """Stage a parsed report in ``session``; the caller commits (together with the chunks)."""
         m = report.meta
         rid = report.id
-        for n in m.names:
-            session.add(NameRow(report_id=rid, kind=str(n.kind), name=n.name, source=n.source))
         session.add(
             ReportRow(
                 id=rid,
@@ -367,7 +394,9 @@ class FactStore:
                 state=state,
             )
         )
-        session.flush()
+        session.flush()  # the report row first: every other row refers to it (PostgreSQL checks that at once)
+        for n in m.names:
+            session.add(NameRow(report_id=rid, kind=str(n.kind), name=n.name, source=n.source))
         self._add_discrepancies(session, report)
         for i, sec in enumerate(report.sections):
             session.add(
@@ -520,6 +549,21 @@ class FactStore:
         with self.Session() as s:
             q = select(ReportRow).where(ReportRow.state == state).order_by(ReportRow.issuer, ReportRow.year)
             return list(s.scalars(q))
+
+    def years(self) -> list[int]:
+        """The years the visible reports cover: a form's choices, read without loading the catalog."""
+        with self.Session() as s:
+            q = select(ReportRow.year).where(ReportRow.state == READY, ReportRow.year.is_not(None))
+            return list(s.scalars(q.distinct().order_by(ReportRow.year)))
+
+    def issuers(self, containing: str = "", limit: int | None = None) -> list[str]:
+        """The visible reports' issuers in name order, those whose name contains ``containing`` (taken
+        literally: % and _ are characters), at most ``limit``: an office picker over a national catalog."""
+        q = select(ReportRow.issuer).where(ReportRow.state == READY)
+        if containing:
+            q = q.where(ReportRow.issuer.contains(containing, autoescape=True))
+        with self.Session() as s:
+            return list(s.scalars(q.distinct().order_by(ReportRow.issuer).limit(limit)))
 
     @lru_cache(maxsize=256)  # noqa: B019 - ids are content hashes: a text never changes under its id
     def text(self, report_id: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ingest import gazetteer
 from ingest.clean import TITLE_RE, find_title, tidy_issuer
@@ -364,6 +365,11 @@ def _is_unit(unit: str) -> bool:
 
 def place_units(name: str) -> list[str]:
     """Split an issuer name into its place units: 重庆市开州区岳溪镇人民政府 -> 重庆市, 开州区, 岳溪镇."""
+    return list(_place_units(name))
+
+
+@lru_cache(maxsize=100_000)  # a catalog asks for each issuer's units several times: 25k issuers at 30k reports
+def _place_units(name: str) -> tuple[str, ...]:
     units: list[str] = []
     pos = 0
     while pos < len(name):
@@ -372,7 +378,7 @@ def place_units(name: str) -> list[str]:
             break
         units.append(unit)
         pos += len(unit)
-    return units
+    return tuple(units)
 
 
 def _parents_before(text: str, end: int) -> list[str]:

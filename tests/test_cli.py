@@ -70,3 +70,16 @@ def test_generative_mode_without_a_model_is_a_clear_error(monkeypatch, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["ask", "东山县2020年收到多少政府信息公开申请？", "--mode", "generative"])
     assert stop.value.code == 2 and "set GONGKAI_LLM" in capsys.readouterr().err
+
+
+def test_bench_ingest_of_a_folder_without_reports_says_so(tmp_path, monkeypatch):
+    """A folder of links (not followed) or of nothing is named in the error, not a crash on empty timings."""
+    import pytest
+
+    monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "links"
+    folder.mkdir()
+    (folder / "d.txt").symlink_to(DONGSHAN)
+    with pytest.raises(SystemExit, match="no report files in .*links"):
+        main(["bench", "ingest", str(folder)])
+    assert not (tmp_path / "home").exists()  # nothing opened, nothing made

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import replace
 
 import pytest
-from conftest import DONGSHAN, SAMPLES
+from conftest import DONGSHAN, ROOT, SAMPLES
 
 DB = os.environ.get("GONGKAI_TEST_DATABASE_URL")
 CHROMA = os.environ.get("GONGKAI_TEST_CHROMA_URL")
@@ -94,6 +94,32 @@ def test_lexical_search_in_postgresql_ranks_as_sqlite_does(served, collection):
             assert [h.chunk_id for h in pg] == [h.chunk_id for h in collection.facts.lexical.search(q, [r.id], 3)]
     for q in ['"OR" NOT * : ^', "a'b \\ c | d & !e <-> f:*", "(行政) & !复议"]:
         served.facts.lexical.search(q, None, 5)  # read as words, never as tsquery syntax
+
+
+def test_a_pre_2019_statistics_table_on_postgresql(served):
+    """PostgreSQL enforces the column lengths SQLite ignores: a store made when table ids were varchar(4)
+    refused every "legacy" table. Opening it widens the column; the report and its cells then go in."""
+    from sqlalchemy import text
+
+    from index.facts import TABLE_ID_LENGTH, FactStore
+
+    engine = served.facts.engine
+    length = text(
+        "SELECT character_maximum_length FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = 'cells' AND column_name = 'table'"
+    )
+    with engine.begin() as conn:
+        conn.execute(text('ALTER TABLE cells ALTER COLUMN "table" TYPE varchar(4)'))  # as older stores were
+    FactStore(DB)
+    with engine.connect() as conn:
+        assert conn.execute(length).scalar_one() == TABLE_ID_LENGTH
+    (r,) = served.ingest([ROOT / "samples" / "corpus" / "pingtan-depts" / "zrz-2009.txt"])
+    try:
+        assert r.status == "added", r.error
+        assert [t.table for t in served.facts.tables(r.report_id)] == ["legacy"]
+        assert {c.table for c in served.facts.cells([r.report_id])} == {"legacy"}
+    finally:
+        served.remove(r.report_id)
 
 
 def test_replace_and_remove_on_the_servers(served, tmp_path):

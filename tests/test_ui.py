@@ -215,6 +215,9 @@ def test_the_compare_tab_offers_offices_by_name_past_a_few_hundred(collection, m
     every = sorted({r.issuer for r in collection.reports()})
     assert office_choices(collection) == every and len(every) > 2
     assert office_choices(collection, "东山") == [n for n in every if "东山" in n] != []
+    assert office_choices(collection, "%") == office_choices(collection, "_") == []  # typed text is literal
+    # read from the database, not the catalog: the same offices and years as the catalog holds
+    assert collection.facts.years() == sorted({r.year for r in collection.reports() if r.year})
     monkeypatch.setattr(ui.chat, "OFFICE_CHOICES", 2)  # a national catalog: no name list until one is typed
     assert office_choices(collection) == []
     assert office_choices(collection, "", [every[-1]]) == [every[-1]]  # a chosen office stays offered

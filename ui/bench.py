@@ -62,8 +62,10 @@ def ingest(folder: Path) -> None:
     from index.collection import Collection, IngestStatus
     from ingest.loaders import expand_paths
 
-    coll = Collection()
     files = list(expand_paths([folder]))
+    if not files:  # links inside a folder are not followed (ingest.loaders.expand_paths)
+        raise SystemExit(f"no report files in {folder} (links inside a folder are not followed)")
+    coll = Collection()
     t0 = time.perf_counter()
     times: list[float] = []
     failed = 0

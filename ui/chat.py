@@ -412,11 +412,11 @@ def office_choices(coll: Collection, typed: str = "", chosen: list[str] | None =
     """The offices the Compare tab offers: the ones chosen, then every office of a small collection, or
     of a national one the first OFFICE_CHOICES whose name contains what was typed (a page does not
     carry tens of thousands of names, and each page load would)."""
-    names = sorted({r.issuer for r in coll.reports()})
     typed = typed.strip()
-    if typed or len(names) > OFFICE_CHOICES:
-        names = [n for n in names if typed and typed in n][:OFFICE_CHOICES]
-    return list(dict.fromkeys([*(chosen or []), *names]))
+    names = coll.facts.issuers(typed, limit=OFFICE_CHOICES + 1)
+    if not typed and len(names) > OFFICE_CHOICES:
+        names = []  # a national catalog: the typed part of a name picks them
+    return list(dict.fromkeys([*(chosen or []), *names[:OFFICE_CHOICES]]))
 
 
 def full_id(coll: Collection, short: str) -> str:
@@ -549,7 +549,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
         from assistant.generative import make_llm
 
         llm = make_llm()
-    years = sorted({str(r.year) for r in coll.reports() if r.year})
+    years = [str(y) for y in coll.facts.years()]  # not the catalog: a national one takes seconds to load
     metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]
 
     with gr.Blocks(title="公开 gongkai", analytics_enabled=False) as demo:  # CSS and HEAD: at mount (ui/api.py)

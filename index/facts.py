@@ -284,6 +284,18 @@ class MaintenanceRow(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
+class TermCountRow(Base):
+    """A term's document frequency as the lexical index last counted it, with the corpus size then
+    (index.lexical): shared by the app servers of one PostgreSQL database, so a fresh server does not
+    walk the postings of 政府 again (0.75 s a common term at 1.3M passages). A cache: emptying it loses
+    nothing."""
+
+    __tablename__ = "term_counts"
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    df: Mapped[int] = mapped_column(Integer)
+    passages: Mapped[int] = mapped_column(Integer)
+
+
 def _decimal_text(value: Decimal | None) -> str:
     return format_value(value) if value is not None else ""
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from ingest.normalize import nfkc
 
@@ -225,23 +226,52 @@ class LexicalIndex:
         return stats
 
     def _frequencies(self, conn: Connection, terms: list[str], stats: CorpusStats) -> dict[str, int]:
-        """Each term's document frequency: counted by the engine (a walk of its postings), then cached."""
-        out = {}
+        """Each term's document frequency: counted by the engine (a walk of its postings), then cached
+        in memory and, on PostgreSQL, in ``term_counts`` for every app server of the database (counting
+        a common term there is a scan of the passages; SQLite's FTS5 counts it in milliseconds)."""
+
+        def fresh(counted: tuple[int, int] | None) -> bool:
+            return counted is not None and abs(stats.passages - counted[1]) <= DF_DRIFT * max(counted[1], 1)
+
+        known = {t: self._df[t] for t in terms if fresh(self._df.get(t))}
+        shared = self.dialect == "postgresql"
+        if shared and len(known) < len(terms):
+            rows = conn.execute(
+                text("SELECT term, df, passages FROM term_counts WHERE term = ANY(:terms)"),
+                {"terms": [t for t in terms if t not in known]},
+            )
+            known |= {term: (df, n) for term, df, n in rows if fresh((df, n))}
+        counted: dict[str, tuple[int, int]] = {}
         for t in terms:
-            cached = self._df.get(t)
-            if cached is not None and abs(stats.passages - cached[1]) <= DF_DRIFT * max(cached[1], 1):
-                out[t] = cached[0]
+            if t in known or t in counted:
                 continue
             if self.dialect == "sqlite":
                 sql, q = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH :q", fts5_expression([t])
             else:
                 sql, q = "SELECT count(*) FROM chunks WHERE tsv @@ to_tsquery('simple', :q)", tsquery_expression([t])
-            out[t] = int(conn.execute(text(sql), {"q": q}).scalar_one())
-            with self._lock:
-                if len(self._df) > 200_000:  # bounded: the terms asked, not the vocabulary
-                    self._df.clear()
-                self._df[t] = (out[t], stats.passages)
-        return out
+            counted[t] = (int(conn.execute(text(sql), {"q": q}).scalar_one()), stats.passages)
+        if shared and counted:
+            self._share(counted)
+        with self._lock:
+            if len(self._df) > 200_000:  # bounded: the terms asked, not the vocabulary
+                self._df.clear()
+            self._df.update(known | counted)
+        return {t: (known.get(t) or counted[t])[0] for t in terms}
+
+    def _share(self, counted: dict[str, tuple[int, int]]) -> None:
+        """Store fresh counts for the other app servers; a cache, so a failure (a read-only role, a
+        store made before the table) costs only the next server's recount."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO term_counts (term, df, passages) VALUES (:term, :df, :n) "
+                        "ON CONFLICT (term) DO UPDATE SET df = EXCLUDED.df, passages = EXCLUDED.passages"
+                    ),
+                    [{"term": t, "df": df, "n": n} for t, (df, n) in counted.items()],
+                )
+        except DBAPIError:
+            pass
 
     def _candidates(
         self, conn: Connection, terms: list[str], df: dict[str, int], report_ids: list[str] | None

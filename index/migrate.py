@@ -4,7 +4,8 @@ Chroma server when a deployment outgrows one machine, without parsing or embeddi
 Rows are copied table by table in batches, parents before children; vectors with their stored
 embeddings, documents and metadata. The target must be empty (a half-copied target is refused rather
 than merged). PostgreSQL's id sequences are moved past the copied ids, so the next ingest does not
-collide with them, and its lexical index is built by the target's own columns as rows arrive.
+collide with them, and its lexical index is built by the target's own columns as rows arrive; the copy
+ends with VACUUM ANALYZE, so the first searches do not plan blind over cold pages.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ def migrate(source: Settings, target: Settings, progress: Callable[[str], None] 
         if dst.engine.dialect.name == "postgresql":
             _advance_sequences(dst, table)
 
+    if dst.engine.dialect.name == "postgresql":
+        # a bulk copy leaves no planner statistics and no visibility map: until autovacuum came by, the
+        # first searches at 30k read cold heap pages (retrieval p95 928 ms, then 118 ms)
+        with dst.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        progress("  vacuumed and analysed")
     if src_vectors is not None and dst_vectors is not None:
         result.vectors = copy_vectors(src_vectors, dst_vectors, progress)
     return result

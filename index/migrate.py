@@ -70,8 +70,8 @@ def migrate(source: Settings, target: Settings, progress: Callable[[str], None] 
             _advance_sequences(dst, table)
 
     if dst.engine.dialect.name == "postgresql":
-        # a bulk copy leaves no planner statistics and no visibility map: until autovacuum came by, the
-        # first searches at 30k read cold heap pages (retrieval p95 928 ms, then 118 ms)
+        # a bulk copy leaves no planner statistics and no visibility map until autovacuum comes by, which on
+        # millions of rows may be long after the first searches: they would be planned blind
         with dst.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         progress("  vacuumed and analysed")

@@ -349,29 +349,36 @@ class FactStore:
                 for table in Base.metadata.sorted_tables:  # indexes added since an older store was made
                     for index in table.indexes:
                         index.create(self.engine, checkfirst=True)
-                self._widen_table_ids()
+                self._widen_columns()
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == attempts - 1:
                     raise
                 time.sleep(0.1 * (attempt + 1))
 
-    def _widen_table_ids(self) -> None:
-        """Stores made when table ids were varchar(4) refused a pre-2019 ("legacy") table on PostgreSQL:
-        widen the column in place (SQLite never enforced the length, so it needs nothing)."""
+    def _widen_columns(self) -> None:
+        """Widen, in place, every bounded column an older store made narrower than the model says: e.g.
+        table ids were varchar(4), so PostgreSQL refused every pre-2019 ("legacy") table. SQLite never
+        enforces a length, so it needs nothing."""
         if self.engine.dialect.name != "postgresql":
             return
-        tables = [t.name for t in Base.metadata.sorted_tables if "table" in t.c]
         with self.engine.begin() as conn:
-            narrow = conn.execute(
-                sql_text(
-                    "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                    "AND column_name = 'table' AND table_name = ANY(:tables) AND character_maximum_length < :n"
-                ),
-                {"tables": tables, "n": TABLE_ID_LENGTH},
-            ).scalars()
-            for name in list(narrow):
-                conn.execute(sql_text(f'ALTER TABLE "{name}" ALTER COLUMN "table" TYPE varchar({TABLE_ID_LENGTH})'))
+            held = {
+                (t, c): n
+                for t, c, n in conn.execute(
+                    sql_text(
+                        "SELECT table_name, column_name, character_maximum_length FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() AND character_maximum_length IS NOT NULL"
+                    )
+                )
+            }
+            for table in Base.metadata.sorted_tables:
+                for column in table.columns:
+                    wanted = column.type.length if isinstance(column.type, String) else None
+                    if wanted and held.get((table.name, column.name), wanted) < wanted:
+                        conn.execute(
+                            sql_text(f'ALTER TABLE "{table.name}" ALTER COLUMN "{column.name}" TYPE varchar({wanted})')
+                        )
 
     def find_by_hash(self, content_hash: str) -> ReportRow | None:
         with self.Session() as s:

@@ -22,13 +22,14 @@ from assistant import kinds_figures as fig
 from assistant import kinds_text as txt
 from assistant import phrasing as say
 from assistant import understand as u
-from assistant.bodies import BodyCatalog
+from assistant.bodies import NAMES_VERSION, BodyCatalog, IssuerNames
 from assistant.compose import Composer
 from assistant.glossary import BY_KEY
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, Answer, AnswerStatus, Citation
 from assistant.understand import Query
 from assistant.values import best_value
 from index.collection import Collection
+from index.collector import without_collector_pauses
 from index.facts import ReportRow
 from ingest.normalize import format_value
 
@@ -131,7 +132,7 @@ def catalog_view(coll: Collection) -> CatalogView:
     cached = _VIEWS.get(id(coll))
     if cached is not None and cached.reports is reports:
         return cached
-    with _BUILDING:
+    with _BUILDING, without_collector_pauses():
         reports = coll.reports()
         cached = _VIEWS.get(id(coll))
         if cached is not None and cached.reports is reports:
@@ -148,16 +149,23 @@ def _build_view(coll: Collection, reports: list[ReportRow]) -> CatalogView:
     for pos, r in enumerate(reports):
         names.setdefault(r.issuer, []).extend(by_report.get(r.id, []))
         by_issuer.setdefault(r.issuer, []).append((pos, r))
-    view = CatalogView(
-        reports,
-        BodyCatalog(((r.issuer, r.year) for r in reports), names),
-        [(r.issuer, r.year, r.regions) for r in reports],
-        by_issuer,
-    )
+    bodies = BodyCatalog(((r.issuer, r.year) for r in reports), names, _stored_names(coll))
+    coll.facts.keep_issuer_names(NAMES_VERSION, {i: n.as_json() for i, n in bodies.fresh.items()})
+    view = CatalogView(reports, bodies, [(r.issuer, r.year, r.regions) for r in reports], by_issuer)
     # the name and place indexes the question parser builds on first use, built here under the lock
     for question in WARM_QUESTIONS:
         u.parse(question, view.entries, None, view.bodies)
     return view
+
+
+def _stored_names(coll: Collection) -> dict[str, IssuerNames]:
+    """What earlier builds (this server's or another's) derived from the issuers' names."""
+    out = {}
+    for issuer, data in coll.facts.issuer_names(NAMES_VERSION).items():
+        described = IssuerNames.from_json(data)
+        if described is not None:
+            out[issuer] = described
+    return out
 
 
 WARM_QUESTIONS = ("东山县2020年收到多少政府信息公开申请？", "How many requests did Dongshan County receive in 2020?")

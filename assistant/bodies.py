@@ -16,11 +16,16 @@ had. When a name fits several bodies, the answer is given for each and the choic
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 
+import pypinyin
+
+from assistant import names as _names_module
 from assistant.names import (
     BODY_SUFFIXES,
     DEPT_SUFFIXES,
@@ -30,6 +35,7 @@ from assistant.names import (
     english_name,
     normal_en,
 )
+from ingest import metadata as _metadata_module
 from ingest.metadata import place_units
 from ingest.model import BodyName, NameKind
 
@@ -100,17 +106,74 @@ def _stem_of(unit: str) -> str:
     return unit
 
 
-def make_body(issuer: str, years: Iterable[int]) -> Body:
-    units = place_units(issuer)
-    place = "".join(units)
-    rest = issuer[len(place) :] if units and issuer.startswith(place) else issuer
+@dataclass(frozen=True)
+class IssuerNames:
+    """What the catalog learns from an issuer's name alone: its place units with their stems and pinyin,
+    and the Chinese names that find it. Deriving them is most of a catalog build (seconds of CPU at 30k
+    issuers, pinyin and unit scans), so they are derived once per name and stored with the catalog
+    (``FactStore.issuer_names``): a fresh server reads them instead of deriving them again."""
+
+    units: tuple[str, ...]  # 淮安市, 洪泽区
+    stems: tuple[str, ...]  # each unit without its level: 淮安, 洪泽
+    pinyin: tuple[str, ...]  # each unit's stem in pinyin, lower case: huaian, hongze
+    aliases: tuple[str, ...]  # Chinese aliases (names.aliases), before the catalog adds what its reports say
+
+    def as_json(self) -> dict[str, list[str]]:
+        return {
+            "units": list(self.units),
+            "stems": list(self.stems),
+            "pinyin": list(self.pinyin),
+            "aliases": list(self.aliases),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> IssuerNames | None:
+        """None for anything that is not what ``as_json`` wrote: a stored cache is read, never trusted."""
+        if not isinstance(data, dict):
+            return None
+        parts = [data.get(k) for k in ("units", "stems", "pinyin", "aliases")]
+        if not all(isinstance(p, list) and all(isinstance(x, str) for x in p) for p in parts):
+            return None
+        units, stems, pinyin, found = (tuple(p) for p in parts)  # type: ignore[arg-type]
+        if not len(units) == len(stems) == len(pinyin):
+            return None
+        return cls(units, stems, pinyin, found)
+
+
+@lru_cache(maxsize=100_000)
+def describe(issuer: str) -> IssuerNames:
+    units = tuple(place_units(issuer))
+    return IssuerNames(
+        units,
+        tuple(_stem_of(u) for u in units),
+        tuple(english_name(u)[1].lower() for u in units),
+        tuple(sorted(a.text for a in aliases(issuer) if not a.english)),
+    )
+
+
+def _names_version() -> str:
+    """The version of the code ``describe`` runs: stored descriptions made by other code are derived again."""
+    digest = hashlib.sha256(pypinyin.__version__.encode())
+    for module in (_names_module, _metadata_module):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+NAMES_VERSION = _names_version()
+
+
+def make_body(issuer: str, years: Iterable[int], names: IssuerNames | None = None) -> Body:
+    names = names or describe(issuer)
+    place = "".join(names.units)
+    rest = issuer[len(place) :] if names.units and issuer.startswith(place) else issuer
     government = (
         not rest or rest.startswith(BODY_SUFFIXES) or rest in ("管委会", "管理委员会") or rest.startswith("人民")
     )
     return Body(
         issuer,
         place,
-        _stem_of(units[-1]) if units else "",
+        names.stems[-1] if names.units else "",
         "" if government else rest,
         tuple(sorted({y for y in years if y})),
     )
@@ -127,22 +190,38 @@ def _split_dept(dept: str) -> tuple[str, str]:
 class BodyCatalog:
     """The bodies held, their lineages across renamings, and the names that find them."""
 
-    def __init__(self, reports: Iterable[tuple[str, int | None]], names: dict[str, list[BodyName]] | None = None):
-        """``reports``: (issuer, year) of every report; ``names``: issuer -> other names its reports give it."""
+    def __init__(
+        self,
+        reports: Iterable[tuple[str, int | None]],
+        names: dict[str, list[BodyName]] | None = None,
+        described: Mapping[str, IssuerNames] | None = None,
+    ):
+        """``reports``: (issuer, year) of every report; ``names``: issuer -> other names its reports give
+        it; ``described``: issuers' names as derived before (stored), the others are derived here and
+        kept in ``fresh`` for the caller to store."""
         years: dict[str, set[int]] = {}
         for issuer, year in reports:
             years.setdefault(issuer, set()).update({year} if year else set())
-        self.bodies = {issuer: make_body(issuer, ys) for issuer, ys in years.items()}
+        described = described or {}
+        self.names: dict[str, IssuerNames] = {}
+        self.fresh: dict[str, IssuerNames] = {}
+        for issuer in years:
+            known = described.get(issuer)
+            if known is None:
+                known = self.fresh[issuer] = describe(issuer)
+            self.names[issuer] = known
+        self.bodies = {issuer: make_body(issuer, ys, self.names[issuer]) for issuer, ys in years.items()}
         self._lineages(names or {})
         self._place_zh: dict[str, str] = {}  # unit or stem -> stem
         self._place_en: dict[str, str] = {}  # pinyin, lower case -> stem
-        for issuer in self.bodies:
-            for unit in place_units(issuer):
-                stem = _stem_of(unit)
+        for described_names in self.names.values():
+            for unit, stem, py in zip(
+                described_names.units, described_names.stems, described_names.pinyin, strict=True
+            ):
                 self._place_zh[unit] = stem
                 if len(stem) >= 2:
                     self._place_zh.setdefault(stem, stem)
-                self._place_en.setdefault(english_name(unit)[1].lower(), stem)
+                self._place_en.setdefault(py, stem)
         # per catalog, not per question: department names and the place words to strip in front of them
         self._depts_of = {
             i: [d for d in (b.dept, *(make_body(n, []).dept for n in self.extra.get(i, ()))) if d]
@@ -208,10 +287,10 @@ class BodyCatalog:
     def _aliases(self, issuer: str) -> set[str]:
         """Chinese names that find this body alone: its own aliases without the bare place for a
         department (the place alone means the place's government), and names learned from its reports."""
-        body = self.bodies[issuer]
-        out = {a.text for a in aliases(issuer) if not a.english}
+        body, described = self.bodies[issuer], self.names[issuer]
+        out = set(described.aliases)
         if body.dept:
-            place_only = {body.place, body.stem} | set(place_units(issuer)) | {_stem_of(u) for u in place_units(issuer)}
+            place_only = {body.place, body.stem} | set(described.units) | set(described.stems)
             out -= place_only
             out.add(body.stem + body.dept)
         for name in self.extra.get(issuer, set()):

@@ -6,6 +6,7 @@ default; any SQLAlchemy URL (PostgreSQL) through ``GONGKAI_DATABASE_URL``.
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -30,13 +31,18 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from index.collector import without_collector_pauses
 from index.lexical import BOUND_REPORTS, LexicalIndex, tokenize
 from ingest.model import BodyName, NameKind, ParsedReport
 from ingest.normalize import format_value
+
+log = logging.getLogger("gongkai.facts")
 
 # a table id ("t2" … "legacy", ingest.schema.TABLE_TITLES) as stored; PostgreSQL enforces the length
 TABLE_ID_LENGTH = 16
@@ -294,6 +300,18 @@ class TermCountRow(Base):
     term: Mapped[str] = mapped_column(Text, primary_key=True)
     df: Mapped[int] = mapped_column(Integer)
     passages: Mapped[int] = mapped_column(Integer)
+
+
+class IssuerNamesRow(Base):
+    """What the assistant derived from an issuer's name (place units, pinyin, aliases), with the version of
+    the code that derived it: a fresh app server reads these instead of deriving them for every issuer
+    again (seconds of CPU at 30k issuers). The store keeps the JSON; its meaning is the assistant's
+    (``assistant.bodies.IssuerNames``). A cache: emptying it loses nothing."""
+
+    __tablename__ = "issuer_names"
+    issuer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict] = mapped_column(JSON)
 
 
 def _decimal_text(value: Decimal | None) -> str:
@@ -565,7 +583,7 @@ class FactStore:
 
     # ---- reads -------------------------------------------------------------
     def reports(self, state: str = READY) -> list[ReportRow]:
-        with self.Session() as s:
+        with self.Session() as s, without_collector_pauses():  # a national catalog: 30k rows
             q = select(ReportRow).where(ReportRow.state == state).order_by(ReportRow.issuer, ReportRow.year)
             return list(s.scalars(q))
 
@@ -694,6 +712,31 @@ class FactStore:
             for row in s.scalars(select(NameRow).where(NameRow.report_id.in_(ready))):
                 out.setdefault(row.report_id, []).append(BodyName(NameKind(row.kind), row.name, row.source))
             return out
+
+    def issuer_names(self, version: str) -> dict[str, dict]:
+        """Issuer -> what was derived from its name by code of ``version`` (``IssuerNamesRow``)."""
+        with self.Session() as s:
+            q = select(IssuerNamesRow.issuer, IssuerNamesRow.data).where(IssuerNamesRow.version == version)
+            return {issuer: data for issuer, data in s.execute(q)}
+
+    def keep_issuer_names(self, version: str, derived: dict[str, dict]) -> None:
+        """Store what was derived from these issuers' names, replacing what older code derived. A cache
+        shared by the app servers of one database: one that cannot write (a read-only role) or loses a
+        race only leaves the next server to derive them again."""
+        if not derived:
+            return
+        upsert = (postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(IssuerNamesRow)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[IssuerNamesRow.issuer],
+            set_={"version": upsert.excluded.version, "data": upsert.excluded.data},
+        )
+        rows = [{"issuer": i, "version": version, "data": d} for i, d in derived.items()]
+        try:
+            with self.engine.begin() as conn:
+                for start in range(0, len(rows), 2000):
+                    conn.execute(upsert, rows[start : start + 2000])
+        except DBAPIError as err:
+            log.warning("issuer names not stored (the next server derives them again): %s", err)
 
     # ---- provenance and crawl state -----------------------------------------
     def add_source(self, session: Session, report_id: str, url: str, fetched_at: datetime, page_url: str = "") -> None:

@@ -67,3 +67,33 @@ def corpus_collection(tmp_path_factory):
     results = list(coll.ingest([SAMPLES, ROOT / "samples" / "corpus"]))
     assert [r.status for r in results] == ["added"] * len(results), [r.error for r in results if r.error]
     return coll
+
+
+def check_the_catalog_keeps_issuer_names(coll) -> None:
+    """Shared by both backends: a catalog build stores what it derived from each issuer's name; a later
+    build reads it (a description stored for this code is used as stored), and derives again what older
+    code or a damaged row left."""
+    from assistant.answer import _build_view, catalog_view
+    from assistant.bodies import NAMES_VERSION, describe
+
+    view = catalog_view(coll)
+    stored = coll.facts.issuer_names(NAMES_VERSION)
+    assert set(stored) == set(view.bodies.bodies) and len(stored) >= 5
+    assert all(data == describe(issuer).as_json() for issuer, data in stored.items())
+    issuer = "东山县人民政府办公室"
+    right = stored[issuer]
+
+    def rebuilt_after(version: str, data: dict):
+        coll.facts.keep_issuer_names(version, {issuer: data})
+        return _build_view(coll, coll.reports()).bodies
+
+    try:
+        planted = rebuilt_after(NAMES_VERSION, {**right, "aliases": [*right["aliases"], "测试用的名字"]})
+        assert planted.fresh == {}  # read, not derived: the planted name finds the body
+        assert planted.resolve("测试用的名字2020年收到多少申请", [2020]).issuers == [issuer]
+        assert set(rebuilt_after("0" * 16, right).fresh) == {issuer}  # stored by older code
+        assert coll.facts.issuer_names(NAMES_VERSION)[issuer] == right  # derived again, stored again
+        assert set(rebuilt_after(NAMES_VERSION, {"units": "broken"}).fresh) == {issuer}  # a damaged row
+        assert coll.facts.issuer_names(NAMES_VERSION)[issuer] == right
+    finally:
+        coll.facts.keep_issuer_names(NAMES_VERSION, {issuer: right})

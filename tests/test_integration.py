@@ -9,7 +9,7 @@ import uuid
 from dataclasses import replace
 
 import pytest
-from conftest import DONGSHAN, ROOT, SAMPLES
+from conftest import DONGSHAN, ROOT, SAMPLES, check_the_catalog_keeps_issuer_names
 
 DB = os.environ.get("GONGKAI_TEST_DATABASE_URL")
 CHROMA = os.environ.get("GONGKAI_TEST_CHROMA_URL")
@@ -131,6 +131,10 @@ def test_a_fresh_app_server_reuses_the_term_counts_another_one_made(served):
     finally:
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM term_counts"))
+
+
+def test_the_catalog_keeps_what_it_derives_from_issuer_names_on_postgresql(served):
+    check_the_catalog_keeps_issuer_names(served)
 
 
 def test_a_pre_2019_statistics_table_on_postgresql(served):

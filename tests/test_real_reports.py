@@ -259,15 +259,20 @@ def test_reports_record_the_other_names_that_tie_a_renamed_body_together():
     assert not [n for n in names("scj-2021.txt") if n[0] == NameKind.WRITTEN and "统计表" in n[1]]
 
 
-def test_renamed_bodies_form_lineages_and_the_year_asked_picks_the_name():
-    from assistant.bodies import BodyCatalog
-
+def _pingtan_catalog_input() -> tuple[list[tuple[str, int | None]], dict[str, list]]:
+    """(issuer, year) of every pingtan-depts report and the other names each issuer's reports give it."""
     reports, given = [], {}
     for f in sorted((CORPUS / "pingtan-depts").glob("*.txt")):
         r = parse(f"pingtan-depts/{f.name}")
         reports.append((r.meta.issuer, r.meta.report_year))
         given.setdefault(r.meta.issuer, []).extend(r.meta.names)
-    bodies = BodyCatalog(reports, given)
+    return reports, given
+
+
+def test_renamed_bodies_form_lineages_and_the_year_asked_picks_the_name():
+    from assistant.bodies import BodyCatalog
+
+    bodies = BodyCatalog(*_pingtan_catalog_input())
     assert set(bodies.lineage["平潭县交通局"]) == {"平潭县交通局", "平潭综合实验区交通与建设局"}
     assert {"平潭县食品药品监督管理局", "平潭县工商局"} <= set(bodies.lineage["平潭综合实验区市场监督管理局"])
     assert bodies.current["平潭综合实验区农村发展局"] == "平潭综合实验区农业农村局"
@@ -288,6 +293,44 @@ def test_renamed_bodies_form_lineages_and_the_year_asked_picks_the_name():
     assert missing.issuers == [] and missing.unmatched == ["财政局"]
     several = bodies.resolve("平潭2022年收到多少申请", [2022])
     assert len(several.candidates) == 4 and several.ambiguous
+
+
+def test_a_catalog_reading_stored_issuer_names_resolves_as_one_deriving_them(parsed):
+    """A fresh app server reads what an earlier build derived from each issuer's name (stored as JSON)
+    instead of deriving it again; over the real issuers it must find every name as a catalog deriving them
+    does, and anything stored that is not a description is derived again."""
+    import json
+
+    from assistant.bodies import BodyCatalog, IssuerNames
+
+    reports, given = _pingtan_catalog_input()
+    reports += [(r.meta.issuer, r.meta.report_year) for r in parsed.values()]
+    derived = BodyCatalog(reports, given)
+    assert set(derived.fresh) == set(derived.bodies)
+    stored = {i: IssuerNames.from_json(json.loads(json.dumps(n.as_json()))) for i, n in derived.fresh.items()}
+    read = BodyCatalog(reports, given, stored)
+    assert read.fresh == {} and read.bodies == derived.bodies and read.names == derived.names
+    assert (read._place_zh, read._place_en) == (derived._place_zh, derived._place_en)
+    questions = [
+        ("交通与建设局2009年主动公开了多少条？", [2009]),
+        ("市监局2021年收到多少申请", [2021]),
+        ("平潭2022年收到多少申请", [2022]),
+        ("东山县2020年收到多少政府信息公开申请？", [2020]),
+        ("How many requests did Dongshan County receive in 2020?", [2020]),
+        ("how many applications did Huai'an receive in 2024", [2024]),
+        ("Pingtan transport bureau 2022", [2022]),
+        ("岳溪镇2020年", [2020]),
+    ]
+    for question, years in questions:
+        assert read.resolve(question, years) == derived.resolve(question, years), question
+    assert derived.resolve(questions[3][0], [2020]).issuers  # the comparison is over names that are found
+
+    some = next(i for i in sorted(stored) if stored[i].units)
+    partial = BodyCatalog(reports, given, {i: n for i, n in stored.items() if i != some})
+    assert set(partial.fresh) == {some} and partial.bodies == derived.bodies
+    good = stored[some].as_json()
+    for broken in ["x", None, {**good, "units": "淮安市"}, {**good, "stems": [1]}, {**good, "pinyin": []}, {}]:
+        assert IssuerNames.from_json(broken) is None, broken
 
 
 def test_every_stored_value_fits_the_column_postgresql_would_hold_it_in(corpus_collection):

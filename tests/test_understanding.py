@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import DONGSHAN
+from conftest import DONGSHAN, check_the_catalog_keeps_issuer_names
 
 from assistant.names import aliases, match_issuers
 from assistant.understand import parse, parse_years, resolve_follow_up
@@ -72,3 +72,7 @@ def test_how_questions_are_not_figure_lookups():
     assert parse("东山县下一步怎么做依申请公开监测？", catalog, TODAY).metric is None
     assert parse("嘎什根乡承诺几个工作日内回复申请？", catalog, TODAY).metric is None
     assert parse("东山县2020年收到多少政府信息公开申请？", catalog, TODAY).metric.key == "applications_received"
+
+
+def test_the_catalog_keeps_what_it_derives_from_issuer_names(collection):
+    check_the_catalog_keeps_issuer_names(collection)

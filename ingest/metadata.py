@@ -260,6 +260,18 @@ def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
     return issuer, notes
 
 
+def same_body(a: str, b: str) -> bool:
+    """Whether two names are one reporting body: the same name, or a place and its people's
+    government (a report titled "莆田市2009年度政府信息公开工作年度报告" is 莆田市人民政府's: the
+    government reports for its place, §2)."""
+    if a == b:
+        return True
+    for place, organ in ((a, b), (b, a)):
+        if organ == place + "人民政府" and "".join(place_units(place)) == place:
+            return True
+    return False
+
+
 _REPORT_SIGNS = ("政府信息公开", "信息公开工作", "主动公开", "依申请公开", "政务公开")
 
 

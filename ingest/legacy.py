@@ -17,7 +17,7 @@ from ingest.model import AMBIGUOUS, BLANK, DASH, NUMBER, UNCHECKED, Cell, Table
 from ingest.normalize import compact, parse_number
 
 _LEGACY_HEAD = re.compile(r"指标名称|本年度.{0,6}历年累计|本年.{0,4}累计")
-_LEGACY_HEAD_END = re.compile(r"历年累计|累计|年末统计|本年度|(?:19|20)\d{2}年度?|年度|单位")
+_LEGACY_HEAD_END = re.compile(r"历年累计|累计|年[末未]统计|本年度|(?:19|20)\d{2}年度?|年度|单位")
 _LEGACY_UNITS = r"万元|元|条|件次|件|个|人次|人|次|项|份|期|场|篇|页"
 _LEGACY_VALUE = r"(?:-?\d[\d.,．]*|[-—–/])"
 # whitespace of any kind between a row's label, unit and values: a page may put each cell on a line
@@ -150,9 +150,10 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
         if len(gap.strip()) > _LEGACY_GAP_MAX * (1 + empty_rows) or re.search(r"[。，,；;]", gap):
             break
         vals, v0 = m.group("vals"), m.start("vals")
-        nxt = text[m.end() : m.end() + 1]
-        if re.fullmatch(r"\d{1,2}", vals) and nxt in ".、．":  # "其中：1、网站公开": an ordinal, not a value
-            pending, pos = int(vals), m.end() + 1
+        after = re.compile(r"\s*").match(text, m.end()).end()  # the next printed character, wherever lines break
+        nxt = text[after : after + 1]
+        if re.fullmatch(r"\d{1,2}", vals) and nxt and nxt in ".、．":  # "其中：1、网站公开": an ordinal, not a value
+            pending, pos = int(vals), after + 1
             continue
         if nxt == "年":
             break  # "…局 2017年1月11日": the signature's date, the table is over
@@ -162,7 +163,7 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
         spaced = re.search(r"(?:^|\s)(\d{1,2})[.．、]$", vals)
         if spaced and before_label:  # "0 4. 网上申请数": "4." numbers the next row
             pending, vals = int(spaced.group(1)), vals[: spaced.start()]
-        elif nxt in "、.．" and (last := re.search(r"\s(\d{1,2})$", vals)):  # "23 56 2、政府公报…"
+        elif nxt and nxt in "、.．" and (last := re.search(r"\s(\d{1,2})$", vals)):  # "23 56 2、政府公报…"
             pending, vals = int(last.group(1)), vals[: last.start()]
         elif re.search(r"\d[.．、]$", vals) and before_label:
             pending = int(vals[-2])  # "…4755822." + "政府公报…": the 2 is the next row's ordinal
@@ -225,7 +226,9 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
                 )
                 continue
             raw, a, b = row.readings[0][ci]
-            method = "segmented" if len(row.readings[0]) > len(row.vals.split()) else "text_row"
+            method = "text_row"
+            if len(row.readings[0]) > len(row.vals.split()):
+                method = "expanded" if row.readings[0][0] is row.readings[0][-1] else "segmented"
             if not raw:
                 cells.append(
                     Cell("legacy", row.rid, col, None, BLANK, "", row.unit, method, row.start + a, row.start + b)

@@ -168,6 +168,11 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
         elif re.search(r"\d[.．、]$", vals) and before_label:
             pending = int(vals[-2])  # "…4755822." + "政府公报…": the 2 is the next row's ordinal
             vals = vals[:-2]
+        elif (
+            nxt and nxt in ".．、" and re.search(r"\d\d$", vals) and re.match(r"\s*[\u4e00-\u9fff]", text[after + 1 :])
+        ):
+            pending = int(vals[-1])  # the same with the page's line break before the point ("…4755822⏎.政府公报")
+            vals = vals[:-1]
         vals = vals.rstrip(".．")
         pos = v0 + len(vals)
         label_c = compact(m.group("label")).text.strip()
@@ -177,6 +182,8 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
         found = _ORDINAL_PREFIX.match(label_c)
         ordinal = int(found.group(1)) if found else carried
         label = _LEGACY_NUMBERING.sub("", label_c).strip().lstrip("、.:：")
+        if re.search(r"[A-Za-z:：]", re.sub(r"其中[:：]", "", label)):
+            break  # "网站标识码：…", "闽ICP备…": the page's footer, not a statistics row
         if not label or len(label) > 40 or not vals:
             continue
         rid = f"legacy.{label}"

@@ -60,7 +60,7 @@ def parse_report(
     cleaned = clean(raw)
     fields = (
         cleaned.fields
-        if cleaned.fields.get("原文链接") or not source_url
+        if cleaned.fields.get("原文链接") or cleaned.fields.get("原始链接") or not source_url
         else {**cleaned.fields, "原文链接": source_url}
     )
     text = cleaned.text

@@ -288,14 +288,16 @@ def joined_variants(row: RowRead, joins: int) -> list[RowRead]:
     number across lines or spans ("8⏎8", "851⏎.⏎776247"). Only chunks with nothing but whitespace (or a
     lone decimal point) between them can be one number."""
     toks = row.tokens
-    spots = [i for i in range(1, len(toks)) if toks[i].joins_previous is not None and toks[i - 1].kind == "number"]
+    spots = [
+        i for i in range(1, len(toks)) if toks[i].joins_previous is not None and toks[i - 1].kind in ("number", "dash")
+    ]
     variants = []
     for chosen in itertools.combinations(spots, joins):
         merged: list[Token] = []
         for i, tok in enumerate(toks):
             if i in chosen and merged:
                 prev = merged[-1]
-                raw = prev.raw + (tok.joins_previous or "") + tok.raw
+                raw = ("-" if prev.kind == "dash" else prev.raw) + (tok.joins_previous or "") + tok.raw
                 parsed = _parse_plain(raw)
                 if parsed is None:
                     break
@@ -315,44 +317,57 @@ def _parse_plain(raw: str) -> Decimal | None:
 MAX_JOINS = 2  # numbers a page may break within one row before the row is left unread
 
 
+def plain_readings(row: RowRead, table: str, model: Model, budget: list[int]) -> list[Reading]:
+    """The readings of a row's chunks as printed or as the source's form loses boundaries."""
+    singles = all(t.kind == "number" and _single(t, "amount") for t in row.tokens)
+    if model is Model.RUNS and row.tokens and len(row.tokens) != len(row.columns):
+        # this form prints every cell apart: a chunk that is no number on its own is one the page broke
+        return run_readings(row, table, budget, blanks=False) if singles else []
+    return row_readings(row, table, budget)
+
+
+def join_readings(row: RowRead, table: str, model: Model, budget: list[int]) -> list[Reading]:
+    """Readings that satisfy the row relation once neighbouring chunks are read as one number the
+    page broke: the fewest joins that give any."""
+    for joins in range(1, MAX_JOINS + 1):
+        found: list[Reading] = []
+        for variant in joined_variants(row, joins):
+            # plain readings only: runs with empty cells besides would let one joined number stand
+            # for a part and the total of any column ("2 0 2" as 202 … 202)
+            readings = plain_readings(variant, table, model, budget)
+            found += [Reading(r.cells, "joined") for r in readings if _row_ok(table, r.values())]
+        if found:
+            return found
+    return []
+
+
 def readings_for(row: RowRead, table: str, model: Model, budget: list[int]) -> tuple[list[Reading], list[Reading], str]:
     """(readings that satisfy the row relation, the plain readings, how they were found).
 
     The plainest explanation of the printed chunks is tried first: as printed; then the ways the
     source's form loses cell boundaries (dropped blanks and glued runs, or runs of equal cells);
     then, only when none of those adds up, chunks that are one number broken by the page. The
-    first step that gives readings satisfying the row relation decides; a row none satisfies keeps
-    its plain readings, so the caller can say what the source prints.
+    first step that gives readings satisfying the row relation decides (the table's column relations
+    may reopen it: :func:`solve_table`); a row none satisfies keeps its plain readings, so the caller
+    can say what the source prints.
     """
-
-    def plain(r: RowRead) -> list[Reading]:
-        singles = all(t.kind == "number" and _single(t, "amount") for t in r.tokens)
-        if model is Model.RUNS and r.tokens and singles and len(r.tokens) != len(r.columns):
-            return run_readings(r, table, budget, blanks=False)
-        return row_readings(r, table, budget)
-
-    base = plain(row)
+    base = plain_readings(row, table, model, budget)
     ok = [r for r in base if _row_ok(table, r.values())]
     if ok:
         return ok, base, ""
-    if len(base) == 1 and base[0].method == "text_row" and len(row.tokens) == len(row.columns):
-        return [], base, ""  # printed in full and not adding up: the source says so, nothing to repair
+    full = len(base) == 1 and base[0].method == "text_row" and len(row.tokens) == len(row.columns)
+    if full and model is Model.STANDARD:
+        # printed in full and not adding up: the source says so, nothing to repair (in a copy that
+        # collapses repeated values a full row is rare, and more likely a short one with a number broken)
+        return [], base, ""
     if model is Model.RUNS and row.tokens:
         with_blanks = run_readings(row, table, budget, blanks=True)
         ok = [r for r in with_blanks if _row_ok(table, r.values())]
         if ok:
             return ok, base or with_blanks, "blanks"
         base = base or with_blanks
-    for joins in range(1, MAX_JOINS + 1):
-        found: list[Reading] = []
-        for variant in joined_variants(row, joins):
-            readings = plain(variant)
-            if model is Model.RUNS and not any(_row_ok(table, r.values()) for r in readings):
-                readings = run_readings(variant, table, budget, blanks=True) or readings
-            found += [Reading(r.cells, "joined") for r in readings if _row_ok(table, r.values())]
-        if found:
-            return found, base, "joined"
-    return [], base, ""
+    found = join_readings(row, table, model, budget)
+    return (found, base, "joined") if found else ([], base, "")
 
 
 def choose_model(rows: list[RowRead], tables: tuple[str, ...]) -> Model:
@@ -368,11 +383,13 @@ def choose_model(rows: list[RowRead], tables: tuple[str, ...]) -> Model:
     if len(data) < 5:
         return Model.STANDARD
     chunks = [tok for r, _ in data for tok in r.tokens]
-    if any(t.kind != "number" or not _single(t, "amount") for t in chunks):
+    # a chunk that is no number on its own is glued cells, unless it may be the rest of a number the
+    # page broke ("5⏎03")
+    if any((t.kind != "number" or not _single(t, "amount")) and t.joins_previous is None for t in chunks):
         return Model.STANDARD
     pairs = sum(1 for r, _ in data for a, b in zip(r.tokens, r.tokens[1:], strict=False) if a.raw == b.raw)
     short = sum(1 for r, _ in data if len(r.tokens) < len(r.columns))
-    if pairs > 1 or short * 2 < len(data):
+    if pairs > max(1, len(chunks) // 10) or short * 2 < len(data):
         return Model.STANDARD
     budget = [SEARCH_LIMIT]
     explained = {Model.STANDARD: 0, Model.RUNS: 0}
@@ -458,6 +475,40 @@ def _joint_keep(
     return keep
 
 
+def _joint_with_joins(
+    table: str,
+    generation: str,
+    rows: list[RowRead],
+    groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]],
+    joined: list[str],
+    model: Model,
+    budget: list[int],
+) -> tuple[dict[str, set[tuple[Decimal, ...]]] | None, list[str]]:
+    """The joint check again, each row read plainly now also offered its joined readings. Returns the
+    readings kept per undecided row (None when there are too many to try) and the rows that gained
+    joined readings; ``groups`` is extended in place."""
+    gained = []
+    for row in rows:
+        if row.row_id not in groups or row.row_id in joined:
+            continue
+        extra = [r for r in join_readings(row, table, model, budget) if r.values() not in groups[row.row_id]]
+        if extra:
+            for vec, rs in _unique_by_values(extra).items():
+                groups[row.row_id].setdefault(vec, []).extend(rs)
+            gained.append(row.row_id)
+    multi = [rid for rid, g in groups.items() if len(g) > 1]
+    fixed = {rid: next(iter(g)) for rid, g in groups.items() if len(g) == 1}
+    combos = 1
+    for rid in multi:
+        combos *= len(groups[rid])
+    if combos > JOINT_LIMIT:
+        return None, []
+    keep = _joint_keep(generation, groups, multi, fixed)
+    # a row whose kept readings are all plain took no join after all
+    used = [rid for rid in gained if any(r.method == "joined" for v in keep.get(rid, ()) for r in groups[rid][v])]
+    return keep, used
+
+
 def _unique_by_values(readings: list[Reading]) -> dict[tuple[Decimal, ...], list[Reading]]:
     groups: dict[tuple[Decimal, ...], list[Reading]] = {}
     for r in readings:
@@ -528,10 +579,6 @@ def solve_table(
             )
             continue
         groups[row.row_id] = _unique_by_values(ok)
-    if joined:
-        reasons.append(
-            "numbers broken across lines read as one where the checking relations need it: " + ", ".join(joined)
-        )
     if model is Model.RUNS:
         reasons.append(
             "the source collapses repeated values (identical lines merged): a printed number stands for one"
@@ -548,13 +595,23 @@ def solve_table(
             combos *= len(groups[rid])
         if multi and combos <= JOINT_LIMIT:
             keep = _joint_keep(generation, groups, multi, fixed)
-            if all(keep.values()):
-                for rid in multi:
+            if not all(keep.values()):
+                # a row read plainly may be one with a number the page broke ("2⏎8 0 28" reads as runs
+                # of 2 and 8 as well as 28): give every row its joined readings too, and try again
+                keep, joined_rows = _joint_with_joins(table, generation, rows, groups, joined, model, budget)
+                joined += joined_rows
+            if keep is not None and all(keep.values()):
+                for rid in keep:
                     groups[rid] = {v: rs for v, rs in groups[rid].items() if v in keep[rid]}
             else:
                 joint_failures.append("no placement satisfies 一+二=（七）+四 and （七）=Σ办理结果 together")
         elif multi:
             reasons.append(f"too many readings to check jointly ({combos})")
+
+    if joined:
+        reasons.append(
+            "numbers broken across lines read as one where the checking relations need it: " + ", ".join(joined)
+        )
 
     # 3. cells
     cells: list[Cell] = []

@@ -88,18 +88,16 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
         raw = m.group(1).rstrip(".-−")
         if not raw:
             continue
+        glue = _glue(text, tokens[-1], m.start(1)) if tokens and tokens[-1].kind in ("number", "dash") else None
+        end_ = m.end() if m.group(2) else m.start(1) + len(raw)
+        if glue == "." and tokens[-1].kind == "number":
+            # a decimal point on a line of its own ("851⏎.⏎776247"): one number, whatever the page did
+            prev = tokens.pop()
+            raw, start_, glue = prev.raw + "." + raw, prev.start, prev.joins_previous
+        else:
+            start_ = m.start(1)
         parsed = parse_number(raw)
-        tokens.append(
-            Token(
-                raw,
-                parsed[0] if parsed else None,
-                m.group(2),
-                "number",
-                m.start(1),
-                m.end() if m.group(2) else m.start(1) + len(raw),
-                _glue(text, tokens[-1], m.start(1)) if tokens and tokens[-1].kind == "number" else None,
-            )
-        )
+        tokens.append(Token(raw, parsed[0] if parsed else None, m.group(2), "number", start_, end_, glue))
     return tokens
 
 
@@ -112,6 +110,8 @@ def _glue(text: str, previous: Token, start: int) -> str | None:
     if previous.unit:
         return None
     gap = text[previous.end : start]
+    if previous.kind == "dash":  # a sign the page set apart from its figure ("-⏎15", 本年增/减)
+        return "" if previous.raw in ("-", "－", "−") and not gap.strip() else None
     if not gap.strip():
         return ""
     return "." if _POINT_GAP.fullmatch(gap) and "." not in previous.raw else None

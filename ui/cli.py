@@ -344,6 +344,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     elif args.what == "hostile":
         rows = bench.hostile(args.names or None)
         return 1 if any(r["outcome"] == "crashed" for r in rows) else 0
+    elif args.what == "rewrap":
+        found = [Path(p) for p in args.paths] or [
+            p
+            for d in ("samples/reports", "samples/corpus", "samples/corpus-html", "samples/corpus2")
+            if (p := Path(d)).exists()
+        ]
+        rows = bench.rewrap(found)
+        return 1 if any(not r["identical"] and not r["known"] for r in rows) else 0
     elif args.what == "degrade":
         result = bench.degrade(args.n, args.seed)
         t34 = [result["tables"]["t3"], result["tables"]["t4"]]
@@ -465,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_crawl)
     p = sub.add_parser(
         "bench",
-        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | hostile | writers | ocr",
+        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | rewrap | hostile | writers | ocr",
     )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
@@ -495,6 +503,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--dpi", type=int, default=200)
     b.add_argument("--angle", type=float, default=0.0, help="lean the pages by this many degrees")
     b.add_argument("--jpeg", type=int, default=0, help="JPEG quality of the page images (0: lossless)")
+    b = bsub.add_parser(
+        "rewrap", help="real reports re-wrapped as real pages are (one line, a line per figure, …): identical reads"
+    )
+    b.add_argument("paths", nargs="*", help="report files or folders (default: the samples)")
     b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")
     b.add_argument("n", type=int)
     b.add_argument("--seed", type=int, default=0)

@@ -58,6 +58,7 @@ _PLACE_WORDS = (
     "乡",
 )
 _NOT_BODIES = ("格局", "布局", "大局", "全局", "结局", "当局", "开局", "时局", "战局", "饭局", "骗局", "变局")
+_GOVERNMENT_WORD = re.compile(r"政府(?!信息)|管委会|\bgovernment\b", re.I)
 _EN_DEPT_HEAD = re.compile(r"\b(bureau|department|office|commission|administration|agency|authority)\b")
 
 
@@ -266,6 +267,10 @@ class BodyCatalog:
                     self.extra.setdefault(issuer, set()).add(n.name)
                 if n.kind == NameKind.COLUMN_OWNER:
                     owner_of[issuer] = n.name
+        for issuer in self.bodies:
+            # a report titled by its place alone (莆田市2009年…) is the place government's (莆田市人民政府)
+            if issuer + "人民政府" in parent and "".join(place_units(issuer)) == issuer:
+                union(issuer, issuer + "人民政府")
         groups: dict[str, list[str]] = {}
         for issuer in self.bodies:
             groups.setdefault(find(issuer), []).append(issuer)
@@ -306,6 +311,14 @@ class BodyCatalog:
         for issuer in self.bodies:
             for alias in self._aliases(issuer):
                 index.setdefault(alias, set()).add(issuer)
+        for issuer in self.bodies:  # a body's own full name means that body, whatever else it abbreviates
+            if issuer in index:
+                index[issuer] = {issuer}
+        for alias, found in index.items():
+            # a name both a government and its own office answer to ("莆田市政府"): the government
+            heads = {i for i in found if any(o != i and o.startswith(i) for o in found)}
+            if len(heads) == 1:
+                index[alias] = heads
         return index
 
     @cached_property
@@ -423,6 +436,9 @@ class BodyCatalog:
         literal, taken = self._literal(question)
         english = self._english(question)
         named = literal | self._abbreviated(question, taken) | english
+        if any(self.bodies[i].dept for i in named) and not _GOVERNMENT_WORD.search(question):
+            # "莆田文广新局": the place is said to name the department's place, not its government
+            named = {i for i in named if self.bodies[i].dept}
         places = self._places(question)
         if named and places:
             here = {i for i in named if not self.bodies[i].stem or self.bodies[i].stem in places}
@@ -439,6 +455,32 @@ class BodyCatalog:
         if not named:
             return Resolution(places=sorted(places))
         return self.for_years(sorted(named), years, ambiguous, sorted(places))
+
+    def nearest(
+        self,
+        names: list[str],
+        places: set[str] | None = None,
+        regions: Mapping[str, set[str]] | None = None,
+        limit: int = 5,
+    ) -> list[str]:
+        """The held bodies nearest to names the collection does not hold: those of the place asked first
+        (its name, or a region it lies in: 平潭's bodies for 福州市), then by how much of the name they share
+        — a few, never the whole catalog."""
+        from difflib import SequenceMatcher
+
+        asked_places = {u for n in names for u in place_units(n)} | (places or set())
+        regions = regions or {}
+        scored = []
+        for issuer in set(self.current.values()) or set(self.bodies):
+            where = set(place_units(issuer)) | {self.bodies[issuer].stem} | regions.get(issuer, set())
+            same_place = bool(asked_places & where)
+            closeness = max((SequenceMatcher(None, n.lower(), issuer.lower()).ratio() for n in names), default=0.0)
+            scored.append((not same_place, -closeness, issuer))
+        return [issuer for _, _, issuer in sorted(scored)[:limit]]
+
+    def lineage_years(self, issuer: str) -> list[int]:
+        """The years a body's reports cover, under any of its names."""
+        return sorted({y for m in self.lineage.get(issuer, [issuer]) for y in self.bodies[m].years})
 
     def holds(self, asked: list[str], years: list[int]) -> bool:
         """Whether any body of these lineages has a report for any of ``years``."""

@@ -7,12 +7,14 @@ Handlers register what they found here (``cite``, ``facts``) and say it through
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from assistant import phrasing as say
-from assistant.types import ANSWERED, PARTIAL, Answer, AnswerStatus, Citation, Fact
+from assistant.types import ANSWERED, PARTIAL, Answer, AnswerStatus, Citation, Fact, SeriesPoint
 from index.collection import Collection
 from index.facts import ReportRow
+from ingest.normalize import format_value
 
 SHOWN = 20  # lines a list in a chat answer shows; the rest is counted and pointed to (a national
 # collection ranks thousands of reports, and each shown line is a citation read from its report)
@@ -30,6 +32,8 @@ class Composer:
         self.fallback = False  # answered from another reading of the question (publication year)
         self.notes: list[str] = []
         self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
+        # one body's figure over its years, for a chart: (year, value, printed figure, citation id)
+        self.series: list[tuple[str, Decimal | None, str, str]] = []
         self._numbers: dict[tuple[str, Any, Any], str] = {}  # (report, start, quote) -> its number
 
     def cite(self, report: ReportRow, **kw: Any) -> str:
@@ -67,4 +71,8 @@ class Composer:
             self.lang,
             notes=self.notes,
             candidates=self.candidates,
+            series=[
+                SeriesPoint(label, format_value(v) if v is not None else None, text, c)
+                for label, v, text, c in self.series
+            ],
         )

@@ -49,7 +49,16 @@ METRICS: list[Metric] = [
         "t4.litigation_direct:total",
         [],
         ["直接起诉", "未经复议"],
-        ["directly", "without reconsideration"],
+        [
+            "directly",
+            "without reconsideration",
+            "without prior reconsideration",
+            "without administrative reconsideration",
+            "without first",
+            "straight to court",
+            "direct lawsuit",
+            "direct suit",
+        ],
     ),
     _m(
         "litigation_after_review",
@@ -58,7 +67,16 @@ METRICS: list[Metric] = [
         "t4.litigation_after_review:total",
         [],
         ["复议后起诉"],
-        ["after reconsideration", "after review"],
+        [
+            "after reconsideration",
+            "after review",
+            "after administrative reconsideration",
+            "after an administrative reconsideration",
+            "after a reconsideration",
+            "following reconsideration",
+            "following administrative reconsideration",
+            "post-reconsideration",
+        ],
     ),
     _m(
         "reviews",
@@ -67,7 +85,7 @@ METRICS: list[Metric] = [
         "t4.review:total",
         ["text.reviews", "text.reviews_and_lawsuits"],
         ["行政复议", "复议"],
-        ["reconsideration", "administrative review", "appeal"],
+        ["reconsideration", "administrative review", "appeal", "review application"],
     ),
     _m(
         "lawsuits",
@@ -76,7 +94,7 @@ METRICS: list[Metric] = [
         "t4.litigation:total",
         ["text.lawsuits", "text.reviews_and_lawsuits"],
         ["行政诉讼", "诉讼", "起诉", "打官司"],
-        ["lawsuit", "litigation", "sued", "court case"],
+        ["lawsuit", "litigation", "sued", "court case", "suits", "legal action", "taken to court", "court"],
     ),
     # ---- T3 sub-rows
     _m(
@@ -86,7 +104,7 @@ METRICS: list[Metric] = [
         "t3.denied.state_secret:total",
         [],
         ["国家秘密"],
-        ["state secret"],
+        ["state secret", "national secret", "classified"],
         denominator="total_processed",
     ),
     _m(
@@ -96,7 +114,7 @@ METRICS: list[Metric] = [
         "t3.denied.law_prohibited:total",
         [],
         ["法律行政法规禁止", "法律法规禁止"],
-        ["prohibited by law"],
+        ["prohibited by law", "forbidden by law", "prohibited by other laws", "barred by law", "laws and regulations"],
         denominator="total_processed",
     ),
     _m(
@@ -106,7 +124,7 @@ METRICS: list[Metric] = [
         "t3.denied.security_stability:total",
         [],
         ["三安全一稳定"],
-        ["security and stability", "stability"],
+        ["security and stability", "stability", "endanger", "three securities"],
         denominator="total_processed",
     ),
     _m(
@@ -116,7 +134,7 @@ METRICS: list[Metric] = [
         "t3.denied.third_party_rights:total",
         [],
         ["第三方"],
-        ["third part"],
+        ["third part", "third-part"],
         denominator="total_processed",
     ),
     _m(
@@ -126,7 +144,7 @@ METRICS: list[Metric] = [
         "t3.denied.internal_affairs:total",
         [],
         ["内部事务"],
-        ["internal affairs", "internal matters"],
+        ["internal affairs", "internal matters", "internal management", "internal information"],
         denominator="total_processed",
     ),
     _m(
@@ -136,7 +154,7 @@ METRICS: list[Metric] = [
         "t3.denied.process_info:total",
         [],
         ["过程性信息"],
-        ["process information", "deliberative"],
+        ["process information", "deliberative", "process-related", "procedural information", "pre-decisional"],
         denominator="total_processed",
     ),
     _m(
@@ -146,7 +164,7 @@ METRICS: list[Metric] = [
         "t3.denied.enforcement_file:total",
         [],
         ["执法案卷"],
-        ["enforcement file", "case file"],
+        ["enforcement file", "case file", "law enforcement file", "enforcement record"],
         denominator="total_processed",
     ),
     _m(
@@ -156,7 +174,7 @@ METRICS: list[Metric] = [
         "t3.denied.admin_query:total",
         [],
         ["行政查询"],
-        ["administrative quer"],
+        ["administrative quer", "query matter", "inquiry matter", "administrative inquir"],
         denominator="total_processed",
     ),
     _m(
@@ -166,7 +184,20 @@ METRICS: list[Metric] = [
         "t3.unable.not_held:total",
         [],
         ["不掌握", "没有掌握"],
-        ["not held", "does not hold", "didn't hold", "did not hold"],
+        [
+            "not held",
+            "does not hold",
+            "didn't hold",
+            "did not hold",
+            "no such information",
+            "information held",
+            "not in possession",
+            "does not have the information",
+            "doesn't have the information",
+            "did not have the information",
+            "held by another",
+            "not hold",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -176,7 +207,16 @@ METRICS: list[Metric] = [
         "t3.unable.needs_creation:total",
         [],
         ["另行制作", "没有现成"],
-        ["newly created", "not readily available"],
+        [
+            "newly created",
+            "not readily available",
+            "would have to be created",
+            "need to be created",
+            "needs to be created",
+            "have to be compiled",
+            "no ready-made",
+            "newly made",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -186,7 +226,7 @@ METRICS: list[Metric] = [
         "t3.unable.unclear_after_correction:total",
         [],
         ["仍不明确", "内容不明确"],
-        ["unclear"],
+        ["unclear", "not clear"],
         denominator="total_processed",
     ),
     _m(
@@ -196,7 +236,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.complaint:total",
         [],
         ["信访", "举报投诉"],
-        ["petition", "complaint"],
+        ["petition", "complaint", "grievance"],
         denominator="total_processed",
     ),
     _m(
@@ -206,7 +246,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.repeat:total",
         [],
         ["重复申请"],
-        ["repeat"],
+        ["repeat", "duplicate", "resubmitted"],
         denominator="total_processed",
     ),
     _m(
@@ -216,7 +256,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.publication:total",
         [],
         ["出版物"],
-        ["publication"],
+        ["publication", "published material"],
         denominator="total_processed",
     ),
     _m(
@@ -226,7 +266,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.mass_repeat:total",
         [],
         ["大量反复"],
-        ["mass request", "excessive"],
+        ["mass request", "excessive", "large number of repeated", "frivolous", "vexatious", "mass repeated"],
         denominator="total_processed",
     ),
     _m(
@@ -236,7 +276,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.confirm_existing:total",
         [],
         ["重新出具", "确认已获取"],
-        ["re-issue", "already obtained"],
+        ["re-issue", "already obtained", "reissue", "confirm information", "already had"],
         denominator="total_processed",
     ),
     # ---- T3 outcome groups and totals
@@ -247,7 +287,7 @@ METRICS: list[Metric] = [
         "t3.partially_granted:total",
         ["text.partially_granted"],
         ["部分公开"],
-        ["partially", "partial"],
+        ["partially", "partial", "in part", "part of the information"],
         denominator="total_processed",
     ),
     _m(
@@ -257,7 +297,19 @@ METRICS: list[Metric] = [
         "t3.granted:total",
         ["text.granted"],
         ["予以公开", "同意公开", "全部公开"],
-        ["granted", "fully disclosed", "approved", "disclosed in full"],
+        [
+            "granted",
+            "fully disclosed",
+            "approved",
+            "disclosed in full",
+            "released in full",
+            "fully released",
+            "full disclosure",
+            "released fully",
+            "disclosed fully",
+            "granted in full",
+            "in full",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -267,7 +319,7 @@ METRICS: list[Metric] = [
         "t3.denied:total",
         ["text.denied"],
         ["不予公开", "拒绝公开", "不公开", "拒绝"],
-        ["refus", "denied", "withheld", "rejected", "turned down"],
+        ["refus", "denied", "deny", "withheld", "rejected", "turned down", "not disclosed", "declined to disclose"],
         denominator="total_processed",
     ),
     _m(
@@ -277,7 +329,14 @@ METRICS: list[Metric] = [
         "t3.unable:total",
         [],
         ["无法提供"],
-        ["unable", "could not provide", "couldn't provide"],
+        [
+            "unable",
+            "could not provide",
+            "couldn't provide",
+            "cannot provide",
+            "could not be provided",
+            "impossible to provide",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -287,7 +346,54 @@ METRICS: list[Metric] = [
         "t3.not_processed:total",
         [],
         ["不予处理"],
-        ["not processed", "not handled"],
+        [
+            "not processed",
+            "not handled",
+            "not dealt with",
+            "declined to process",
+            "refused to process",
+            "left unprocessed",
+        ],
+        denominator="total_processed",
+    ),
+    _m(
+        "overdue_correction",
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "requests dropped because the applicant did not complete them in time",
+        {"2021": "t3.other.overdue_correction:total"},
+        [],
+        ["逾期不补正", "不补正", "未补正"],
+        [
+            "did not supplement",
+            "did not correct",
+            "failed to supplement",
+            "failed to correct",
+            "not supplemented",
+            "did not complete",
+            "correct the application in time",
+            "supplement the application",
+            "not corrected in time",
+        ],
+        denominator="total_processed",
+    ),
+    _m(
+        "overdue_fee",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "requests dropped because the applicant did not pay the fee",
+        {"2021": "t3.other.overdue_fee:total"},
+        [],
+        ["逾期未按收费通知", "未缴纳费用", "未缴费", "逾期未缴", "没交费"],
+        ["did not pay", "failed to pay", "unpaid fee", "fee not paid", "didn't pay", "not paying the fee"],
+        denominator="total_processed",
+    ),
+    _m(
+        "other_reason",
+        "其他处理·其他",
+        "requests handled otherwise for other reasons",
+        {"2021": "t3.other.other_reason:total"},
+        [],
+        ["其他处理中的其他", "其他处理里的其他", "其他原因"],
+        ["other reason", "third sub-item", "other – other", "other - other"],
         denominator="total_processed",
     ),
     _m(
@@ -297,7 +403,7 @@ METRICS: list[Metric] = [
         "t3.other:total",
         [],
         ["其他处理"],
-        ["otherwise", "other handling"],
+        ["otherwise", "other handling", "handled in other ways", "other ways", "other treatment"],
         denominator="total_processed",
     ),
     _m(
@@ -307,7 +413,15 @@ METRICS: list[Metric] = [
         "t3.carried_over:total",
         ["text.applications_carried_over"],
         ["上年结转", "结转上年", "上年度结转"],
-        ["carried over", "from last year"],
+        [
+            "carried over",
+            "from last year",
+            "from the previous year",
+            "brought forward from",
+            "left over from",
+            "pending from last year",
+            "previous year's backlog",
+        ],
     ),
     _m(
         "carried_forward",
@@ -316,7 +430,21 @@ METRICS: list[Metric] = [
         "t3.carried_forward:total",
         ["text.applications_carried_forward"],
         ["结转下年", "下年度继续办理", "顺延", "结转到下", "转入下", "转到下"],
-        ["carried forward", "into next year", "still pending", "unfinished"],
+        [
+            "carried forward",
+            "into next year",
+            "still pending",
+            "unfinished",
+            "carried into",
+            "rolled over",
+            "carry forward",
+            "carried to next year",
+            "pending at year-end",
+            "pending at the end of the year",
+            "still being processed",
+            "to the next year",
+            "into the following year",
+        ],
     ),
     _m(
         "total_processed",
@@ -325,7 +453,17 @@ METRICS: list[Metric] = [
         f"{_T3}:total",
         ["text.applications_answered"],
         ["办结", "办理结果", "办理了", "处理了多少", "答复了", "答复多少"],
-        ["handled", "processed", "answered", "resolved", "decided"],
+        [
+            "handled",
+            "processed",
+            "answered",
+            "resolved",
+            "decided",
+            "responded to",
+            "dealt with",
+            "replied to",
+            "completed",
+        ],
     ),
     # ---- T2
     _m(
@@ -510,20 +648,59 @@ APPLICANT_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "natural_person",
         ("自然人", "个人", "公民", "群众"),
-        ("natural person", "individual", "citizen", "private person"),
+        (
+            "natural person",
+            "individual",
+            "citizen",
+            "private person",
+            "member of the public",
+            "members of the public",
+            "residents",
+        ),
     ),
-    ("commercial", ("商业企业", "企业", "公司"), ("business", "compan", "enterprise")),
-    ("research", ("科研机构",), ("research",)),
-    ("social_org", ("社会公益组织", "公益组织"), ("non-profit", "ngo", "charit")),
-    ("legal_service", ("法律服务机构", "律师"), ("law firm", "legal service", "lawyer")),
-    ("legal_person", ("法人或其他组织", "法人", "单位申请", "组织"), ("legal person", "organisation", "organization")),
+    (
+        "commercial",
+        ("商业企业", "企业", "公司"),
+        ("business", "compan", "enterprise", "corporate", "commercial"),
+    ),
+    ("research", ("科研机构", "科研院所", "高校"), ("research", "academic", "universit", "scientific")),
+    (
+        "social_org",
+        ("社会公益组织", "公益组织", "社会组织"),
+        ("non-profit", "nonprofit", "ngo", "charit", "public welfare", "social organi", "civil society"),
+    ),
+    ("legal_service", ("法律服务机构", "律师"), ("law firm", "legal service", "lawyer", "attorney", "legal aid")),
+    (
+        "legal_person",
+        ("法人或其他组织", "法人", "单位申请", "组织"),
+        ("legal person", "organisation", "organization", "legal entit"),
+    ),
+    ("other", ("其他申请人", "其他类申请人"), ("other applicant",)),
 ]
 # T4 outcome columns.
 T4_OUTCOMES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("upheld", ("结果维持", "维持"), ("upheld", "maintained")),
-    ("corrected", ("结果纠正", "纠正"), ("corrected", "overturned", "reversed")),
-    ("pending", ("尚未审结", "未审结", "未结"), ("pending", "not yet decided", "undecided")),
-    ("other", ("其他结果",), ("other outcome",)),
+    ("upheld", ("结果维持", "维持"), ("upheld", "maintained", "affirmed", "sustained", "confirmed")),
+    (
+        "corrected",
+        ("结果纠正", "纠正"),
+        ("corrected", "overturned", "reversed", "revoked", "rectified", "set aside", "struck down"),
+    ),
+    (
+        "pending",
+        ("尚未审结", "未审结", "未结", "未审结"),
+        (
+            "pending",
+            "not yet decided",
+            "undecided",
+            "not concluded",
+            "unresolved",
+            "ongoing",
+            "still open",
+            "not closed",
+            "awaiting",
+        ),
+    ),
+    ("other", ("其他结果",), ("other outcome", "other result", "dismissed", "withdrawn", "terminated")),
 ]
 
 ROW_GLOSS_EN = {
@@ -690,3 +867,76 @@ def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
         if any(_has(q, w, english) for w in (en if english else zh)):
             return col
     return None
+
+
+# ---- several figures in one question -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where the question names a metric or a column: what a compound question is split by."""
+
+    key: str  # a metric key, or a column id
+    start: int
+    end: int
+
+
+def _spans(q: str, words: tuple[str, ...], english: bool) -> list[tuple[int, int]]:
+    out = []
+    for w in words:
+        rx = re.compile((r"\b" if english else "") + re.escape(w))
+        out += [(m.start(), m.end()) for m in rx.finditer(q)]
+    return out
+
+
+def _non_overlapping(found: list[tuple[int, int, int, str]]) -> list[Mention]:
+    """Longest first, then the more specific entry (earlier in its table); no two may overlap."""
+    chosen: list[tuple[int, int, int, str]] = []
+    for start, end, rank, key in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
+        if all(end <= a or start >= b for a, b, _, _ in chosen):
+            chosen.append((start, end, rank, key))
+    return [Mention(key, a, b) for a, b, _, key in sorted(chosen)]
+
+
+def metric_mentions(question: str, lang: str) -> list[Mention]:
+    """Every metric the question names, in order, each once: "行政复议和行政诉讼各几件" names two."""
+    q = question.lower()
+    english = lang == "en"
+    found = []
+    for rank, m in enumerate(METRICS):
+        found += [(a, b, rank, m.key) for a, b in _spans(q, m.words_en if english else m.words_zh, english)]
+        if not english:
+            found += [(a, b, rank, m.key) for a, b in _spans(q, m.words_en, True)]
+    out: list[Mention] = []
+    for mention in _non_overlapping(found):
+        if mention.key not in {x.key for x in out}:
+            out.append(mention)
+    return out
+
+
+def column_mentions(question: str, lang: str, metric: Metric | None) -> list[Mention]:
+    """Every applicant type (T3), outcome (T4) or 表二 column the question names, in order."""
+    q = question.lower()
+    english = lang == "en"
+    cell = (metric.cell_for("2021") or metric.cell_for("2019")) if metric else None
+    table = (cell or "").split(".")[0]
+    options = (
+        T2_COLUMN_WORDS
+        if table == "t2"
+        else T4_OUTCOMES
+        if table == "t4"
+        else APPLICANT_COLUMNS
+        if table == "t3"
+        else []
+    )
+    allowed = _t2_kind(metric) if table == "t2" else None
+    found = []
+    for rank, (col, zh, en) in enumerate(options):
+        if allowed is not None and col not in allowed:
+            continue
+        found += [(a, b, rank, col) for a, b in _spans(q, en if english else zh, english)]
+    out: list[Mention] = []
+    for mention in _non_overlapping(found):
+        if mention.key not in {x.key for x in out}:
+            out.append(mention)
+    return out

@@ -4,6 +4,7 @@ figures and citations with the composer; :mod:`assistant.phrasing` words them.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from assistant import phrasing as say
@@ -316,3 +317,89 @@ def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
                 )
     _say_not_shown(comp, q, len(reports) - SHOWN)
     return ANSWERED if comp.facts else (PARTIAL if comp.citations else NOT_FOUND)
+
+
+def compound(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """Several figures asked in one question ("行政复议和行政诉讼各有几件？"): each part answered as a question
+    of its own, with its own citation; a part no report answers says so beside the parts that are answered."""
+    statuses = []
+    for metric, column in q.parts:
+        part = replace(q, metric=metric, column=column, parts=[], kind=u.LOOKUP)
+        statuses.append(lookup(comp, coll, part, reports))
+    if all(s == ANSWERED for s in statuses):
+        return ANSWERED
+    return PARTIAL if any(s != NOT_FOUND for s in statuses) or comp.facts else NOT_FOUND
+
+
+def trend(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """One body's figure over its years ("这几年收到的申请是多了还是少了？", "2020—2025年的行政复议"): every
+    year's figure with its citation, the years asked that have no report or no figure named, the change
+    from the first year to the last stated (and computed, with its formula), the highest and lowest year."""
+    assert q.metric is not None
+    by_year = sorted(reports, key=lambda r: r.year or 0)
+    found, no_figure = values_of(comp, coll, q, by_year)
+    held = {r.year for r in by_year}
+    asked = sorted(set(q.years)) if q.years else []
+    no_report = [y for y in asked if y not in held]
+    if not found:
+        comp.say(*say.none_states(*_labels(q)))
+        _say_missing(comp, no_figure)
+        if no_report:
+            comp.say(*say.years_without_report(no_report))
+        return NOT_FOUND
+    label_zh, label_en = _labels(q)
+    first, last = found[0], found[-1]
+    top = max(found, key=lambda v: v.value or 0)
+    low = min(found, key=lambda v: v.value or 0)
+    comp.series = [(str(v.report.year), v.value, f"{v.text}{v.unit}", v.citation) for v in found]
+    if q.ascending or (q.kind == u.TREND and _asks_for_top(q.question)):
+        lead = low if q.ascending else top
+        comp.say(
+            *say.trend_top(
+                first.report.issuer,
+                label_zh,
+                label_en,
+                lead.report.year,
+                lead.text,
+                lead.unit,
+                lead.citation,
+                q.ascending,
+            )
+        )
+    comp.say(*say.trend_heading(first.report.issuer, label_zh, label_en, len(found)))
+    for v in found:
+        comp.say(*say.trend_year(v.report.year, v.text, v.unit, v.citation, v.source == "text"))
+    if no_report:
+        comp.say(*say.years_without_report(no_report))
+    if no_figure:
+        comp.say(*say.years_without_figure([r.year for r in no_figure]))
+    if len(found) >= 2 and first.value is not None and last.value is not None:
+        delta = last.value - first.value
+        formula = f"{format_value(last.value)} − {format_value(first.value)}"
+        comp.facts.append(
+            Fact(
+                last.report.id,
+                last.report.issuer,
+                last.report.year,
+                "change",
+                f"{first.report.year}—{last.report.year} 变化 change",
+                format_value(delta),
+                last.unit,
+                f"{first.citation},{last.citation}",
+                "computed",
+                formula=formula,
+            )
+        )
+        pct = (delta / first.value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if first.value else None
+        comp.say(*say.trend_change(first.report.year, first.text, last.report.year, last.text, last.unit, delta, pct))
+        if top is not low:
+            comp.say(*say.trend_extremes(top.report.year, top.text, low.report.year, low.text, last.unit))
+    return ANSWERED if not (no_report or no_figure) else PARTIAL
+
+
+_TOP_WORDS = ("哪一年", "哪年", "which year", "what year", "in which year")
+
+
+def _asks_for_top(question: str) -> bool:
+    q = question.lower()
+    return any(w in q for w in _TOP_WORDS)

@@ -54,6 +54,9 @@ def english_name(unit: str) -> tuple[str, str]:
     return py, py
 
 
+_STEM = re.compile(r"(?:市|县|区|镇|乡|旗)$")
+
+
 @lru_cache(maxsize=100_000)
 def aliases(issuer: str) -> list[Alias]:
     out = {issuer}
@@ -64,6 +67,12 @@ def aliases(issuer: str) -> list[Alias]:
     units = place_units(issuer)
     english: set[str] = set()
     place = "".join(units)
+    if issuer.endswith("人民政府办公室") and place:
+        # the government's general office as people shorten it: 市府办, 县政府办, 莆田市政府办公室
+        for head in {place, units[-1], _STEM.sub("", units[-1])}:
+            out.update({head + "府办", head + "政府办", head + "政府办公室"})
+        level = units[-1][-1]
+        out.update({level + "府办", level + "政府办"})
     dept = issuer[len(place) :] if units and issuer.startswith(place) else ""
     if len(dept) >= 3 and not dept.startswith(BODY_SUFFIXES) and not dept.startswith("人民"):
         # a department as people name it without its place: "交通与建设局", "市场监督管理局"

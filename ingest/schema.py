@@ -293,6 +293,11 @@ def column_label(row_id: str, col_id: str, generation: str = GEN_2021) -> str:
                 for cid, label in t2_columns(generation, r.kind):
                     if cid == col_id:
                         return label
+        # a column the row does not have in this generation (a question may name one): its label wherever defined
+        for columns in T2_COLUMNS.values():
+            for cid, label in columns:
+                if cid == col_id:
+                    return label
     raise KeyError(f"{row_id}:{col_id}")
 
 

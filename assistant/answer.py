@@ -40,6 +40,8 @@ LOOKUP_THEN_TEXT = "lookup_then_text"  # a figure asked of named reports; passag
 
 def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     status = fig.lookup(comp, coll, q, reports)
+    if reports and all(r.id in comp.lacking for r in reports):
+        return NOT_FOUND  # the format has no such item: said so, and no passage stands in for it
     if status == NOT_FOUND or not comp.facts:  # no figure: what the reports say about it
         status = txt.passages(comp, coll, q, reports, True)
         status = PARTIAL if status == ANSWERED else status
@@ -206,6 +208,8 @@ def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRo
             comp.note(*say.published_reading(q.years))
             return chosen
     chosen = [r for r in pool if r.year in q.years]
+    if chosen and q.issuers:
+        _say_bodies_without_the_year(comp, q, view, chosen)
     if len(q.years) > 1 and chosen:
         missing_years = sorted(set(q.years) - {r.year for r in chosen})
         if missing_years and q.year_words:
@@ -226,6 +230,21 @@ def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRo
     else:
         comp.say(*say.no_report_for_years(q.years, q.year_words, all_reports))
     return None
+
+
+def _say_bodies_without_the_year(comp: Composer, q: Query, view: CatalogView, chosen: list[ReportRow]) -> None:
+    """A comparison never drops a body silently: each body asked that has no report for the years asked is
+    named, with the years it does hold, and the answer is partial."""
+    answered = {view.bodies.current.get(r.issuer, r.issuer) for r in chosen}
+    if q.ambiguous_name:  # the place alone: its departments are choices, not bodies asked about
+        return
+    for body in dict.fromkeys(view.bodies.current.get(i, i) for i in q.asked or q.issuers):
+        if body in answered:
+            continue
+        held = view.bodies.lineage_years(body)
+        nearest = sorted(held, key=lambda y: (min(abs(y - a) for a in q.years), y))
+        comp.say(*say.year_not_held([body], q.years, q.year_words, nearest))
+        comp.incomplete = True
 
 
 def _current_names(q: Query, view: CatalogView) -> list[str]:

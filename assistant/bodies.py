@@ -311,6 +311,16 @@ class BodyCatalog:
         for issuer in self.bodies:
             for alias in self._aliases(issuer):
                 index.setdefault(alias, set()).add(issuer)
+        own: dict[str, set[str]] = {}
+        for issuer in self.bodies:
+            for alias in self.names[issuer].aliases:
+                own.setdefault(alias, set()).add(issuer)
+        for alias, found in index.items():
+            # a name a body is derived to answer to beats one its reports merely print (a city report's
+            # publisher line "市府办" names the office that compiled it, not the government)
+            mine = own.get(alias, set()) & found
+            if mine and mine != found:
+                index[alias] = mine
         for issuer in self.bodies:  # a body's own full name means that body, whatever else it abbreviates
             if issuer in index:
                 index[issuer] = {issuer}
@@ -435,13 +445,21 @@ class BodyCatalog:
     def resolve(self, question: str, years: list[int]) -> Resolution:
         literal, taken = self._literal(question)
         english = self._english(question)
-        named = literal | self._abbreviated(question, taken) | english
+        named = literal | self._abbreviated(question, taken)
+        if not named or not any(self.bodies[i].dept for i in named) and any(self.bodies[i].dept for i in english):
+            named |= english  # an English name; a Chinese one given beside it ("… office (市府办)") wins
         if any(self.bodies[i].dept for i in named) and not _GOVERNMENT_WORD.search(question):
             # "莆田文广新局": the place is said to name the department's place, not its government
             named = {i for i in named if self.bodies[i].dept}
         places = self._places(question)
         if named and places:
             here = {i for i in named if not self.bodies[i].stem or self.bodies[i].stem in places}
+            elsewhere = {i for i in named - here if self.bodies[i].dept}
+            if not here and elsewhere and not english:
+                # "莆田市教育局": a department of the place named, which the collection does not hold (another
+                # place's department that answers to the same words is not it)
+                dept = self.bodies[min(elsewhere)].dept
+                return Resolution(places=sorted(places), unmatched=[f"{min(places)}{dept}"])
             named = here or named
         unmatched = self._unmatched(question, taken, english)
         if unmatched and not any(self.bodies[i].dept for i in named):
@@ -451,6 +469,9 @@ class BodyCatalog:
         if not named and places:
             at = [i for i, b in self.bodies.items() if b.stem in places]
             governments = [i for i in at if not self.bodies[i].dept]
+            # the place's government, not also its general office (莆田市人民政府 / 莆田市人民政府办公室)
+            heads = [i for i in governments if not any(o != i and i.startswith(o) for o in governments)]
+            governments = heads or governments
             named, ambiguous = (set(governments), False) if governments else (set(at), len(at) > 1)
         if not named:
             return Resolution(places=sorted(places))

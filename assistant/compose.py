@@ -30,6 +30,8 @@ class Composer:
         self.facts: list[Fact] = []
         self.lines: list[str] = []
         self.fallback = False  # answered from another reading of the question (publication year)
+        self.incomplete = False  # a body asked about could not be answered (no report for the year): partial
+        self.lacking: set[str] = set()  # reports whose format has no such row or column at all
         self.notes: list[str] = []
         self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
         # one body's figure over its years, for a chart: (year, value, printed figure, citation id)
@@ -59,7 +61,7 @@ class Composer:
         self.notes.append(self.lines[-1])
 
     def done(self, status: AnswerStatus) -> Answer:
-        if self.fallback and status == ANSWERED:
+        if (self.fallback or self.incomplete) and status == ANSWERED:
             status = PARTIAL
         if self.candidates:
             self.say(*say.candidates(self.candidates))

@@ -28,6 +28,7 @@ from assistant.answer import respond
 from assistant.types import Answer, AnswerStatus, Citation
 from assistant.understand import parse
 from index.collection import Collection
+from ingest.metadata import same_body
 from ingest.normalize import compact_str
 
 
@@ -131,6 +132,11 @@ def _stated_value(v: str, values: set[str]) -> bool:
     return n is not None and any(_number(x) == n for x in values)
 
 
+def _body(issuer: str) -> str:
+    """One spelling per body for comparing citations: a place and its 人民政府 are one (``same_body``)."""
+    return issuer + "人民政府" if same_body(issuer, issuer + "人民政府") else issuer
+
+
 def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[bool, str]:
     exp = item.get("expect", {})
     values = {f.value for f in answer.facts}
@@ -162,8 +168,9 @@ def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[b
     if absent:
         return False, f"answer lacks {absent}"
     if "cited" in exp:
-        want = {(i, y) for i, y in exp["cited"]}
-        got = {(c.issuer, c.year) for c in answer.citations}
+        # a report titled by its place alone is its government's (莆田市 is 莆田市人民政府, as the audit counts it)
+        want = {(_body(i), y) for i, y in exp["cited"]}
+        got = {(_body(c.issuer), c.year) for c in answer.citations}
         ok = want <= got if exp.get("cited_any") else want == got
         if not ok:
             return False, f"cited {sorted(got)}, expected {sorted(want)}"

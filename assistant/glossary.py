@@ -494,6 +494,15 @@ METRICS: list[Metric] = [
         ["licens", "licenc", "permit"],
     ),
     _m(
+        "other_services",
+        "其他对外管理服务事项",
+        "other external management and service matters",
+        {"2019": "t2.other_services:decisions"},
+        [],
+        ["其他对外管理服务事项", "对外管理服务"],
+        ["other external management", "external management and service", "other administrative services"],
+    ),
+    _m(
         "penalty",
         "行政处罚",
         "administrative penalty decisions",
@@ -747,9 +756,13 @@ COLUMN_GLOSS_EN = {
 # 表二's columns in both generations: (column id, Chinese words, English words). A report of the other
 # generation answers with its nearest column (T2_NEAREST), and the answer says which one it gave.
 T2_COLUMN_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("in_force", ("现行有效", "有效的", "有效件"), ("in force", "in effect", "currently valid")),
-    ("repealed", ("废止", "废除"), ("repealed", "abolished")),
-    ("issued", ("制发", "印发", "出台"), ("issued", "adopted")),
+    (
+        "in_force",
+        ("现行有效", "有效的", "有效件"),
+        ("in force", "in effect", "currently valid", "still valid", "valid"),
+    ),
+    ("repealed", ("废止", "废除"), ("repeal", "abolish", "revoked", "annulled")),
+    ("issued", ("制发", "印发", "出台"), ("issued", "adopted", "promulgated", "newly issued")),
     ("total_published", ("对外公开总", "公开总数", "累计公开", "总共公开"), ("published in total", "in total")),
     ("new_published", ("新公开",), ("newly published",)),
     ("new_made", ("新制作", "制作"), ("newly made", "drafted")),
@@ -851,7 +864,23 @@ def find_metric(question: str, lang: str) -> Metric | None:
         for m in METRICS:
             if any(_has(q, w, True) for w in m.words_en):
                 return m
+        return _misspelt(q) if re.search(r"多少|几", q) else None  # a count asked, with its word misspelt
     return None
+
+
+def _misspelt(q: str) -> Metric | None:
+    """A metric word of four characters or more typed with one character wrong ("行政处法" for 行政处罚),
+    when exactly one metric fits that way."""
+    fits = set()
+    for m in METRICS:
+        for w in m.words_zh:
+            if len(w) < 4:
+                continue
+            for i in range(len(q) - len(w) + 1):
+                piece = q[i : i + len(w)]
+                if sum(a != b for a, b in zip(piece, w, strict=True)) == 1 and piece[0] == w[0]:
+                    fits.add(m.key)
+    return BY_KEY[fits.pop()] if len(fits) == 1 else None
 
 
 def find_column(question: str, lang: str, metric: Metric | None) -> str | None:

@@ -13,7 +13,7 @@ from assistant.compose import SHOWN, Composer
 from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
-from assistant.values import add_fact, best_value, numbers, prose_values, row_of, table_value
+from assistant.values import add_fact, best_value, format_lacks, numbers, prose_values, row_of, table_value
 from index.collection import Collection
 from index.facts import ReportRow
 from ingest.normalize import format_value
@@ -29,6 +29,12 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     metric = q.metric
     for r in reports:
         name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
+        if format_lacks(r, metric, q.column):
+            comp.say(
+                *say.format_lacks(r, say.metric_label(metric, q.column, "zh"), say.metric_label(metric, q.column, "en"))
+            )
+            comp.lacking.add(r.id)
+            continue
         tv = table_value(comp, coll, r, metric, q.column)
         table_figure = None
         if tv is not None and tv.value is not None:

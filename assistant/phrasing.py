@@ -238,6 +238,21 @@ def unreadable_cell(name_zh: str, name_en: str, label: str, status: str, candida
     )
 
 
+_FORMAT_ZH = {"pre-2019": "2019年以前的报告（无统一表格）", "2019": "2019年试行格式", "2021": "2021年格式"}
+_FORMAT_EN = {
+    "pre-2019": "pre-2019 reports (no national tables)",
+    "2019": "the 2019 trial format",
+    "2021": "the 2021 format",
+}
+
+
+def format_lacks(r: ReportRow, label_zh: str, label_en: str) -> Pair:
+    return (
+        f"{report_name(r, 'zh')}采用{_FORMAT_ZH.get(r.generation, r.generation)}，表中没有“{label_zh}”这一项。",
+        f"{report_name(r, 'en')} follows {_FORMAT_EN.get(r.generation, r.generation)}, whose tables have no {label_en}.",
+    )
+
+
 def no_figure(name_zh: str, name_en: str, label_zh: str, label_en: str) -> Pair:
     return f"{name_zh}中没有关于“{label_zh}”的表格数字或正文数字。", f"{name_en} states no figure for {label_en}."
 

@@ -23,6 +23,7 @@ from assistant.glossary import (
     metric_mentions,
 )
 from assistant.names import match_regions, unknown_places
+from ingest.normalize import nfkc
 
 LOOKUP, COMPARE, RANK, ZERO_LIST, DIFFERENCE, SHARE = "lookup", "compare", "rank", "zero_list", "difference", "share"
 COVERAGE, PASSAGE, PRACTICE, REPORT_FACT = "coverage", "passage", "practice", "report_fact"
@@ -196,6 +197,7 @@ def language_of(text: str) -> str:
 
 def parse_years(question: str, today: date | None = None) -> tuple[list[int], str]:
     today = today or date.today()
+    question = nfkc(question)  # "２０２２年" is 2022
     question = T2_TIME_LIKE.sub(" ", question)  # "上一年项目数量" is a column of 表二, not last year
     q = question.lower()
     m = _RANGE.search(question)

@@ -50,6 +50,26 @@ def line_at(text: str, start: int | None, end: int | None) -> str:
     return " ".join(text[a : b if b != -1 else len(text)].replace("\f", "").split())
 
 
+def format_lacks(report: ReportRow, metric: Metric, column: str | None) -> bool:
+    """Whether the report's format generation has no such row or column at all (a 2019-format report has
+    no 本年收费金额, a 2021-format one no 政府集中采购 or 上一年项目数量; pre-2019 reports have no 表二):
+    a question about it is answered "this format does not report it", not with a passage."""
+    from ingest.schema import GEN_PRE2019, T2_ROWS, t2_columns
+
+    if report.generation == GEN_PRE2019:
+        cell = metric.cell_for("2021") or metric.cell_for("2019") or ""
+        return cell.startswith("t2.") and column is not None
+    cell = metric.cell_for(report.generation)
+    if cell is None:
+        return metric.cell is not None  # a table item of the other generation only
+    row, _ = cell.split(":")
+    if column is None or not row.startswith("t2."):
+        return False
+    kind = next((r.kind for r in T2_ROWS if r.id == row), "")
+    own = {c for c, _ in t2_columns(report.generation, kind)}
+    return column not in own and T2_NEAREST.get(column) not in own
+
+
 def table_value(
     comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None
 ) -> Value | None:

@@ -90,6 +90,8 @@ SAME_ROW_T3 = (
     ("legal_person", "total"),
 )
 SAME_ROW_T4 = (("upheld", "corrected"), ("total", "pending"), ("upheld", "total"), ("corrected", "other"))
+# derived rows the table does not print even as a group label (spec §8.2): never asked "表三“…”一行"
+NOT_PRINTED = {"t3.received_total"}
 # words of an organ too common to say two organs are one body renamed
 _GENERIC_ORGAN_WORDS = {"管理", "监督", "行政", "人民", "政府", "办公", "公室", "委员", "员会"}
 
@@ -295,7 +297,7 @@ def _label_question(cell: str, body: str, year: int, rng: random.Random) -> str 
     """The question in the table's own words ("…表三“本年新收政府信息公开申请数量”自然人是多少？")."""
     row, col = cell_words(cell)
     table = cell.split(".", 1)[0]
-    if row is None or col is None or table == "legacy":
+    if row is None or col is None or table == "legacy" or _split(cell)[0] in NOT_PRINTED:
         return None
     title = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
     col_label = col.label if table != "t3" or _split(cell)[1] != "other" else "其他（法人或其他组织）"

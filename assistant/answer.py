@@ -39,9 +39,16 @@ LOOKUP_THEN_TEXT = "lookup_then_text"  # a figure asked of named reports; passag
 
 
 def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    mark = len(comp.lines)
     status = fig.lookup(comp, coll, q, reports)
     if reports and all(r.id in comp.lacking for r in reports):
         return NOT_FOUND  # the format has no such item: said so, and no passage stands in for it
+    if not comp.facts:
+        said = comp.lines[mark:]
+        del comp.lines[mark:]
+        if fig.stated(comp, coll, q, reports) == ANSWERED:
+            return ANSWERED  # no table figure: one the report's sentences state in the question's words
+        comp.lines[mark:mark] = said  # none either: what the lookup found to say stands
     if status == NOT_FOUND or not comp.facts:  # no figure: what the reports say about it
         status = txt.passages(comp, coll, q, reports, True)
         status = PARTIAL if status == ANSWERED else status
@@ -50,6 +57,8 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
 
 def _passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     narrowed = bool(q.issuers or q.regions or q.years)
+    if q.issuers and q.years and fig.stated(comp, coll, q, reports) == ANSWERED:
+        return ANSWERED  # a figure the report states under the question's own words
     status = txt.passages(comp, coll, q, reports, narrowed)
     return PARTIAL if status == ANSWERED and q.metric is not None else status
 

@@ -58,6 +58,7 @@ _PLACE_WORDS = (
     "乡",
 )
 _NOT_BODIES = ("格局", "布局", "大局", "全局", "结局", "当局", "开局", "时局", "战局", "饭局", "骗局", "变局")
+_OFFICE_WORD = re.compile(r"政府办|府办|办公室|\b(?:general office|government office|office of the)\b", re.I)
 _GOVERNMENT_WORD = re.compile(r"政府(?!信息)|管委会|\bgovernment\b", re.I)
 _EN_DEPT_HEAD = re.compile(r"\b(bureau|department|office|commission|administration|agency|authority)\b")
 
@@ -416,7 +417,11 @@ class BodyCatalog:
             for n in range(1, min(self._longest_place, len(question) - i) + 1)
             if question[i : i + n] in self._place_zh
         }
-        out |= {self._place_en[w] for w in set(re.findall(r"[a-z]+", normal_en(question))) if w in self._place_en}
+        words = re.findall(r"[a-z]+", normal_en(question))
+        # a name written in syllables ("Pu Tian", "Yue Xi") as well as whole ("Putian")
+        joined = words + ["".join(words[i : i + 2]) for i in range(len(words) - 1)]
+        joined += ["".join(words[i : i + 3]) for i in range(len(words) - 2)]
+        out |= {self._place_en[w] for w in set(joined) if w in self._place_en}
         return out
 
     def _unmatched(self, question: str, taken: list[tuple[int, int]], english: set[str]) -> list[str]:
@@ -461,6 +466,8 @@ class BodyCatalog:
                 dept = self.bodies[min(elsewhere)].dept
                 return Resolution(places=sorted(places), unmatched=[f"{min(places)}{dept}"])
             named = here or named
+        if len(named) > 1 and all(not self.bodies[i].dept for i in named):
+            named = set(self._government_or_office(question, sorted(named)))
         unmatched = self._unmatched(question, taken, english)
         if unmatched and not any(self.bodies[i].dept for i in named):
             # "财政局2022年…", "东山县财政局…": a department the collection does not hold, not its place's government
@@ -469,13 +476,22 @@ class BodyCatalog:
         if not named and places:
             at = [i for i, b in self.bodies.items() if b.stem in places]
             governments = [i for i in at if not self.bodies[i].dept]
-            # the place's government, not also its general office (莆田市人民政府 / 莆田市人民政府办公室)
-            heads = [i for i in governments if not any(o != i and i.startswith(o) for o in governments)]
-            governments = heads or governments
+            governments = self._government_or_office(question, governments)
             named, ambiguous = (set(governments), False) if governments else (set(at), len(at) > 1)
         if not named:
             return Resolution(places=sorted(places))
         return self.for_years(sorted(named), years, ambiguous, sorted(places))
+
+    def _government_or_office(self, question: str, governments: list[str]) -> list[str]:
+        """Of a place's government and its general office (莆田市人民政府, 莆田市人民政府办公室): the office when
+        the question says office ("政府办", "general office", "government office"), else the government."""
+        offices = [
+            i for i in governments if i.endswith("办公室") and any(o != i and i.startswith(o) for o in governments)
+        ]
+        heads = [i for i in governments if i not in offices]
+        if offices and _OFFICE_WORD.search(question):
+            return offices
+        return heads or governments
 
     def nearest(
         self,

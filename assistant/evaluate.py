@@ -15,6 +15,7 @@ found when it appears anywhere in them.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 import uuid
@@ -132,6 +133,16 @@ def _stated_value(v: str, values: set[str]) -> bool:
     return n is not None and any(_number(x) == n for x in values)
 
 
+_MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)")
+
+
+def _in_magnitude(quotes: str, value: str) -> bool:
+    """A figure the passage writes with 万 or 亿 ("117.72万人次" is 1177200)."""
+    n = _number(value)
+    scale = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+    return n is not None and any(Decimal(m.group(1)) * scale[m.group(2)] == n for m in _MAGNITUDE.finditer(quotes))
+
+
 def _body(issuer: str) -> str:
     """One spelling per body for comparing citations: a place and its 人民政府 are one (``same_body``)."""
     return issuer + "人民政府" if same_body(issuer, issuer + "人民政府") else issuer
@@ -179,8 +190,14 @@ def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[b
         return False, f"stated {stated_absent}, which the question is not about"
     if "candidates" in exp and not set(exp["candidates"]) <= set(answer.candidates):
         return False, f"offered {answer.candidates}, expected {exp['candidates']}"
+    quotes = " ".join(c.quote for c in answer.citations)
     for f in answer.facts:  # every stated figure sits in a cited passage, unless computed from them
-        if f.source in ("table", "text") and f.value and not _has(" ".join(c.quote for c in answer.citations), f.value):
+        if (
+            f.source in ("table", "text")
+            and f.value
+            and not _has(quotes, f.value)
+            and not _in_magnitude(quotes, f.value)
+        ):
             return False, f"figure {f.value} is not in any cited passage"
     return True, ""
 

@@ -114,7 +114,17 @@ METRICS: list[Metric] = [
         "t3.denied.law_prohibited:total",
         [],
         ["法律行政法规禁止", "法律法规禁止"],
-        ["prohibited by law", "forbidden by law", "prohibited by other laws", "barred by law", "laws and regulations"],
+        [
+            "prohibited by law",
+            "forbidden by law",
+            "prohibited by other laws",
+            "barred by law",
+            "laws and regulations",
+            "laws or regulations",
+            "regulations prohibit",
+            "prohibit disclosure",
+            "law prohibits",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -144,7 +154,13 @@ METRICS: list[Metric] = [
         "t3.denied.internal_affairs:total",
         [],
         ["内部事务"],
-        ["internal affairs", "internal matters", "internal management", "internal information"],
+        [
+            "internal affairs",
+            "internal matters",
+            "internal management",
+            "internal information",
+            "internal administrative",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -216,6 +232,11 @@ METRICS: list[Metric] = [
             "have to be compiled",
             "no ready-made",
             "newly made",
+            "creating new information",
+            "require creating",
+            "required creating",
+            "create new information",
+            "creating new",
         ],
         denominator="total_processed",
     ),
@@ -309,6 +330,8 @@ METRICS: list[Metric] = [
             "disclosed fully",
             "granted in full",
             "in full",
+            "answered with disclosure",
+            "disclosure granted",
         ],
         denominator="total_processed",
     ),
@@ -336,6 +359,10 @@ METRICS: list[Metric] = [
             "cannot provide",
             "could not be provided",
             "impossible to provide",
+            "could not be fulfilled",
+            "not fulfilled",
+            "cannot be fulfilled",
+            "not be provided",
         ],
         denominator="total_processed",
     ),
@@ -353,6 +380,9 @@ METRICS: list[Metric] = [
             "declined to process",
             "refused to process",
             "left unprocessed",
+            "without being processed",
+            "dismissed without",
+            "not accepted for processing",
         ],
         denominator="total_processed",
     ),
@@ -403,8 +433,42 @@ METRICS: list[Metric] = [
         "t3.other:total",
         [],
         ["其他处理"],
-        ["otherwise", "other handling", "handled in other ways", "other ways", "other treatment"],
+        [
+            "otherwise",
+            "other handling",
+            "handled in other ways",
+            "other ways",
+            "other treatment",
+            "other outcome",
+            "other way",
+            "handled some other way",
+        ],
         denominator="total_processed",
+    ),
+    _m(
+        "received_total",
+        "本年新收加上年结转的申请总量",
+        "requests on hand (new plus carried over)",
+        "t3.received_total:total",
+        [],
+        [
+            "新收和上年结转",
+            "新收加上年结转",
+            "新收与上年结转",
+            "新收及上年结转",
+            "收到申请总量",
+            "申请总量",
+            "新收和结转",
+        ],
+        [
+            "new plus carried over",
+            "including those carried over",
+            "received including",
+            "on hand",
+            "new and carried over",
+            "new or carried over",
+            "received plus carried over",
+        ],
     ),
     _m(
         "carried_over",
@@ -452,13 +516,12 @@ METRICS: list[Metric] = [
         "requests handled",
         f"{_T3}:total",
         ["text.applications_answered"],
-        ["办结", "办理结果", "办理了", "处理了多少", "答复了", "答复多少"],
+        ["办结", "办理结果", "办理了", "处理了多少", "答复了", "答复多少", "办理完毕", "办完", "处理完毕", "已办结"],
         [
             "handled",
             "processed",
             "answered",
             "resolved",
-            "decided",
             "responded to",
             "dealt with",
             "replied to",
@@ -567,7 +630,7 @@ METRICS: list[Metric] = [
         "people trained",
         None,
         ["text.training_attendees"],
-        ["培训了多少人", "多少人参加培训", "参训人数", "培训人数"],
+        ["培训了多少人", "多少人参加培训", "参训人数", "培训人数", "接受培训", "参训", "参加培训的", "培训人次"],
         ["people trained", "attendees"],
         unit="人",
     ),
@@ -676,7 +739,17 @@ APPLICANT_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "social_org",
         ("社会公益组织", "公益组织", "社会组织"),
-        ("non-profit", "nonprofit", "ngo", "charit", "public welfare", "social organi", "civil society"),
+        (
+            "non-profit",
+            "nonprofit",
+            "ngo",
+            "charit",
+            "public welfare",
+            "social organi",
+            "civil society",
+            "social welfare",
+            "welfare organi",
+        ),
     ),
     ("legal_service", ("法律服务机构", "律师"), ("law firm", "legal service", "lawyer", "attorney", "legal aid")),
     (
@@ -684,7 +757,30 @@ APPLICANT_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         ("法人或其他组织", "法人", "单位申请", "组织"),
         ("legal person", "organisation", "organization", "legal entit"),
     ),
-    ("other", ("其他申请人", "其他类申请人"), ("other applicant",)),
+    (
+        "other",
+        (
+            "其他申请人",
+            "其他类申请人",
+            "“其他”类",
+            '"其他"类',
+            "其他类",
+            "其他（法人或其他组织）",
+            "其他(法人或其他组织)",
+            "其他（其他组织）",
+        ),
+        (
+            "other applicant",
+            "other kinds of organi",
+            "other organization",
+            "other organisation",
+            "other kinds of applicant",
+            "'other' column",
+            "“other” column",
+            "other types of applicant",
+            "other kind of applicant",
+        ),
+    ),
 ]
 # T4 outcome columns.
 T4_OUTCOMES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
@@ -692,16 +788,31 @@ T4_OUTCOMES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "corrected",
         ("结果纠正", "纠正"),
-        ("corrected", "overturned", "reversed", "revoked", "rectified", "set aside", "struck down"),
+        (
+            "corrected",
+            "overturned",
+            "reversed",
+            "revoked",
+            "rectified",
+            "set aside",
+            "struck down",
+            "against the agency",
+            "decided against",
+            "ruled against",
+            "decided by the court against",
+            "by the court against the agency",
+        ),
     ),
     (
         "pending",
-        ("尚未审结", "未审结", "未结", "未审结"),
+        ("尚未审结", "未审结", "未结", "没审结", "还没审结", "未结案", "没有结案"),
         (
             "pending",
             "not yet decided",
             "undecided",
             "not concluded",
+            "not yet concluded",
+            "yet to be concluded",
             "unresolved",
             "ongoing",
             "still open",
@@ -709,7 +820,11 @@ T4_OUTCOMES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "awaiting",
         ),
     ),
-    ("other", ("其他结果",), ("other outcome", "other result", "dismissed", "withdrawn", "terminated")),
+    (
+        "other",
+        ("其他结果",),
+        ("other outcome", "other result", "another result", "another outcome", "dismissed", "withdrawn", "terminated"),
+    ),
 ]
 
 ROW_GLOSS_EN = {
@@ -766,8 +881,23 @@ T2_COLUMN_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("total_published", ("对外公开总", "公开总数", "累计公开", "总共公开"), ("published in total", "in total")),
     ("new_published", ("新公开",), ("newly published",)),
     ("new_made", ("新制作", "制作"), ("newly made", "drafted")),
-    ("prev_year_items", ("上一年项目", "上年项目"), ("previous year's items", "items of the previous year")),
-    ("change", ("增/减", "增减", "增加或减少"), ("increase or decrease", "net change")),
+    (
+        "prev_year_items",
+        ("上一年项目", "上年项目"),
+        (
+            "previous year's items",
+            "items of the previous year",
+            "the year before",
+            "previous year",
+            "prior year",
+            "last year's items",
+        ),
+    ),
+    (
+        "change",
+        ("增/减", "增减", "增加或减少", "本年增"),
+        ("increase or decrease", "net change", "change in", "change this year", "year-on-year change"),
+    ),
     ("amount_wan_yuan", ("收费金额", "收了多少钱", "金额"), ("amount", "how much")),
     ("decisions", ("处理决定",), ("decisions",)),
 ]
@@ -842,6 +972,105 @@ EN_TOPIC_WORDS: dict[str, str] = {
 }
 
 
+# English words for what sentences count, and the units those counts carry: how an English question
+# finds a stated figure (assistant.values.stated_matches)
+EN_TOPIC_WORDS.update(
+    {
+        "full-time": "专职",
+        "part-time": "兼职",
+        "staff": "人员",
+        "personnel": "人员",
+        "attended": "参加",
+        "attendees": "参加",
+        "participants": "参加",
+        "visits": "访问",
+        "page views": "浏览",
+        "views": "浏览",
+        "reads": "阅读",
+        "readers": "阅读",
+        "followers": "关注",
+        "subscribers": "关注",
+        "posts": "发布",
+        "published": "发布",
+        "budget": "经费",
+        "funds": "经费",
+        "funding": "经费",
+        "spending": "经费",
+        "invested": "投入",
+        "put into": "投入",
+        "press conference": "新闻发布会",
+        "letters": "来信",
+        "replied": "回复",
+        "replies": "回复",
+        "reply rate": "回复率",
+        "satisfaction": "满意",
+        "inspections": "抽检",
+        "samples": "抽检",
+        "unqualified": "不合格",
+        "failed": "不合格",
+        "growth": "增长",
+        "increase": "增长",
+        "rose": "增长",
+        "decrease": "下降",
+        "fell": "下降",
+        "share": "占",
+        "proportion": "占",
+        "offices": "机构",
+        "fee waivers": "减免",
+        "waived": "减免",
+        "cumulative": "累计",
+        "network security": "网络安全",
+        "website management": "网站",
+        "appeals": "诉求",
+        "hotline": "12345",
+    }
+)
+EN_UNIT_WORDS: dict[str, tuple[str, ...]] = {
+    "session": ("期", "次", "场"),
+    "class": ("期", "次", "场"),
+    "course": ("期", "次", "场"),
+    "people": ("人", "名"),
+    "person": ("人", "名"),
+    "staff": ("人", "名"),
+    "attendee": ("人", "人次"),
+    "participant": ("人", "人次"),
+    "visit": ("人次", "次"),
+    "view": ("人次", "次"),
+    "read": ("次", "人"),
+    "yuan": ("元",),
+    "money": ("元",),
+    "much": ("元",),
+    "percent": ("%",),
+    "%": ("%",),
+    "rate": ("%",),
+    "article": ("篇",),
+    "post": ("篇", "条"),
+    "batch": ("批", "批次"),
+}
+ZH_UNITS = (
+    "人次",
+    "件次",
+    "批次",
+    "元",
+    "条",
+    "件",
+    "项",
+    "个",
+    "次",
+    "期",
+    "场",
+    "人",
+    "名",
+    "篇",
+    "份",
+    "批",
+    "家",
+    "宗",
+    "起",
+    "%",
+)
+
+
 def topic_words(question: str) -> list[str]:
     """The Chinese words an English question's topic is written with in the reports."""
     q = question.lower()
@@ -913,18 +1142,25 @@ class Mention:
 def _spans(q: str, words: tuple[str, ...], english: bool) -> list[tuple[int, int]]:
     out = []
     for w in words:
-        rx = re.compile((r"\b" if english else "") + re.escape(w))
+        # "申请人" is the applicant, not a request: 申请 alone never names requests there
+        boundary = r"\b" if english and re.match(r"\w", w) else ""
+        rx = re.compile(boundary + re.escape(w) + ("(?!人)" if w == "申请" else ""))
         out += [(m.start(), m.end()) for m in rx.finditer(q)]
     return out
 
 
 def _non_overlapping(found: list[tuple[int, int, int, str]]) -> list[Mention]:
-    """Longest first, then the more specific entry (earlier in its table); no two may overlap."""
-    chosen: list[tuple[int, int, int, str]] = []
-    for start, end, rank, key in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
-        if all(end <= a or start >= b for a, b, _, _ in chosen):
-            chosen.append((start, end, rank, key))
-    return [Mention(key, a, b) for a, b, _, key in sorted(chosen)]
+    """Longest first, then the more specific entry (earlier in its table); no two may overlap. A chosen
+    entry covers every stretch its words match ("social welfare organizations" is 社会公益组织 throughout:
+    its "organization" is not also 法人或其他组织)."""
+    chosen: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, _rank, key in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
+        if any(m.key == key for m in chosen) or any(not (end <= a or start >= b) for a, b in taken):
+            continue
+        chosen.append(Mention(key, start, end))
+        taken += [(a, b) for a, b, _, k in found if k == key]
+    return sorted(chosen, key=lambda m: m.start)
 
 
 def metric_mentions(question: str, lang: str) -> list[Mention]:
@@ -969,3 +1205,85 @@ def column_mentions(question: str, lang: str, metric: Metric | None) -> list[Men
         if mention.key not in {x.key for x in out}:
             out.append(mention)
     return out
+
+
+# ---- pre-2019 statistics tables (§7): rows kept under their own labels -------------------------------
+
+# The words those labels are written with, as English questions put them: an English question about a
+# local statistics row finds it through these (the labels change from year to year; the words do not).
+LEGACY_WORDS_EN: dict[str, str] = {
+    "public reading point": "公开查阅点",
+    "public reading room": "公开查阅点",
+    "reading room": "查阅",
+    "reading point": "查阅点",
+    "visitors": "查阅人数",
+    "people who consulted": "查阅人数",
+    "uses": "利用",
+    "used": "利用",
+    "government website": "政府网站",
+    "on the website": "网站",
+    "website": "网站",
+    "page views": "访问量",
+    "visits": "访问量",
+    "gazette": "公报",
+    "press conference": "新闻发布会",
+    "in person": "当面",
+    "face to face": "当面",
+    "online": "网上",
+    "by letter": "信函",
+    "by post": "信函",
+    "by mail": "信函",
+    "letter": "信函",
+    "fax": "传真",
+    "email": "电子邮件",
+    "e-mail": "电子邮件",
+    "other forms": "其它形式",
+    "other means": "其他形式",
+    "granted in part": "同意部分公开",
+    "partially granted": "同意部分公开",
+    "partial": "部分公开",
+    "granted": "同意公开",
+    "approved": "同意公开",
+    "refused": "不予公开",
+    "denied": "不予公开",
+    "rejected": "否决公开",
+    "reconsideration": "行政复议",
+    "lawsuit": "行政诉讼",
+    "litigation": "行政诉讼",
+    "complaint": "申诉",
+    "appeal": "申诉",
+    "report": "举报",
+    "fee": "收费",
+    "waived": "减免",
+    "proactive": "主动公开",
+    "published proactively": "主动公开",
+    "documents": "文件",
+    "items": "信息",
+    "requests received": "受理",
+    "applications received": "受理",
+    "received": "受理",
+    "answered with disclosure": "同意公开",
+    "answered": "答复",
+    "accepted": "受理",
+    "replies": "答复",
+    "responses": "答复",
+    "other types of reply": "其他类型答复",
+    "other replies": "其他类型答复",
+}
+# the 历年累计 column: asked for with these words, else the year's own (本年度) figure is meant
+CUMULATIVE_WORDS = re.compile(
+    r"累计|历年|至今|截至|截止|总共公开|\b(?:cumulative|cumulatively|running total|all years|to date|so far|in all years)\b",
+    re.I,
+)
+
+
+def legacy_terms(question: str, lang: str) -> list[str]:
+    """The Chinese words a question uses for a statistics-table row (English questions translated)."""
+    if lang == "zh":
+        return [question]
+    q = question.lower()
+    return [
+        zh
+        for en, zh in sorted(LEGACY_WORDS_EN.items(), key=lambda kv: -len(kv[0]))
+        if re.search(rf"\b{re.escape(en)}", q)
+    ]

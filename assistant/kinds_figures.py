@@ -13,9 +13,22 @@ from assistant.compose import SHOWN, Composer
 from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
-from assistant.values import add_fact, best_value, format_lacks, numbers, prose_values, row_of, table_value
+from assistant.values import (
+    add_fact,
+    best_value,
+    format_lacks,
+    legacy_cell_value,
+    legacy_label_match,
+    numbers,
+    prose_values,
+    row_of,
+    stated_matches,
+    stated_value,
+    table_value,
+)
 from index.collection import Collection
 from index.facts import ReportRow
+from ingest.figures import STATED
 from ingest.normalize import format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
@@ -29,6 +42,8 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     metric = q.metric
     for r in reports:
         name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
+        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+            continue  # the row the question names by its own label answers it
         if format_lacks(r, metric, q.column):
             comp.say(
                 *say.format_lacks(r, say.metric_label(metric, q.column, "zh"), say.metric_label(metric, q.column, "en"))
@@ -409,3 +424,52 @@ _TOP_WORDS = ("哪一年", "哪年", "which year", "what year", "in which year")
 def _asks_for_top(question: str) -> bool:
     q = question.lower()
     return any(w in q for w in _TOP_WORDS)
+
+
+def _legacy_by_label(comp: Composer, coll: Collection, q: Query, r: ReportRow) -> bool:
+    """A pre-2019 report's statistics-table row named by its own label: said (figure, or why there is
+    none) and registered; False when the question names no row of the report's table."""
+    match = legacy_label_match(coll, r, q.question, q.language)
+    if match is None:
+        return False
+    if any(f.report_id == r.id and f.metric == f"{match[0]}:{match[1]}" for f in comp.facts):
+        return True  # a compound question naming the row twice: said once
+    v = legacy_cell_value(comp, coll, r, *match)
+    if v is None:
+        return False
+    name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
+    row, col = v.label.split(" · ")
+    if v.value is None:
+        comp.say(*say.unreadable_cell(name_zh, name_en, v.label, v.status, v.candidates, v.citation))
+        return True
+    comp.say(
+        *say.table_figure(
+            name_zh,
+            name_en,
+            "政府信息公开情况统计表",
+            row,
+            row,
+            col,
+            "cumulative" if match[1] == "cumulative" else "this year",
+            v.text,
+            v.unit,
+            v.citation,
+            "",
+        )
+    )
+    add_fact(comp, v, v.metric_id)
+    return True
+
+
+def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """A figure asked with no table metric of its own: a statistics-table row named by its label, else the
+    figures the report's sentences state in the question's words, each cited to its sentence. None
+    found: NOT_FOUND, and the caller turns to the passages."""
+    for r in reports[:SHOWN]:
+        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+            continue
+        for f in stated_matches(coll, r, q.question, q.language, [*q.asked, *q.issuers, *q.places]):
+            v = stated_value(comp, r, f)
+            add_fact(comp, v, STATED)
+            comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
+    return ANSWERED if comp.facts else NOT_FOUND

@@ -196,7 +196,7 @@ def unknown_places(question: str, issuers: list[str], regions: list[str] | None 
             pos += 1
             continue
         if (
-            len(unit) >= 3
+            (len(unit) >= 3 or unit.endswith(("县", "旗")) and unit[0] not in "本全该此各每我邻")
             and unit.lower() not in known
             and not any(unit in k or (len(k) >= 2 and unit.endswith(k)) for k in known)
         ):

@@ -582,3 +582,12 @@ def years_without_figure(years: list[int | None]) -> Pair:
         f"{'、'.join(listed)}年：报告中没有这一项的数字。",
         f"The {', '.join(listed)} report{'s' if len(listed) > 1 else ''} state{'' if len(listed) > 1 else 's'} no figure for it.",
     )
+
+
+def stated_figure(r: ReportRow, label: str, value: str, unit: str, quote: str, cite: str) -> Pair:
+    """A figure a sentence states, with the sentence: the figure first, then its words."""
+    return (
+        f"{value}{unit}：{report_name(r, 'zh')}写道“{quote}” [{cite}]（“{label}”）。",
+        f"{value}{unit_en(unit) if unit in ('元', '万元') else (' ' + unit if unit and unit != '%' else unit)}: "
+        f"{report_name(r, 'en')} says “{quote}” [{cite}] ({label}).",
+    )

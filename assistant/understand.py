@@ -57,9 +57,10 @@ _SINCE = re.compile(
 )
 # a body's figure over its years: "这几年", "历年", "每年", "多了还是少了", "over the years", "which year"
 _TREND = re.compile(
-    r"这几年|这些年|近几年|历年|每年|各年|逐年|每一年|各年度|多了还是少了|增加还是减少|是增是减|变化|趋势|哪一年|哪年|"
-    r"\bover the years\b|\beach year\b|\bevery year\b|\byear by year\b|\btrend|\bchanged?\b|\bwhich year\b|"
-    r"\bacross (?:its|the) (?:years|reports)\b|\bgone up or down\b|\bincreas|\bdecreas|\bover time\b",
+    r"这几年|这些年|近几年|历年(?!累计)|每年|各年|逐年|每一年|各年度|多了还是少了|增加还是减少|是增是减|变化趋势|趋势|哪一年|哪年|"
+    r"\bover the years\b|\beach year\b|\bevery year\b|\byear by year\b|\btrend|\bhow (?:has|have|did) .{0,80}\bchanged?\b|"
+    r"\bchanged? over\b|\bwhich year\b|\bacross (?:its|the) (?:years|reports)\b|\bgone up or down\b|\bmore or fewer\b|"
+    r"\bincreased or decreased\b|\bover time\b",
     re.I,
 )
 # clauses (a question may ask several things) and the items of an enumeration within one
@@ -130,7 +131,7 @@ _KIND_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         COMPARE,
         ("比较", "对比", "相比", "比一比", "和.*分别", "各是多少", "分别是多少", "各自", "趋势", "变化"),
-        ("compare", "comparison", "versus", " vs", "respectively", "each of", "trend", "over the years", "change"),
+        ("compare", "comparison", "versus", " vs", "respectively", "each of", "trend", "over the years"),
     ),
     (
         PRACTICE,
@@ -355,6 +356,9 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
         )
 
     kept = [m for m in mentions if (m.key != GENERIC_METRIC or not specific or alone(m)) and not narrowed(m)]
+    # a word another figure's column is named with ("decided by the court against the agency") is that column
+    columns = [c for m in kept for c in column_mentions(question, lang, BY_KEY[m.key])]
+    kept = [m for m in kept if not any(c.start < m.end and m.start < c.end for c in columns)] or kept
     parts: list[tuple[Metric, str | None]] = []
     for m in kept:
         metric = BY_KEY[m.key]
@@ -427,6 +431,16 @@ def parse(
         else resolution.unmatched
         or unknown_places(question, sorted({i for i, _, _ in catalog}), [n for _, _, r in catalog for n in r.values()])
     )
+    if named and not q.unknown and all(bodies.bodies[i].dept for i in named if i in bodies.bodies):
+        # "北川区教育局…": a department of a place the collection does not hold, not a held department that
+        # answers to the same words somewhere else
+        elsewhere = unknown_places(
+            question, sorted({i for i, _, _ in catalog}), [n for _, _, r in catalog for n in r.values()]
+        )
+        if elsewhere and not resolution.places:
+            at = question.find(elsewhere[0])
+            dept = re.match(r"[\u4e00-\u9fff]{0,10}?(?:局|委员会|办公室|办|中心)", question[at + len(elsewhere[0]) :])
+            q.unknown, q.issuers, named = [elsewhere[0] + (dept.group(0) if dept else "")], [], []
     if not named and regions and _GOVERNMENT.search(question):
         # "福州市人民政府…": the place's own government is asked, and its departments are not it
         governments = [
@@ -449,6 +463,9 @@ def parse(
     q.ascending = any(w in question.lower() for w in _SUPERLATIVE_MIN)
     if metric is not None and q.kind not in (REPORT_FACT, T2_COLUMN, SCOPE):
         parts = find_parts(question, lang)
+        if parts and parts[0][0].cell is not None and q.kind != T2_COLUMN:
+            # the longest words win ("mass repeated requests" is 大量反复申请, not 重复申请)
+            q.metric, q.column = parts[0][0], parts[0][1] or q.column
         if len(parts) > 1:
             q.parts, q.kind = parts, COMPOUND
             q.metric, q.column = parts[0]

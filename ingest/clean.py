@@ -95,6 +95,9 @@ _META_LINE = re.compile(
 )
 
 
+_HEADER_KEYS = ("标题", "题目", "原文链接", "原始链接", "原文地址", "栏目", "正文")
+
+
 def split_crawler_header(text: str) -> tuple[dict[str, str], str, str]:
     """(fields, header text, rest): a leading block of "key: value" lines closed by a separator line.
 
@@ -118,9 +121,11 @@ def split_crawler_header(text: str) -> tuple[dict[str, str], str, str]:
     run = 0
     for line in lines[:_HEADER_SCAN]:
         m = _FIELD_LINE.match(line)
-        if not m or not _META_LINE.match(m.group("key")) and m.group("key") not in ("标题", "题目", "原文链接", "栏目"):
+        if not m or not _META_LINE.match(m.group("key")) and m.group("key") not in _HEADER_KEYS:
             break
         run += 1
+        if m.group("key") == "正文":  # "正文:" closes a crawler's header: the body follows
+            break
     if run >= 2:
         kept = {}
         for line in lines[:run]:

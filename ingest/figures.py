@@ -268,6 +268,71 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
     return figures
 
 
+def extract_stated(text: str, sections: list[Section]) -> list[Figure]:
+    """Every figure the report's sentences state with a unit (``text.stated``), whatever it counts."""
+    out: list[Figure] = []
+    for s_start, s_end in sentences(text, sections):
+        out.extend(stated_figures(_Flat.of(text, s_start, s_end), s_start, s_end, sections))
+    return out
+
+
+# Every figure a sentence states with its unit, whatever it counts ("举办培训66期", "访问量达25.6万人次",
+# "比上年增长44%", "累计减免3918元"): ``text.stated``, labelled with the words before it in its clause, so a
+# question in those words finds it (:func:`assistant.values.stated_match`). 万 and 亿 are multiplied
+# out; the sentence keeps its own form for the citation.
+STATED = "text.stated"
+_STATED_UNIT = (
+    r"人次|件次|家次|场次|个百分点|批次|万元|亿元|元|条|件|项|个|次|期|场|人|名|篇|份|批|家|户|宗|起|册|套|台|处|所|座|"
+    r"小时|天|%|％"
+)
+_STATED = re.compile(
+    r"(?<![\d.第])(?:达到|达)?(?P<pre>约|近|超过|逾)?(?P<num>\d+(?:\.\d+)?)(?P<mag>万|亿)?(?P<qual>余|多)?"
+    r"(?P<unit>(?:" + _STATED_UNIT + r")(?!工作日|日|月|年|小时|季度|周|批次))?"
+)
+_CLAUSE_MARK = re.compile(r"[，,；;、：:（(]")
+_RELATIVE = re.compile(r"^(?:其中)?(?:占|同比|比上年|较上年|比去年|较去年|比上半年|增长|下降|上升|提高|减少|增加)")
+_MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
+def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section]) -> list[Figure]:
+    out: list[Figure] = []
+    sentence = flat.text
+    prev_end, prev_label = 0, ""
+    for m in _STATED.finditer(sentence):
+        if _DATE_GLUE.match(m.group("num") + sentence[m.end("num") : m.end("num") + 2]):
+            continue  # a year run into its figure: characters were lost there
+        boundary = max((x.end() for x in _CLAUSE_MARK.finditer(sentence, 0, m.start())), default=0)
+        label = sentence[max(boundary, prev_end) : m.start()].strip("，,；;、：:")
+        if _RELATIVE.match(label) or len(label) <= 1:  # "占9.9%": the share of what came before
+            label = prev_label + label
+        unit = (m.group("unit") or "").replace("％", "%")
+        mag = m.group("mag") or ""
+        if not unit and not mag:
+            continue  # a bare number: a code, a date part, a table cell — not a stated figure
+        if unit in ("万元", "亿元"):
+            mag, unit = unit[0], "元"
+        value = Decimal(m.group("num")) * _MAGNITUDE.get(mag, Decimal(1))
+        prev_end, prev_label = m.end(), label if not _RELATIVE.match(label) else prev_label
+        if not label:
+            continue
+        out.append(
+            Figure(
+                metric=STATED,
+                label=label[-40:],
+                value=value.quantize(Decimal(1)) if value == value.to_integral_value() else value,
+                unit=unit,
+                quote=flat.quote,
+                start=s_start,
+                end=s_end,
+                value_start=flat.start(m.start("num")),
+                value_end=flat.end(m.end("mag") if m.group("mag") else m.end("num")),
+                qualifier=(m.group("pre") or "") + (m.group("qual") or ""),
+                section=_section_path(sections, s_start),
+            )
+        )
+    return out
+
+
 def _part(
     flat: _Flat,
     s_start: int,

@@ -231,7 +231,7 @@ def fingerprint(report: ParsedReport) -> Fingerprint:
             (c.id, str(c.value), c.status, tuple(str(x) for x in c.candidates)) for t in report.tables for c in t.cells
         )
     )
-    figures = tuple(sorted({(f.metric, str(f.value), f.unit or "") for f in report.figures}))
+    figures = tuple(sorted({(f.metric, str(f.value), f.unit or "") for f in [*report.figures, *report.stated]}))
     sections = tuple(sorted({(s.sid, s.level, s.title) for s in report.sections}))
     return Fingerprint(report.meta.issuer, report.meta.report_year, cells, figures, sections)
 

@@ -43,12 +43,16 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
     status = fig.lookup(comp, coll, q, reports)
     if reports and all(r.id in comp.lacking for r in reports):
         return NOT_FOUND  # the format has no such item: said so, and no passage stands in for it
-    if not comp.facts:
+    if not comp.facts and not comp.held_open:
         said = comp.lines[mark:]
         del comp.lines[mark:]
         if fig.stated(comp, coll, q, reports) == ANSWERED:
             return ANSWERED  # no table figure: one the report's sentences state in the question's words
         comp.lines[mark:mark] = said  # none either: what the lookup found to say stands
+    if comp.held_open and not comp.facts:
+        return PARTIAL  # the cell is there and undecided: said so with its candidates, not a passage instead
+    if comp.facts:
+        fig.stated_beside(comp, coll, q, reports)
     if status == NOT_FOUND or not comp.facts:  # no figure: what the reports say about it
         status = txt.passages(comp, coll, q, reports, True)
         status = PARTIAL if status == ANSWERED else status

@@ -465,7 +465,14 @@ class BodyCatalog:
                 # place's department that answers to the same words is not it)
                 dept = self.bodies[min(elsewhere)].dept
                 return Resolution(places=sorted(places), unmatched=[f"{min(places)}{dept}"])
-            named = here or named
+            # the place picks among bodies the same words name in several places; a body the words name
+            # alone stays (two bodies of two places may be asked in one question)
+            by_kind: dict[str, set[str]] = {}
+            for i in named:
+                by_kind.setdefault(self.bodies[i].dept or "政府", set()).add(i)
+            named = set()
+            for group in by_kind.values():
+                named |= (group & here) or group if len(group) > 1 else group
         if len(named) > 1 and all(not self.bodies[i].dept for i in named):
             named = set(self._government_or_office(question, sorted(named)))
         unmatched = self._unmatched(question, taken, english)

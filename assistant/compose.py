@@ -32,6 +32,7 @@ class Composer:
         self.fallback = False  # answered from another reading of the question (publication year)
         self.incomplete = False  # a body asked about could not be answered (no report for the year): partial
         self.lacking: set[str] = set()  # reports whose format has no such row or column at all
+        self.held_open: set[str] = set()  # reports whose asked cell is ambiguous or unreadable (said so)
         self.notes: list[str] = []
         self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
         # one body's figure over its years, for a chart: (year, value, printed figure, citation id)

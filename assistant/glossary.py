@@ -581,7 +581,7 @@ METRICS: list[Metric] = [
         {"2019": "t2.coercion:decisions", "2021": "t2.coercion:decisions"},
         [],
         ["行政强制", "强制"],
-        ["coerci", "enforcement measure"],
+        ["coerci", "enforcement measure", "administrative enforcement", "enforcement measures"],
     ),
     _m(
         "admin_fees",

@@ -4,6 +4,7 @@ figures and citations with the composer; :mod:`assistant.phrasing` words them.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,6 +15,7 @@ from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
 from assistant.values import (
+    _units_asked,
     add_fact,
     best_value,
     format_lacks,
@@ -93,6 +95,7 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
                     add_fact(comp, other, f"{row_of(metric)}:{both[1]}")
         elif tv is not None:
             comp.say(*say.unreadable_cell(name_zh, name_en, tv.label, tv.status, tv.candidates, tv.citation))
+            comp.held_open.add(r.id)  # the cell exists and is undecided: no other figure stands in for it
         if q.column is None:
             for v in prose_values(comp, coll, r, metric):
                 add_fact(comp, v, v.metric_id)
@@ -468,8 +471,45 @@ def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     for r in reports[:SHOWN]:
         if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
             continue
-        for f in stated_matches(coll, r, q.question, q.language, [*q.asked, *q.issuers, *q.places]):
+        for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
             v = stated_value(comp, r, f)
             add_fact(comp, v, STATED)
             comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
     return ANSWERED if comp.facts else NOT_FOUND
+
+
+def _names_of(q: Query) -> list[str]:
+    """Every name the question's bodies and places go by: words of the question that only say who."""
+    from assistant.bodies import describe
+
+    names = [*q.asked, *q.issuers, *q.places]
+    for issuer in {*q.asked, *q.issuers}:
+        names += list(describe(issuer).aliases)
+    return names
+
+
+_RATE = re.compile(r"率|百分之|百分比|%|％|\bpercent|\brate\b", re.I)
+
+
+def stated_beside(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> None:
+    """What the sentences state in the question's own words beside the table's figure, when it differs:
+    a rate asked ("办结率多少%") the table has no cell for, or a sentence counting the same thing another
+    way ("行政许可6项" beside 表二's 29). Shown as the text's, with its sentence; the table's stays."""
+    if q.metric is None or len(reports) != 1:
+        return
+    r = reports[0]
+    words = [w for w in q.metric.words_zh if len(w) >= 2]
+    stated_values = {f.value for f in comp.facts if f.report_id == r.id}
+    units = {f.unit for f in comp.facts if f.report_id == r.id}
+    rate = bool(_RATE.search(q.question))
+    asked = _units_asked(q.question, q.language)
+    if not rate and not (asked and not asked & units):
+        return  # the table's figure is what was asked, in the unit asked
+    for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
+        if f.value_text in stated_values:
+            continue
+        if not rate and not any(w in f.label for w in words):
+            continue  # a sentence about something else that shares a word
+        v = stated_value(comp, r, f)
+        add_fact(comp, v, STATED)
+        comp.say(*say.stated_beside(r, f.label, v.text, v.unit, f.quote, v.citation))

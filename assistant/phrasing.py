@@ -591,3 +591,10 @@ def stated_figure(r: ReportRow, label: str, value: str, unit: str, quote: str, c
         f"{value}{unit_en(unit) if unit in ('元', '万元') else (' ' + unit if unit and unit != '%' else unit)}: "
         f"{report_name(r, 'en')} says “{quote}” [{cite}] ({label}).",
     )
+
+
+def stated_beside(r: ReportRow, label: str, value: str, unit: str, quote: str, cite: str) -> Pair:
+    return (
+        f"报告正文另写道“{quote}” [{cite}]，即“{label}”{value}{unit}。",
+        f"The report's text also says “{quote}” [{cite}]: {label} {value}{(' ' + unit) if unit and unit != '%' else unit}.",
+    )

@@ -228,10 +228,16 @@ def stated_matches(coll: Collection, report: ReportRow, question: str, lang: str
     for name in sorted(names, key=len, reverse=True):
         question = question.replace(name, " ")
     items = [x for x in _ITEM_SPLIT.split(question) if x.strip()]
-    whole = _terms(question, lang)
+    # words that only name the body ("市政府办", "莆田") are no evidence of what is counted
+    naming = [n for n in names if len(n) >= 2]
+
+    def content(terms: list[str]) -> list[str]:
+        return [t for t in terms if not any(t in n for n in naming)]
+
+    whole = content(_terms(question, lang))
     out: list[FigureRow] = []
     for item in items:
-        terms = _terms(item, lang) or (whole if len(items) == 1 else [])
+        terms = content(_terms(item, lang)) or (whole if len(items) == 1 else [])
         if not terms:
             continue
         units = _units_asked(item, lang) or _units_asked(question, lang)

@@ -39,6 +39,9 @@ LOOKUP_THEN_TEXT = "lookup_then_text"  # a figure asked of named reports; passag
 
 
 def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    if fig.stated_first(comp, coll, q, reports):
+        fig.lookup(comp, coll, q, reports)  # the table's own figure for the metric it also names, after it
+        return ANSWERED
     mark = len(comp.lines)
     status = fig.lookup(comp, coll, q, reports)
     if reports and all(r.id in comp.lacking for r in reports):

@@ -341,7 +341,7 @@ METRICS: list[Metric] = [
         "requests refused",
         "t3.denied:total",
         ["text.denied"],
-        ["不予公开", "拒绝公开", "不公开", "拒绝"],
+        ["不予公开", "不予以公开", "拒绝公开", "不公开", "拒绝"],
         ["refus", "denied", "deny", "withheld", "rejected", "turned down", "not disclosed", "declined to disclose"],
         denominator="total_processed",
     ),
@@ -1107,9 +1107,18 @@ def _misspelt(q: str) -> Metric | None:
                 continue
             for i in range(len(q) - len(w) + 1):
                 piece = q[i : i + len(w)]
-                if sum(a != b for a, b in zip(piece, w, strict=True)) == 1 and piece[0] == w[0]:
+                if sum(a != b for a, b in zip(piece, w, strict=True)) == 1 and piece[0] == w[0] and not _words(piece):
                     fits.add(m.key)
     return BY_KEY[fits.pop()] if len(fits) == 1 else None
+
+
+def _words(piece: str) -> bool:
+    """Whether a stretch reads as words of its own ("全年公开" is 全年+公开, not 全部公开 misspelt): a
+    typo breaks a word, so its stretch leaves single characters when cut."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return all(len(t) >= 2 for t in jieba.lcut(piece, HMM=False))
 
 
 def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
@@ -1125,6 +1134,91 @@ def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
         if any(_has(q, w, english) for w in (en if english else zh)):
             return col
     return None
+
+
+# ---- a row named by its printed label ----------------------------------------------------------
+
+_TABLE_NAMED = re.compile(r"表\s*([二三四234])|\btable\s*([234]|iv|iii|ii)\b", re.I)
+_TABLE_IDS = {"二": "t2", "2": "t2", "ii": "t2", "三": "t3", "3": "t3", "iii": "t3", "四": "t4", "4": "t4", "iv": "t4"}
+_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’“「『‘]{1,60})[”\"」』’]")
+_AS_COLUMN = re.compile(r"^\s*(?:一|这一?)?\s*(?:栏|列|column)", re.I)
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+\.)")
+
+
+def _bare(label: str) -> str:
+    """A printed label as compared: compact, its ordinal ("（七）", "3.") dropped."""
+    from ingest.normalize import compact_str
+
+    return _ORDINAL.sub("", compact_str(label))
+
+
+def _rows_of(table: str) -> list[tuple[str, str]]:
+    """(row id, printed label) of every row of one standard table, both generations, derived rows too."""
+    from ingest.schema import T2_ROWS, T3_DERIVED_ROWS, T3_ROWS, T4_BLOCKS, T4_DERIVED_ROWS
+
+    if table == "t2":
+        return [(r.id, r.label) for r in T2_ROWS if r.kind != "caption"] + [("t2.normative_docs", "行政规范性文件")]
+    if table == "t3":
+        return [(r.id, r.label) for r in T3_ROWS] + [(k, v[0]) for k, v in T3_DERIVED_ROWS.items()]
+    return list(T4_BLOCKS) + list(T4_DERIVED_ROWS.items()) + [("t4.litigation", "行政诉讼")]
+
+
+def _columns_of(table: str) -> list[tuple[str | None, str]]:
+    from ingest.schema import T2_COLUMNS, T3_COLUMNS, T3_DERIVED_COLUMNS, T4_COLUMNS
+
+    if table == "t2":
+        return [(c, label) for cols in T2_COLUMNS.values() for c, label in cols]
+    cols = T4_COLUMNS if table == "t4" else T3_COLUMNS + T3_DERIVED_COLUMNS
+    return [(None if c == "total" else c, label) for c, label in cols]
+
+
+def _label_fits(quoted: str, labels: list[tuple[str | None, str]]) -> list[str | None]:
+    """The ids whose printed label the quoted words are: the label itself, else the one label they begin."""
+    q = _bare(quoted)
+    exact = list(dict.fromkeys(i for i, label in labels if _bare(label) == q))
+    if exact or len(q) < 2:
+        return exact
+    return list(dict.fromkeys(i for i, label in labels if _bare(label).startswith(q)))
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """A row (and perhaps a column) the question names by the label a standard table prints."""
+
+    metric: Metric
+    column: str | None
+    rest: str  # the question with the quoted labels blanked: what else it names is read from this
+
+
+def printed_row(question: str) -> PrintedRow | None:
+    """ "表三“总计”法人或其他组织是多少", "表三中“其他”一行、“总计”一栏": a table named and a row quoted
+    in its printed words is that row, whatever the words mean elsewhere ("其他" is 3.其他 there, not the
+    其他 column). A quoted label followed by 栏/列 is a column. Only labels the formats print are read."""
+    named = _TABLE_NAMED.search(question)
+    if not named:
+        return None
+    table = _TABLE_IDS[(named.group(1) or named.group(2)).lower()]
+    row_id: str | None = None
+    column: str | None = None
+    rest = question
+    for m in _QUOTED.finditer(question):
+        as_column = bool(_AS_COLUMN.match(question[m.end() :]))
+        if as_column:
+            cols = _label_fits(m.group(1), _columns_of(table))
+            if len(cols) == 1:
+                column = cols[0]
+                rest = rest.replace(m.group(0), " ", 1)
+            continue
+        rows = _label_fits(m.group(1), list(_rows_of(table)))
+        if row_id is None and len(rows) == 1:
+            row_id = rows[0]
+            rest = rest.replace(m.group(0), " ", 1)
+    if row_id is None:
+        return None
+    cells = [(m, m.cell_for(g) or "") for m in METRICS for g in ("2021", "2019")]
+    fits = [m for m, c in cells if c.split(":")[0] == row_id]
+    metric = next((m for m, c in cells if c == f"{row_id}:total"), fits[0] if fits else None)
+    return PrintedRow(metric, column, rest) if metric is not None else None
 
 
 # ---- several figures in one question -----------------------------------------------------------

@@ -11,11 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from assistant import phrasing as say
 from assistant import understand as u
 from assistant.compose import SHOWN, Composer
-from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH
+from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH, column_mentions, metric_mentions
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
 from assistant.values import (
-    _units_asked,
     add_fact,
     best_value,
     format_lacks,
@@ -23,8 +22,10 @@ from assistant.values import (
     legacy_label_match,
     numbers,
     prose_values,
+    question_terms,
     row_of,
     stated_matches,
+    stated_scored,
     stated_value,
     table_value,
 )
@@ -478,6 +479,31 @@ def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     return ANSWERED if comp.facts else NOT_FOUND
 
 
+# how many more characters of the question a sentence's words must hold than the metric's words do
+# for the sentence to be the closer reading ("网络投诉等信访投诉事项" is not 表三's 信访举报投诉类申请)
+_CLOSER_BY = 4
+
+
+def stated_first(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> bool:
+    """A question whose words a report's sentence holds far more of than the table metric it also names
+    ("已主动公开答复数" beside 主动公开, "以网上提交表单形式申请" beside 申请) asks for the sentence's figure:
+    said first, cited to its sentence; the table's figure follows as the table's."""
+    if q.metric is None or len(reports) != 1:
+        return False
+    r = reports[0]
+    names = _names_of(q)
+    lower = q.question.lower()
+    named = [lower[m.start : m.end] for m in metric_mentions(lower, q.language)]
+    named += [lower[m.start : m.end] for m in column_mentions(lower, q.language, q.metric)]
+    own = sum(len(t) for t in question_terms(q.question, q.language, names) if any(t in w for w in named))
+    closer = [f for f, score in stated_scored(coll, r, q.question, q.language, names) if score >= own + _CLOSER_BY]
+    for f in closer:
+        v = stated_value(comp, r, f)
+        add_fact(comp, v, STATED)
+        comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
+    return bool(closer)
+
+
 def _names_of(q: Query) -> list[str]:
     """Every name the question's bodies and places go by: words of the question that only say who."""
     from assistant.bodies import describe
@@ -494,17 +520,14 @@ _RATE = re.compile(r"率|百分之|百分比|%|％|\bpercent|\brate\b", re.I)
 def stated_beside(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> None:
     """What the sentences state in the question's own words beside the table's figure, when it differs:
     a rate asked ("办结率多少%") the table has no cell for, or a sentence counting the same thing another
-    way ("行政许可6项" beside 表二's 29). Shown as the text's, with its sentence; the table's stays."""
+    way ("行政许可6项" beside 表二's 29, "其他处理2件" beside 表三's 4: the report contradicts itself, and
+    both are shown with both citations). Shown as the text's, with its sentence; the table's stays."""
     if q.metric is None or len(reports) != 1:
         return
     r = reports[0]
     words = [w for w in q.metric.words_zh if len(w) >= 2]
     stated_values = {f.value for f in comp.facts if f.report_id == r.id}
-    units = {f.unit for f in comp.facts if f.report_id == r.id}
     rate = bool(_RATE.search(q.question))
-    asked = _units_asked(q.question, q.language)
-    if not rate and not (asked and not asked & units):
-        return  # the table's figure is what was asked, in the unit asked
     for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
         if f.value_text in stated_values:
             continue

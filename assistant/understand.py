@@ -14,6 +14,7 @@ from datetime import date
 from assistant.bodies import BodyCatalog
 from assistant.glossary import (
     BY_KEY,
+    T2_COLUMN_WORDS,
     T2_TIME_LIKE,
     Metric,
     column_mentions,
@@ -21,6 +22,7 @@ from assistant.glossary import (
     find_metric,
     find_t2_column,
     metric_mentions,
+    printed_row,
 )
 from assistant.names import match_regions, unknown_places
 from ingest.normalize import nfkc
@@ -155,6 +157,15 @@ _FOLLOW_UP = re.compile(
     r"^(?:那|那么|那么说|还有|另外|它的|它|他们的|该单位|这个单位|再问|and\b|what about|how about)|呢[？?]?$|^\W*$",
     re.I,
 )
+_T2_NAMED = re.compile(r"表二|table\s*(?:2|ii)\b|规章|规范性文件|许可|处罚|强制|收费|采购|项目", re.I)
+
+
+def _column_word(question: str, column: str) -> str:
+    """The longest word of a 表二 column the question has."""
+    words = [w for c, zh, en in T2_COLUMN_WORDS if c == column for w in (*zh, *en) if w in question.lower()]
+    return max(words, key=len, default="")
+
+
 _COLUMN_ONLY = ("prev_year_items", "change", "in_force", "repealed", "total_published", "new_made", "new_published")
 # a question about the subject itself, not about a body's figure: answered with what the collection holds
 _GENERAL = re.compile(
@@ -410,8 +421,9 @@ def parse(
     resolution = bodies.resolve(question, years)
     named = resolution.issuers
     regions = match_regions(question, [r for _, _, r in catalog]) if not named else []
-    metric = find_metric(question, lang)
-    if metric is not None and not counts_the_metric(question, lang, metric):
+    printed = printed_row(question)
+    metric = printed.metric if printed else find_metric(question, lang)
+    if printed is None and metric is not None and not counts_the_metric(question, lang, metric):
         metric = None
     other_applications = metric is not None and about_other_applications(question, metric)
     if other_applications:
@@ -424,7 +436,9 @@ def parse(
     q.other_applications = other_applications
     q.asked, q.ambiguous_name = resolution.asked, resolution.ambiguous
     q.published_reading = bool(years) and bool(_PUBLISHED.search(question.lower())) and metric is None
-    q.metric, q.column = metric, find_column(question, lang, metric)
+    q.metric, q.column = metric, find_column(printed.rest if printed else question, lang, metric)
+    if printed and printed.column:
+        q.column = printed.column
     q.unknown = (
         []
         if named
@@ -454,15 +468,22 @@ def parse(
     q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, resolution.lineages, len(years), metric)
     if metric is None and not fact:
         column = find_t2_column(question, lang)
-        if column in _COLUMN_ONLY:  # "上一年项目数量是多少": that column of 表二, row by row
+        if column in _COLUMN_ONLY and (_T2_NAMED.search(question) or _column_word(question, column) != "制作"):
+            # "上一年项目数量是多少": that column of 表二, row by row; "制作" alone is any making ("共制作政务信息")
             q.kind, q.column = T2_COLUMN, column
         elif not named and not regions and not years and _GENERAL.search(question):
             q.kind = SCOPE
         elif not (named or regions or years or q.unknown or q.other_applications) and not _DOMAIN.search(question):
             q.kind = OFF_TOPIC
     q.ascending = any(w in question.lower() for w in _SUPERLATIVE_MIN)
-    if metric is not None and q.kind not in (REPORT_FACT, T2_COLUMN, SCOPE):
+    if printed is not None:  # the row its printed label names, and what else the rest of the question names
+        rest = [p for p in find_parts(printed.rest, lang) if p[0].key not in (printed.metric.key, GENERIC_METRIC)]
+        parts = [(printed.metric, q.column), *rest]
+    elif metric is not None and q.kind not in (REPORT_FACT, T2_COLUMN, SCOPE):
         parts = find_parts(question, lang)
+    else:
+        parts = []
+    if metric is not None and q.kind not in (REPORT_FACT, T2_COLUMN, SCOPE):
         if parts and parts[0][0].cell is not None and q.kind != T2_COLUMN:
             # the longest words win ("mass repeated requests" is 大量反复申请, not 重复申请)
             q.metric, q.column = parts[0][0], parts[0][1] or q.column

@@ -217,7 +217,27 @@ def _units_asked(text: str, lang: str) -> set[str]:
     return found
 
 
+def _unnamed(question: str, names: list[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        question = question.replace(name, " ")
+    return question
+
+
+def question_terms(question: str, lang: str, names: list[str]) -> list[str]:
+    """The words a question counts something with: its terms, less those that only name the body
+    ("市政府办", "莆田"), which are no evidence of what is counted."""
+    naming = [n for n in names if len(n) >= 2]
+    return [t for t in _terms(_unnamed(question, names), lang) if not any(t in n for n in naming)]
+
+
 def stated_matches(coll: Collection, report: ReportRow, question: str, lang: str, names: list[str]) -> list[FigureRow]:
+    """The figures of the report's sentences that the question asks for (see :func:`stated_scored`)."""
+    return [f for f, _ in stated_scored(coll, report, question, lang, names)]
+
+
+def stated_scored(
+    coll: Collection, report: ReportRow, question: str, lang: str, names: list[str]
+) -> list[tuple[FigureRow, int]]:
     """The figures of the report's sentences that the question asks for, one per item of the question
     ("专职、兼职各多少" asks two): the figure whose own words (its clause) hold most of the item's words,
     with the unit asked when one is. An item two figures fit equally, with different values, gets none:
@@ -225,19 +245,12 @@ def stated_matches(coll: Collection, report: ReportRow, question: str, lang: str
     figures = coll.facts.figures([report.id], STATED)
     if not figures:
         return []
-    for name in sorted(names, key=len, reverse=True):
-        question = question.replace(name, " ")
+    question = _unnamed(question, names)
     items = [x for x in _ITEM_SPLIT.split(question) if x.strip()]
-    # words that only name the body ("市政府办", "莆田") are no evidence of what is counted
-    naming = [n for n in names if len(n) >= 2]
-
-    def content(terms: list[str]) -> list[str]:
-        return [t for t in terms if not any(t in n for n in naming)]
-
-    whole = content(_terms(question, lang))
-    out: list[FigureRow] = []
+    whole = question_terms(question, lang, names)
+    out: list[tuple[FigureRow, int]] = []
     for item in items:
-        terms = content(_terms(item, lang)) or (whole if len(items) == 1 else [])
+        terms = question_terms(item, lang, names) or (whole if len(items) == 1 else [])
         if not terms:
             continue
         units = _units_asked(item, lang) or _units_asked(question, lang)
@@ -255,8 +268,8 @@ def stated_matches(coll: Collection, report: ReportRow, question: str, lang: str
             continue
         best = max(sc for sc, _ in scored)
         top = [f for sc, f in scored if sc == best]
-        if len({f.value_text for f in top}) == 1 and top[0] not in out:
-            out.append(top[0])
+        if len({f.value_text for f in top}) == 1 and top[0] not in [f for f, _ in out]:
+            out.append((top[0], best[0]))  # with how many of the question's characters its words hold
     return out
 
 

@@ -62,6 +62,12 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
     return status
 
 
+def _compound(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    if fig.stated_phrase(comp, coll, q, reports):
+        return ANSWERED  # the metrics named make one item of the report's own sentence
+    return fig.compound(comp, coll, q, reports)
+
+
 def _passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     narrowed = bool(q.issuers or q.regions or q.years)
     if q.issuers and q.years and fig.stated(comp, coll, q, reports) == ANSWERED:
@@ -85,7 +91,7 @@ def _practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
 
 HANDLERS: dict[str, Handler] = {
     u.OFF_TOPIC: txt.off_topic,
-    u.COMPOUND: fig.compound,
+    u.COMPOUND: _compound,
     u.TREND: fig.trend,
     u.SCOPE: txt.scope,
     u.T2_COLUMN: fig.t2_column,
@@ -316,6 +322,9 @@ def ask(
         comp.say(*say.empty_collection())
         return comp.done(NOT_FOUND)
     q = understand(question, history, coll, today)
+    if q.odd_years:  # a year the user wrote is never ignored: none can be held, and the answer says why
+        comp.say(*say.odd_years(q.odd_years, sorted({r.year for r in all_reports if r.year})))
+        return comp.done(NOT_FOUND)
     comp.candidates = q.candidates
     reports = select_reports(comp, q, view)
     if reports is None:

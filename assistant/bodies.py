@@ -60,6 +60,37 @@ _PLACE_WORDS = (
 _NOT_BODIES = ("格局", "布局", "大局", "全局", "结局", "当局", "开局", "时局", "战局", "饭局", "骗局", "变局")
 _OFFICE_WORD = re.compile(r"政府办|府办|办公室|\b(?:general office|government office|office of the)\b", re.I)
 _GOVERNMENT_WORD = re.compile(r"政府(?!信息)|管委会|\bgovernment\b", re.I)
+_JOIN = r"(?:和|与|及|、|以及|,|，|\band\b)"
+# what may follow a place said as a body: its government word, then the end of the name
+_ALONE_AFTER = re.compile(
+    r"\s*(?:(?:people's\s+)?government|人民政府|政府)?\s*(?:[?？,，。:：]|$|在|的|年|\d|in\b|for\b|have|had|each)"
+)
+_PLACE_SUFFIX = r"(?:市|区|县|镇|乡|\s*(?:city|district|county|town|township))?"
+
+
+def _stands_alone(question: str, government: str) -> bool:
+    """A place's name said as a body of its own: joined to another body by 和/and, not qualifying a
+    department ("Putian City and the audit bureau", not "Putian City's audit bureau" or "the audit
+    bureau of Putian and …")."""
+    names = describe(government)
+    spelled = sorted({*names.stems, *names.units, *names.pinyin}, key=len, reverse=True)
+    if not spelled:
+        return False
+    q = (normal_en(question) if re.search(r"[a-z]", question, re.I) else question).lower()
+    # pinyin as written in syllables too ("Huai An", "Pu Tian")
+    spelled_rx = [r"['\s]?".join(map(re.escape, n.lower())) if n.isascii() else re.escape(n) for n in spelled]
+    name = re.compile("(?:" + "|".join(spelled_rx) + ")" + _PLACE_SUFFIX)
+    for m in name.finditer(q):
+        if re.search(r"\b(?:of|in|at|for)\s+(?:the\s+)?$", q[: m.start()]):
+            continue  # "the bureau of Putian": where the body is, not a body
+        after, before = q[m.end() :], q[: m.start()]
+        if re.match(rf"(?!\s*'s)\s*{_JOIN}", after):
+            return True
+        if re.search(rf"{_JOIN}\s*(?:the\s+)?$", before) and re.match(_ALONE_AFTER, after):
+            return True
+    return False
+
+
 _EN_DEPT_HEAD = re.compile(r"\b(bureau|department|office|commission|administration|agency|authority)\b")
 
 
@@ -394,8 +425,12 @@ class BodyCatalog:
         """Departments named in English: the department words before "bureau/department/office"."""
         q = normal_en(question)
         found: set[str] = set()
+        last = 0
         for head in _EN_DEPT_HEAD.finditer(q):
-            before = q[max(0, head.start() - 60) : head.start()]
+            # the words since the previous department's head: "the sports bureau and the urban management
+            # bureau" names two, not one with both words
+            before = q[max(last, head.start() - 60) : head.start()]
+            last = head.end()
             parts = [
                 zh
                 for en, zh in sorted(EN_DEPT_WORDS.items(), key=lambda kv: -len(kv[0]))
@@ -454,9 +489,16 @@ class BodyCatalog:
         if not named or not any(self.bodies[i].dept for i in named) and any(self.bodies[i].dept for i in english):
             named |= english  # an English name; a Chinese one given beside it ("… office (市府办)") wins
         if any(self.bodies[i].dept for i in named) and not _GOVERNMENT_WORD.search(question):
-            # "莆田文广新局": the place is said to name the department's place, not its government
-            named = {i for i in named if self.bodies[i].dept}
+            # "莆田文广新局": the place is said to name the department's place, not its government; unless it
+            # stands alone, joined to the department ("莆田市和审计局", "Putian City and the audit bureau")
+            named = {i for i in named if self.bodies[i].dept or _stands_alone(question, i)}
         places = self._places(question)
+        if named and places and all(self.bodies[i].dept for i in named):
+            # "Putian City and the audit bureau": a place said as a body of its own is its government
+            alone = [
+                i for i, b in self.bodies.items() if not b.dept and b.stem in places and _stands_alone(question, i)
+            ]
+            named |= set(self._government_or_office(question, alone)) if alone else set()
         if named and places:
             here = {i for i in named if not self.bodies[i].stem or self.bodies[i].stem in places}
             elsewhere = {i for i in named - here if self.bodies[i].dept}
@@ -467,9 +509,13 @@ class BodyCatalog:
                 return Resolution(places=sorted(places), unmatched=[f"{min(places)}{dept}"])
             # the place picks among bodies the same words name in several places; a body the words name
             # alone stays (two bodies of two places may be asked in one question)
+            # one kind: the same department words, or one department's name within another's (体育局 and
+            # 旅游与文化体育局 both answer "sports bureau")
+            depts = sorted({self.bodies[i].dept or "政府" for i in named}, key=len)
+            kind = {d: next(k for k in depts if k in d or d in k) for d in depts}
             by_kind: dict[str, set[str]] = {}
             for i in named:
-                by_kind.setdefault(self.bodies[i].dept or "政府", set()).add(i)
+                by_kind.setdefault(kind[self.bodies[i].dept or "政府"], set()).add(i)
             named = set()
             for group in by_kind.values():
                 named |= (group & here) or group if len(group) > 1 else group
@@ -545,13 +591,19 @@ class BodyCatalog:
         }
         if years and any(holding.values()):
             lineages = {k: v for k, v in lineages.items() if holding[k]}  # bodies that hold the year asked first
-        for key, asked in lineages.items():
+        for asked in lineages.values():
             members = self.lineage[asked[0]]
             if not years:
                 chosen = members if len(members) > 1 else asked
             else:
-                # no member holds the year: the whole lineage, so the answer lists every year it does hold
-                chosen = [m for m in asked if m in holding[key]] or holding[key] or members
+                # each year from the member named if it holds it, else from the members that do (科学技术局
+                # 2020–2022: its 2020 report was issued as 科技局); no member holds any: the whole lineage, so
+                # the answer lists every year it does hold
+                chosen = []
+                for y in years:
+                    holders = [m for m in members if y in self.bodies[m].years]
+                    chosen += [m for m in ([m for m in holders if m in asked] or holders) if m not in chosen]
+                chosen = chosen or members
             for m in chosen:
                 if m not in res.issuers:
                     res.issuers.append(m)

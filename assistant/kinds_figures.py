@@ -11,13 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from assistant import phrasing as say
 from assistant import understand as u
 from assistant.compose import SHOWN, Composer
-from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH, column_mentions, metric_mentions
+from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, CUMULATIVE_WORDS, T2_BOTH, column_mentions, metric_mentions
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
 from assistant.values import (
     add_fact,
     best_value,
     format_lacks,
+    label_within,
     legacy_cell_value,
     legacy_label_match,
     numbers,
@@ -32,7 +33,7 @@ from assistant.values import (
 from index.collection import Collection
 from index.facts import ReportRow
 from ingest.figures import STATED
-from ingest.normalize import format_value
+from ingest.normalize import compact_str, format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
 
@@ -53,7 +54,7 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
             )
             comp.lacking.add(r.id)
             continue
-        tv = table_value(comp, coll, r, metric, q.column)
+        tv = table_value(comp, coll, r, metric, q.column, CUMULATIVE_WORDS.search(q.question) is not None)
         table_figure = None
         if tv is not None and tv.value is not None:
             table_figure = tv.text
@@ -381,7 +382,7 @@ def trend(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
         lead = low if q.ascending else top
         comp.say(
             *say.trend_top(
-                first.report.issuer,
+                max(found, key=lambda v: v.report.year).report.issuer,  # a body under its latest name
                 label_zh,
                 label_en,
                 lead.report.year,
@@ -391,7 +392,7 @@ def trend(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
                 q.ascending,
             )
         )
-    comp.say(*say.trend_heading(first.report.issuer, label_zh, label_en, len(found)))
+    comp.say(*say.trend_heading(max(found, key=lambda v: v.report.year).report.issuer, label_zh, label_en, len(found)))
     for v in found:
         comp.say(*say.trend_year(v.report.year, v.text, v.unit, v.citation, v.source == "text"))
     if no_report:
@@ -480,28 +481,54 @@ def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
 
 
 # how many more characters of the question a sentence's words must hold than the metric's words do
-# for the sentence to be the closer reading ("网络投诉等信访投诉事项" is not 表三's 信访举报投诉类申请)
-_CLOSER_BY = 4
+# for the sentence to be the closer reading: a word more ("其他答复" is not 答复; "网络投诉等信访投诉事项" is not
+# 表三's 信访举报投诉类申请)
+_CLOSER_BY = 2
 
 
 def stated_first(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> bool:
     """A question whose words a report's sentence holds far more of than the table metric it also names
     ("已主动公开答复数" beside 主动公开, "以网上提交表单形式申请" beside 申请) asks for the sentence's figure:
     said first, cited to its sentence; the table's figure follows as the table's."""
-    if q.metric is None or len(reports) != 1:
-        return False
+    if q.metric is None or len(reports) != 1 or q.table_named or q.language != "zh":
+        return False  # an English question's words are the glossary's few, too coarse to tell sentences apart
     r = reports[0]
     names = _names_of(q)
-    lower = q.question.lower()
-    named = [lower[m.start : m.end] for m in metric_mentions(lower, q.language)]
-    named += [lower[m.start : m.end] for m in column_mentions(lower, q.language, q.metric)]
-    own = sum(len(t) for t in question_terms(q.question, q.language, names) if any(t in w for w in named))
+    own = sum(len(t) for t in _metric_terms(q, names))
     closer = [f for f, score in stated_scored(coll, r, q.question, q.language, names) if score >= own + _CLOSER_BY]
     for f in closer:
         v = stated_value(comp, r, f)
         add_fact(comp, v, STATED)
         comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
     return bool(closer)
+
+
+def stated_phrase(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> bool:
+    """Several metrics named in one phrase a report's sentence counts as one item ("依申请公开及不予公开
+    多少份": the sentence's "依申请公开及不予公开399份"): that figure, not one per metric."""
+    if len(reports) != 1 or q.language != "zh":
+        return False
+    mentions = metric_mentions(q.question.lower(), q.language)
+    if len(mentions) < 2:
+        return False
+    phrase = compact_str(q.question[mentions[0].start : mentions[-1].end])
+    r = reports[0]
+    fits = [f for f in coll.facts.figures([r.id], STATED) if phrase in compact_str(f.label)]
+    if len(phrase) < 5 or len({f.value_text for f in fits}) != 1:
+        return False
+    v = stated_value(comp, r, fits[0])
+    add_fact(comp, v, STATED)
+    comp.say(*say.stated_figure(r, fits[0].label, v.text, v.unit, fits[0].quote, v.citation))
+    return True
+
+
+def _metric_terms(q: Query, names: list[str], columns: bool = True) -> list[str]:
+    """The question's terms that lie in the words it names its metric (and column) with."""
+    lower = q.question.lower()
+    named = [lower[m.start : m.end] for m in metric_mentions(lower, q.language)]
+    if columns:
+        named += [lower[m.start : m.end] for m in column_mentions(lower, q.language, q.metric)]
+    return [t for t in question_terms(q.question, q.language, names) if any(t in w for w in named)]
 
 
 def _names_of(q: Query) -> list[str]:
@@ -521,18 +548,21 @@ def stated_beside(comp: Composer, coll: Collection, q: Query, reports: list[Repo
     """What the sentences state in the question's own words beside the table's figure, when it differs:
     a rate asked ("办结率多少%") the table has no cell for, or a sentence counting the same thing another
     way ("行政许可6项" beside 表二's 29, "其他处理2件" beside 表三's 4: the report contradicts itself, and
-    both are shown with both citations). Shown as the text's, with its sentence; the table's stays."""
-    if q.metric is None or len(reports) != 1:
+    both are shown with both citations). Shown as the text's, with its sentence; the table's stays. Not
+    when the question names the table's row itself ("表三“总计”")."""
+    if q.metric is None or len(reports) != 1 or q.table_named:
         return
     r = reports[0]
-    words = [w for w in q.metric.words_zh if len(w) >= 2]
+    names = _names_of(q)
+    # the metric's own words, or the question's words for it ("其他答复": 答复)
+    words = [w for w in q.metric.words_zh if len(w) >= 2] + [t for t in _metric_terms(q, names, False) if len(t) >= 2]
     stated_values = {f.value for f in comp.facts if f.report_id == r.id}
     rate = bool(_RATE.search(q.question))
-    for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
+    for f in stated_matches(coll, r, q.question, q.language, names):
         if f.value_text in stated_values:
             continue
-        if not rate and not any(w in f.label for w in words):
-            continue  # a sentence about something else that shares a word
+        if not rate and not (any(w in f.label for w in words) and label_within(f.label, q.question, q.language, names)):
+            continue  # a sentence about something else, or about a part of it, that shares a word
         v = stated_value(comp, r, f)
         add_fact(comp, v, STATED)
         comp.say(*say.stated_beside(r, f.label, v.text, v.unit, f.quote, v.citation))

@@ -155,6 +155,36 @@ def match_issuers(question: str, issuers: list[str]) -> list[str]:
     return found
 
 
+# a capitalised name before a lowercase unit word; the words that are no name are skipped
+_EN_PLACE_LOWER = re.compile(r"\b([A-Z][a-z]+)\s(county|district|town|township|city|province|prefecture)\b")
+_NOT_PLACE_WORDS = {
+    "the",
+    "this",
+    "that",
+    "which",
+    "each",
+    "every",
+    "whole",
+    "same",
+    "compare",
+    "in",
+    "of",
+    "for",
+    "our",
+    "my",
+    "your",
+    "their",
+    "its",
+    "a",
+    "an",
+    "what",
+    "how",
+    "and",
+    "or",
+    "per",
+    "one",
+    "another",
+}
 _EN_PLACE = re.compile(
     r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s(County|District|Town|Township|City|Province|Prefecture|Banner)\b"
 )
@@ -205,6 +235,11 @@ def unknown_places(question: str, issuers: list[str], regions: list[str] | None 
     for m in _EN_PLACE.finditer(question):
         if m.group(0).lower() not in known:
             found.append(m.group(0))
+    for m in _EN_PLACE_LOWER.finditer(question):  # "the Beichuan district education bureau"
+        word = m.group(1).lower()
+        if word not in _NOT_PLACE_WORDS and normal_en(word) not in known and m.group(0) not in found:
+            if not any(normal_en(word) in k.replace(" ", "") for k in known):
+                found.append(m.group(0))
     stems, pinyin = _known_places()
     for stem, name in stems.items():
         if stem in question and not any(stem in k for k in known) and name not in found:

@@ -598,3 +598,15 @@ def stated_beside(r: ReportRow, label: str, value: str, unit: str, quote: str, c
         f"报告正文另写道“{quote}” [{cite}]，即“{label}”{value}{unit}。",
         f"The report's text also says “{quote}” [{cite}]: {label} {value}{(' ' + unit) if unit and unit != '%' else unit}.",
     )
+
+
+def odd_years(written: list[str], held: list[int]) -> Pair:
+    span = f"{held[0]}–{held[-1]}" if held else ""
+    zh_held = f"资料库中的报告年度为{span}。" if held else ""
+    en_held = f" The collection's reports cover {span}." if held else ""
+    return (
+        f"问题中的年份{'、'.join(written)}不在1900–2099年之间，不可能有这一年度的报告，因此没有按其他年份作答。"
+        f"{zh_held}请写出四位数的年份（如2020年）。",
+        f"The year {', '.join(written)} in the question is outside 1900–2099: no report can be for it, so no other "
+        f"year was answered instead.{en_held} Please write the year with four digits (e.g. 2020).",
+    )

@@ -16,6 +16,7 @@ from assistant.glossary import (
     BY_KEY,
     T2_COLUMN_WORDS,
     T2_TIME_LIKE,
+    Mention,
     Metric,
     column_mentions,
     find_column,
@@ -47,6 +48,33 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = r"((?:19|20)\d{2})"
 _RANGE = re.compile(_YEAR + r"\s*(?:年度?)?\s*(?:—|–|-|~|～|至|到|to|through|until)\s*" + _YEAR)
 _YEAR_ONE = re.compile(r"(?<!\d)" + _YEAR + r"(?!\d)")
+# a year written but outside 1900–2099 ("3000年", "20200年", "0年", "in 3000"): never dropped silently
+_ODD_YEAR = re.compile(
+    r"(?<![\d.])(\d+)\s*年(?!代|龄|级|限|内|前|后|来|间)|"
+    r"\b(?:in|for|of|year|during|since)\s+(\d{4,}|0)\b(?!\s*(?:%|percent|days?|months?|weeks?|hours?|items?|"
+    r"requests?|cases?|people|staff|times?|yuan))",
+    re.I,
+)
+
+
+def odd_years(question: str) -> list[str]:
+    """Years the question writes that no report can have (outside 1900–2099): "3000", "20200", "0".
+    A small count with 年 ("3年", "近3年", "两年") is a span of years, not a year."""
+    q = nfkc(question)
+    out = []
+    for m in _ODD_YEAR.finditer(q):
+        digits = m.group(1) or m.group(2)
+        n = int(digits)
+        if 1900 <= n <= 2099:
+            continue
+        if m.group(1) and (len(digits) <= 2 and n != 0):
+            continue  # "3年", "近10年": a span
+        if m.group(1) and re.search(r"(?:近|最近|过去|前|后|这|第)\s*$", q[: m.start()]):
+            continue
+        out.append(digits)
+    return out
+
+
 _RECENT = re.compile(r"(?:近|最近|过去)\s*([一二两三四五六七八九十\d]+)\s*年|(?:last|past)\s+(\w+)\s+years")
 # "2019年以来", "自2019年起", "since 2019", "from 2019 on": that year to the newest report year there can be
 _SINCE = re.compile(
@@ -59,7 +87,7 @@ _SINCE = re.compile(
 )
 # a body's figure over its years: "这几年", "历年", "每年", "多了还是少了", "over the years", "which year"
 _TREND = re.compile(
-    r"这几年|这些年|近几年|历年(?!累计)|每年|各年|逐年|每一年|各年度|多了还是少了|增加还是减少|是增是减|变化趋势|趋势|哪一年|哪年|"
+    r"这几年|这些年|近几年|历年(?![^，。？?]{0,12}累计)|每年|各年|逐年|每一年|各年度|多了还是少了|增加还是减少|是增是减|变化趋势|趋势|哪一年|哪年|"
     r"\bover the years\b|\beach year\b|\bevery year\b|\byear by year\b|\btrend|\bhow (?:has|have|did) .{0,80}\bchanged?\b|"
     r"\bchanged? over\b|\bwhich year\b|\bacross (?:its|the) (?:years|reports)\b|\bgone up or down\b|\bmore or fewer\b|"
     r"\bincreased or decreased\b|\bover time\b",
@@ -68,6 +96,12 @@ _TREND = re.compile(
 # clauses (a question may ask several things) and the items of an enumeration within one
 _CLAUSE = re.compile(r"[，,。？?；;！!]")
 _ITEM = re.compile(r"[，,。？?；;！!、和及与]|以及|还有|另外|\band\b|\bas well as\b|\bplus\b", re.I)
+_JOINED = re.compile(r"和|及|与|以及|还有|\band\b", re.I)
+_EACH = re.compile(r"各|分别|每项|\beach\b|\brespectively\b|\bseparately\b|\bboth\b", re.I)
+_COUNT_ASKED = re.compile(r"多少|几[件条个项次]|how many|number of", re.I)
+# the whole of a figure asked beside its parts ("自然人、合计分别多少", "from individuals, and how many in total")
+_TOTAL_WORD = re.compile(r"合计|总计|总数|一共|共计|\bin total\b|\boverall\b|\baltogether\b|\bthe total\b", re.I)
+_HEAD_NOUN = re.compile(r"的\s*$|\bthe\s*$", re.I)  # a word right after 的 is what the words before describe
 _ASKS = re.compile(r"多少|几|how many|how much|what (?:was|is|were) the", re.I)
 _GOVERNMENT = re.compile(
     r"(?:人民)?政府(?!信息|网站|门户|公报)|\b(?:municipal|city|county|district|people'?s|town(?:ship)?) government\b",
@@ -84,7 +118,12 @@ _SHIFT = re.compile(
     re.I,
 )
 _SHIFT_BACK = re.compile(r"前|上|before|previous|earlier", re.I)
-_PUBLISHED = re.compile(r"发布|公布|印发|published|released|issued in|posted")
+# the year as the report's publication year: 发布 said of the report ("2021年发布的报告"), not of what it
+# counts ("2021年我局发布文字类解读多少份")
+_PUBLISHED = re.compile(
+    r"(?:发布|公布|印发)的?(?:年度)?(?:报告|年报)|(?:报告|年报)[^，。？?]{0,6}(?:发布|公布)|"
+    r"published|released|issued in|posted"
+)
 
 _KIND_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
@@ -201,6 +240,8 @@ class Query:
     places: list[str] = field(default_factory=list)  # places the question names (stems), for nearest bodies
     other_applications: bool = False  # 申请 of another kind (代办, 人大建议): not 表三's disclosure requests
     years_if_held: list[int] = field(default_factory=list)  # a follow-up's inherited years, if the new body has them
+    table_named: bool = False  # a row named by its printed label in a named table ("表三“总计”")
+    odd_years: list[str] = field(default_factory=list)  # years written outside 1900–2099: answered not_found
 
 
 def language_of(text: str) -> str:
@@ -331,6 +372,10 @@ def about_other_applications(question: str, metric: Metric) -> bool:
     return bool(_OTHER_APPLICATIONS.search(question)) and not _DISCLOSURE_WORDS.search(question)
 
 
+def _words_of(metric: Metric, lang: str) -> tuple[str, ...]:
+    return metric.words_en if lang == "en" else metric.words_zh
+
+
 def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
     """The figures a question asks for, in its order: several metrics ("行政复议和行政诉讼各几件"), one
     metric narrowed several ways ("自然人和企业各几件"), or a total and its parts ("一共多少？其中结果纠正、
@@ -349,6 +394,13 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
 
     def alone(m) -> bool:
         a, b = span(m.start, _ITEM)
+        after = question[m.end :].lower()
+        if any(after.startswith(w) for x in specific for w in _words_of(BY_KEY[x.key], lang)):
+            return False  # "被申请行政复议": the verb of a figure named right after it
+        c = max((x.end() for x in _CLAUSE.finditer(question, 0, m.start)), default=0)
+        before = [x for x in specific if c <= x.start < m.start]
+        if before and _HEAD_NOUN.search(question[: m.start]) and not _JOINED.search(question[before[-1].end : m.start]):
+            return False  # "逾期不补正、不再处理的申请中": the requests just described, not a figure of their own
         return not any(a <= x.start < b for x in specific)
 
     def row(key: str) -> str:
@@ -370,6 +422,7 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
     # a word another figure's column is named with ("decided by the court against the agency") is that column
     columns = [c for m in kept for c in column_mentions(question, lang, BY_KEY[m.key])]
     kept = [m for m in kept if not any(c.start < m.end and m.start < c.end for c in columns)] or kept
+    kept = _one_per_phrase(question, kept)
     parts: list[tuple[Metric, str | None]] = []
     for m in kept:
         metric = BY_KEY[m.key]
@@ -382,8 +435,40 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
             continue
         if not any(a <= c.start < b for c in cols) and _ASKS.search(question[a:b]):
             parts.append((metric, None))  # "一共多少？其中结果纠正、尚未审结各几件": the total, then its parts
+        elif _asked_apart(question, m, cols, lang):
+            parts.append((metric, None))  # "行政诉讼和行政诉讼中还没审结的各多少": the whole, then the part
         parts += [(metric, c.key) for c in cols]
+        total = _TOTAL_WORD.search(question, cols[-1].end)
+        if total and _ITEM.search(question[cols[-1].end : total.start()]) and (metric, None) not in parts:
+            parts.append((metric, None))  # "法人或其他组织、合计分别多少": the parts, then the whole
     return parts
+
+
+def _one_per_phrase(question: str, mentions: list[Mention]) -> list[Mention]:
+    """Metrics named back to back, with nothing between them that lists ("因无法提供相关信息答复多少件":
+    答复 is how 无法提供 was answered), are one figure: the longest words name it. Unless the question asks
+    for each ("行政复议行政诉讼各多少")."""
+    if len(mentions) < 2 or _EACH.search(question):
+        return mentions
+    groups: list[list[Mention]] = [[mentions[0]]]
+    for m in mentions[1:]:
+        if _ITEM.search(question[groups[-1][-1].end : m.start]):
+            groups.append([m])
+        else:
+            groups[-1].append(m)
+    return [max(g, key=lambda m: m.end - m.start) for g in groups]
+
+
+def _asked_apart(question: str, m: Mention, cols: list[Mention], lang: str) -> bool:
+    """The metric named twice, joined, its columns only with the second: the first asks for the whole."""
+    words = sorted(_words_of(BY_KEY[m.key], lang), key=len, reverse=True)
+    q = question.lower()
+    again = [x for w in words for x in re.finditer(re.escape(w), q[m.end :])]
+    if not again:
+        return False
+    second = m.end + min(x.start() for x in again)
+    between = question[m.end : second]
+    return bool(_JOINED.search(between)) and all(c.start >= second for c in cols)
 
 
 def _kind(question: str, lang: str, n_issuers: int, n_years: int, metric: Metric | None) -> str:
@@ -403,6 +488,8 @@ def _report_fact(question: str, lang: str) -> str | None:
     q = question.lower()
     for fact, zh, en in _REPORT_FACTS:
         if any(w in q for w in (zh if lang == "zh" else en)):
+            if fact == "published" and _COUNT_ASKED.search(q):
+                continue  # "how many items published on the website": a count, not the report's date
             return fact
     return None
 
@@ -436,9 +523,10 @@ def parse(
     q.other_applications = other_applications
     q.asked, q.ambiguous_name = resolution.asked, resolution.ambiguous
     q.published_reading = bool(years) and bool(_PUBLISHED.search(question.lower())) and metric is None
-    q.metric, q.column = metric, find_column(printed.rest if printed else question, lang, metric)
-    if printed and printed.column:
-        q.column = printed.column
+    q.metric, q.column = metric, find_column(question, lang, metric)
+    if printed is not None:  # the column quoted as one, else the longest column words of the rest
+        named = column_mentions(printed.rest, lang, metric)
+        q.column = printed.column or (named[0].key if named else None)
     q.unknown = (
         []
         if named
@@ -465,6 +553,8 @@ def parse(
         if not governments:
             q.unknown, q.regions, q.places = [f"{regions[0]}人民政府"], [], [*q.places, *regions]
     q.report_fact = fact
+    q.odd_years = odd_years(question)
+    q.table_named = printed is not None
     q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, resolution.lineages, len(years), metric)
     if metric is None and not fact:
         column = find_t2_column(question, lang)

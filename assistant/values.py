@@ -29,7 +29,7 @@ from index.collection import Collection
 from index.facts import CellValue, FigureRow, ReportRow
 from ingest.figures import STATED
 from ingest.normalize import compact_str, format_value
-from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
+from ingest.schema import LEGACY_COLUMNS, SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -80,12 +80,13 @@ def format_lacks(report: ReportRow, metric: Metric, column: str | None) -> bool:
 
 
 def table_value(
-    comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None
+    comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str | None, cumulative: bool = False
 ) -> Value | None:
-    """The metric's cell in the report's tables (``column`` instead of the metric's own, when asked)."""
+    """The metric's cell in the report's tables (``column`` instead of the metric's own, when asked;
+    a statistics table's 历年累计 column when ``cumulative``)."""
     tables = {t.table: t for t in coll.facts.tables(report.id)}
     if "legacy" in tables and column is None:
-        return legacy_value(comp, coll, report, metric)
+        return legacy_value(comp, coll, report, metric, "cumulative" if cumulative else "this_year")
     cell_id = metric.cell_for(next((t.generation for t in tables.values() if t.table == "t2"), report.generation))
     if not cell_id:
         return None
@@ -142,6 +143,7 @@ def legacy_label_match(coll: Collection, report: ReportRow, question: str, lang:
         scored = [(len(label), label) for label in labels if len(label) >= 2 and compact_str(label) in compact_q]
     else:
         terms = legacy_terms(question, lang)
+        terms = [t for t in terms if t not in _GENERIC] or terms  # "items" (信息) tells no row from another
         scored = [
             (sum(len(t) for t in terms if t in label), label)
             for label in labels
@@ -230,6 +232,15 @@ def question_terms(question: str, lang: str, names: list[str]) -> list[str]:
     return [t for t in _terms(_unnamed(question, names), lang) if not any(t in n for n in naming)]
 
 
+def label_within(label: str, question: str, lang: str, names: list[str]) -> bool:
+    """Whether the question says all a sentence's label says: "其他处理" is within "其他处理多少件", "其中
+    当面申请" is not within "收到多少申请" (当面 narrows it to one way of applying)."""
+    asked = set(question_terms(question, lang, names))
+    flat = compact_str(question)
+    own = question_terms(label, "zh", names)
+    return bool(own) and all(t in asked or (lang == "zh" and t in flat) for t in own)
+
+
 def stated_matches(coll: Collection, report: ReportRow, question: str, lang: str, names: list[str]) -> list[FigureRow]:
     """The figures of the report's sentences that the question asks for (see :func:`stated_scored`)."""
     return [f for f, _ in stated_scored(coll, report, question, lang, names)]
@@ -259,7 +270,7 @@ def stated_scored(
         for f in figures:
             label = compact_str(f.label)
             score = sum(len(t) for t in terms if t in label)
-            if score < 2 or (units and (f.unit or "") not in units):
+            if score < 2 or (units and not any((f.unit or "").startswith(u) for u in units)):
                 continue
             if not rate and ((f.unit or "") == "%" or _RATE_LABEL.search(label)):
                 continue  # a share or a rise is asked for as such, never given for the count itself
@@ -326,12 +337,15 @@ def legacy_cell_value(comp: Composer, coll: Collection, report: ReportRow, row_i
     )
 
 
-def legacy_value(comp: Composer, coll: Collection, report: ReportRow, metric: Metric) -> Value | None:
-    """本年度 figure of the first local-statistics-table row whose label names the metric."""
+def legacy_value(
+    comp: Composer, coll: Collection, report: ReportRow, metric: Metric, column: str = "this_year"
+) -> Value | None:
+    """The 本年度 (or 历年累计) figure of the first local-statistics-table row whose label names the metric."""
     words = _LEGACY_WORDS.get(metric.key)
     if not words:
         return None
-    for cell in coll.facts.cells([report.id], None, "this_year"):
+    col_label = dict(LEGACY_COLUMNS)[column]
+    for cell in coll.facts.cells([report.id], None, column):
         label = cell.row_id.removeprefix("legacy.")
         if cell.table == "legacy" and any(w in label for w in words) and cell.status == "number":
             quote = row_quote(coll.facts.text(report.id), cell.row_id, cell.start, cell.end)
@@ -341,7 +355,7 @@ def legacy_value(comp: Composer, coll: Collection, report: ReportRow, metric: Me
                 quote=quote,
                 table="政府信息公开情况统计表",
                 row=label,
-                column="本年度",
+                column=col_label,
                 start=cell.start,
                 end=cell.end,
             )
@@ -352,9 +366,9 @@ def legacy_value(comp: Composer, coll: Collection, report: ReportRow, metric: Me
                 cell.unit or metric.unit_zh,
                 "table",
                 cid,
-                f"{label} · 本年度",
+                f"{label} · {col_label}",
                 "unchecked",
-                metric_id=f"{cell.row_id}:this_year",
+                metric_id=f"{cell.row_id}:{column}",
             )
     return None
 

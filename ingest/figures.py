@@ -67,7 +67,7 @@ PATTERNS: list[Pattern] = [
     ),
     _p(
         "text.proactive_items",
-        rf"主动公开(?P<scope>{_STOP}{{0,40}}?)(?:政府)?信息(?:数)?(?:共计|共|合计)?{_NUM}(?P<unit>条|件|项)",
+        rf"主动公开(?P<scope>{_STOP}{{0,40}}?)(?:政府)?信息(?:数|工作)?(?:共计|共|合计)?{_NUM}(?P<unit>条|件|项)",
         "条",
     ),
     _p(

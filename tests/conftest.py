@@ -69,6 +69,20 @@ def corpus_collection(tmp_path_factory):
     return coll
 
 
+@pytest.fixture(scope="session")
+def portal_collection(tmp_path_factory):
+    """The samples, samples/corpus and samples/corpus2 (莆田's portal, copies of shared/corpus2) in one
+    collection: every report the questions written by people ask about."""
+    from index.collection import Collection
+    from index.settings import Settings
+
+    home = tmp_path_factory.mktemp("gongkai-portal-home")
+    coll = Collection(Settings.from_env(home))
+    results = list(coll.ingest([SAMPLES, ROOT / "samples" / "corpus", ROOT / "samples" / "corpus2"]))
+    assert not [r for r in results if r.status == "failed"], [(r.path, r.error) for r in results if r.error]
+    return coll
+
+
 def check_the_catalog_keeps_issuer_names(coll) -> None:
     """Shared by both backends: a catalog build stores what it derived from each issuer's name; a later
     build reads it (a description stored for this code is used as stored), and derives again what older

@@ -39,8 +39,12 @@ LOOKUP_THEN_TEXT = "lookup_then_text"  # a figure asked of named reports; passag
 
 
 def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    running = fig.running_total(comp, coll, q, reports)
+    if running is not None:
+        return running  # a 历年累计 asked of reports that count one year: a sentence's, or not held
     if fig.stated_first(comp, coll, q, reports):
         fig.lookup(comp, coll, q, reports)  # the table's own figure for the metric it also names, after it
+        fig.stated_items(comp, coll, q, reports)
         return ANSWERED
     mark = len(comp.lines)
     status = fig.lookup(comp, coll, q, reports)
@@ -56,6 +60,7 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
         return PARTIAL  # the cell is there and undecided: said so with its candidates, not a passage instead
     if comp.facts:
         fig.stated_beside(comp, coll, q, reports)
+        fig.stated_items(comp, coll, q, reports)  # clauses that ask what no table metric names
     if status == NOT_FOUND or not comp.facts:  # no figure: what the reports say about it
         status = txt.passages(comp, coll, q, reports, True)
         status = PARTIAL if status == ANSWERED else status
@@ -65,7 +70,9 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
 def _compound(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     if fig.stated_phrase(comp, coll, q, reports):
         return ANSWERED  # the metrics named make one item of the report's own sentence
-    return fig.compound(comp, coll, q, reports)
+    status = fig.compound(comp, coll, q, reports)
+    fig.stated_items(comp, coll, q, reports)
+    return status
 
 
 def _passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:

@@ -313,6 +313,8 @@ METRICS: list[Metric] = [
         ["text.partially_granted"],
         ["部分公开"],
         [
+            "answered with partial disclosure",
+            "partial disclosure",
             "partially granted",
             "partly granted",
             "granted in part",

@@ -22,6 +22,7 @@ from assistant.values import (
     legacy_cell_value,
     legacy_label_match,
     numbers,
+    parts_sum,
     prose_values,
     question_terms,
     row_of,
@@ -29,6 +30,7 @@ from assistant.values import (
     stated_scored,
     stated_value,
     table_value,
+    units_asked,
 )
 from index.collection import Collection
 from index.facts import ReportRow
@@ -78,6 +80,8 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
                 )
             )
             add_fact(comp, tv, tv.metric_id or f"{row_of(metric)}:{col_id}")
+            if col_id == "total" and tv.table_status not in _BENIGN:
+                _total_against_parts(comp, coll, r, tv, row_of(metric))
             both = T2_BOTH.get(r.generation) if q.column is None and metric.key in ("rules", "normative_docs") else None
             if both:  # "有多少件规范性文件" may mean made this year or in force: the other column too
                 other = table_value(comp, coll, r, metric, both[1])
@@ -466,6 +470,16 @@ def _legacy_by_label(comp: Composer, coll: Collection, q: Query, r: ReportRow) -
     return True
 
 
+def _total_against_parts(comp: Composer, coll: Collection, r: ReportRow, tv: Value, row: str) -> None:
+    """A printed 总计 in a table that fails its checks, whose own row's parts add up to something else
+    (洪泽区 2023 表四 行政复议: 维持10, 纠正1, 总计0): both said, neither chosen."""
+    row_id = (tv.metric_id or "").split(":")[0] or row
+    parts = parts_sum(coll, r, row_id)
+    if parts is None or tv.value is None or parts == tv.value:
+        return
+    comp.say(*say.total_disagrees_with_parts(tv.label.split(" · ")[0], tv.text, format_value(parts), tv.unit or ""))
+
+
 def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     """A figure asked with no table metric of its own: a statistics-table row named by its label, else the
     figures the report's sentences state in the question's words, each cited to its sentence. None
@@ -501,6 +515,59 @@ def stated_first(comp: Composer, coll: Collection, q: Query, reports: list[Repor
         add_fact(comp, v, STATED)
         comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
     return bool(closer)
+
+
+_ASKING_CLAUSE = re.compile(r"[^，,。？?；;！!]+")
+_ASKS_FOR = re.compile(r"多少|几|百分之|比例|率|how many|how much|what (?:was|is|were) the|\bhow\b", re.I)
+
+
+_RUNNING = re.compile(r"累计|历年|至今|截至|截止")
+
+
+def running_total(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus | None:
+    """A running total ("历年累计") asked of reports without a statistics table: a sentence that states one
+    answers it; else it is not held, and the year's own figure is not given in its place. None when the
+    question asks no running total, or a report has the table's 历年累计 column."""
+    if not CUMULATIVE_WORDS.search(q.question) or any(r.generation == "pre-2019" for r in reports):
+        return None
+    said = False
+    for r in reports[:SHOWN]:
+        for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
+            if _RUNNING.search(f.label):
+                v = stated_value(comp, r, f)
+                add_fact(comp, v, STATED)
+                comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
+                said = True
+    if said:
+        return ANSWERED
+    comp.say(*say.no_running_total([r.year for r in reports if r.year]))
+    return NOT_FOUND
+
+
+def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> None:
+    """The clauses of a question that ask for something no table metric names ("快检一共抽检多少批次？其中
+    不合格几批？", "减免多少钱？历年累计减免多少？"): each answered from the report's sentences, in its own
+    words, beside what the tables answered. A clause that names a metric was the lookup's."""
+    if len(reports) != 1 or q.language != "zh":
+        return
+    clauses = [m.group(0) for m in _ASKING_CLAUSE.finditer(q.question) if _ASKS_FOR.search(m.group(0))]
+    if len(clauses) < 2:
+        return  # one clause: the question's metric is what it asks
+    r = reports[0]
+    names = _names_of(q)
+    said = {(f.report_id, f.value) for f in comp.facts}
+    units_said = {f.unit for f in comp.facts if f.report_id == r.id}
+    for clause in clauses:
+        asked = units_asked(clause, q.language)
+        if metric_mentions(clause.lower(), q.language) and not (asked and not asked & units_said):
+            continue  # the lookup's, unless it was answered in another unit ("几个人参加培训": 1次)
+        for f, _ in stated_scored(coll, r, clause, q.language, names):
+            if (r.id, f.value_text) in said:
+                continue
+            v = stated_value(comp, r, f)
+            add_fact(comp, v, STATED)
+            said.add((r.id, f.value_text))
+            comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
 
 
 def stated_phrase(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> bool:
@@ -566,3 +633,6 @@ def stated_beside(comp: Composer, coll: Collection, q: Query, reports: list[Repo
         v = stated_value(comp, r, f)
         add_fact(comp, v, STATED)
         comp.say(*say.stated_beside(r, f.label, v.text, v.unit, f.quote, v.citation))
+        table = [t for t in comp.facts if t.report_id == r.id and t.source == "table"]
+        if not rate and len(table) == 1 and table[0].value != v.text:
+            comp.say(*say.text_table_disagree(v.text, table[0].value))  # the report contradicts itself

@@ -8,6 +8,7 @@ Nothing here looks anything up.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from assistant.glossary import COLUMN_GLOSS_EN, ROW_GLOSS_EN, Metric
@@ -147,9 +148,17 @@ def published_in_year_asked(year: int, r: ReportRow) -> Pair:
     )
 
 
+def _when(years: list[int], words: str) -> str:
+    """The years asked as the asker said them, with what they were read as: 近三年（2023—2025年）."""
+    if not words:
+        return f"{'、'.join(map(str, years))}年度"
+    span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+    return f"{words}（{span}）"
+
+
 def year_not_held(what: list[str], years: list[int], words: str, held_years: list[int]) -> Pair:
     """No report for the (statistics) year asked: the years held, the nearest first."""
-    when = f"{words}（{years[0]}年）" if words else f"{'、'.join(map(str, years))}年度"
+    when = _when(years, words)
     return (
         f"资料库中没有{'、'.join(what)}{when}的报告（年度指统计年度）；现有年度（由近及远）：{'、'.join(map(str, held_years))}。",
         f"The collection has no {', '.join(map(str, years))} report (statistics year) for {', '.join(what)}; "
@@ -158,7 +167,7 @@ def year_not_held(what: list[str], years: list[int], words: str, held_years: lis
 
 
 def no_report_for_years(years: list[int], words: str, held: list[ReportRow]) -> Pair:
-    when = f"{words}（{years[0]}年）" if words else f"{'、'.join(map(str, years))}年度"
+    when = _when(years, words)
     return (
         f"资料库中没有{when}的报告。现有报告：{catalog_line(held, 'zh')}。",
         f"The collection has no report for {', '.join(map(str, years))}. It holds: {catalog_line(held, 'en')}.",
@@ -584,8 +593,14 @@ def years_without_figure(years: list[int | None]) -> Pair:
     )
 
 
+def _words_of(label: str) -> str:
+    """A sentence figure's words as quoted back: without the sentence's own quotes ("“同意公开”的为")."""
+    return re.sub(r"[“”\"「」]", "", label)
+
+
 def stated_figure(r: ReportRow, label: str, value: str, unit: str, quote: str, cite: str) -> Pair:
     """A figure a sentence states, with the sentence: the figure first, then its words."""
+    label = _words_of(label)
     return (
         f"{value}{unit}：{report_name(r, 'zh')}写道“{quote}” [{cite}]（“{label}”）。",
         f"{value}{unit_en(unit) if unit in ('元', '万元') else (' ' + unit if unit and unit != '%' else unit)}: "
@@ -594,6 +609,7 @@ def stated_figure(r: ReportRow, label: str, value: str, unit: str, quote: str, c
 
 
 def stated_beside(r: ReportRow, label: str, value: str, unit: str, quote: str, cite: str) -> Pair:
+    label = _words_of(label)
     return (
         f"报告正文另写道“{quote}” [{cite}]，即“{label}”{value}{unit}。",
         f"The report's text also says “{quote}” [{cite}]: {label} {value}{(' ' + unit) if unit and unit != '%' else unit}.",
@@ -609,4 +625,15 @@ def odd_years(written: list[str], held: list[int]) -> Pair:
         f"{zh_held}请写出四位数的年份（如2020年）。",
         f"The year {', '.join(written)} in the question is outside 1900–2099: no report can be for it, so no other "
         f"year was answered instead.{en_held} Please write the year with four digits (e.g. 2020).",
+    )
+
+
+def no_running_total(years: list[int]) -> Pair:
+    """A running total asked of a report (2019 format on) that only counts its own year."""
+    y = "、".join(map(str, sorted(set(years))))
+    ye = ", ".join(map(str, sorted(set(years))))
+    return (
+        f"{y}年度报告只统计当年的数字，没有“历年累计”数（历年累计是2019年以前统计表的一栏）；当年的数字不代替累计数给出。",
+        f"The {ye} report counts its own year only and gives no running total (历年累计 is a column of the "
+        "pre-2019 statistics tables); the year's figure is not given in its place.",
     )

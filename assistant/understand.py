@@ -108,6 +108,7 @@ _GOVERNMENT = re.compile(
     re.I,
 )
 GENERIC_METRIC = "applications_received"  # "申请" alone: a part of its own only where nothing else is named
+_HANDLING = {GENERIC_METRIC, "total_processed"}  # verbs of handling: how another figure was done
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上一年": -1, "前年": -2, "this year": 0, "last year": -1}
@@ -350,6 +351,8 @@ def counts_the_metric(question: str, lang: str, metric: Metric) -> bool:
             noun = m.group(1).lower()
             stop = re.split(r"\b(?:did|does|do|were|was|are|is|has|have|had)\b", noun)[0]
             return not stop.strip() or any(w in stop for w in (*words, *_GENERIC_EN)) or "in " in stop
+    if _TREND.search(question) or re.search(r"变化|趋势", question):
+        return True  # "…主动公开的数量是怎么变化的": the figure over the years, not how a thing is done
     return not _HOW.search(question)
 
 
@@ -456,7 +459,8 @@ def _one_per_phrase(question: str, mentions: list[Mention]) -> list[Mention]:
             groups.append([m])
         else:
             groups[-1].append(m)
-    return [max(g, key=lambda m: m.end - m.start) for g in groups]
+    # a handling verb ("answered", "申请") is how the other was done: the other names the figure
+    return [max(g, key=lambda m: (m.key not in _HANDLING, m.end - m.start)) for g in groups]
 
 
 def _asked_apart(question: str, m: Mention, cols: list[Mention], lang: str) -> bool:

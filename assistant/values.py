@@ -12,6 +12,7 @@ import re
 import threading
 from collections import OrderedDict
 from decimal import Decimal
+from functools import lru_cache
 
 from assistant import phrasing as say
 from assistant.compose import Composer
@@ -19,6 +20,7 @@ from assistant.glossary import (
     CUMULATIVE_WORDS,
     EN_TOPIC_WORDS,
     EN_UNIT_WORDS,
+    METRICS,
     T2_NEAREST,
     ZH_UNITS,
     Metric,
@@ -195,6 +197,19 @@ _RATE_LABEL = re.compile(r"同比|比上年|较上年|比去年|较去年|上升
 _YEARISH = re.compile(r"(?:19|20)\d{2}\s*年?度?")
 
 
+@lru_cache(maxsize=1)
+def _domain_words() -> None:
+    """The reports' own terms cut as one word ("同意公开", "依申请公开", "不予公开"), so that a question and
+    a sentence that share one share it whole, not as 同意 + 公开 (公开 is in every sentence)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    for m in METRICS:
+        for w in m.words_zh:
+            if len(w) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", w):
+                jieba.add_word(w)
+
+
 def _terms(text: str, lang: str) -> list[str]:
     """The words a question item asks with, in the reports' language: jieba words of two characters or
     more that are not generic; English words through the topic glossary."""
@@ -203,12 +218,12 @@ def _terms(text: str, lang: str) -> list[str]:
     if lang == "en":
         q = text.lower()
         return [zh for en, zh in EN_TOPIC_WORDS.items() if re.search(rf"\b{re.escape(en)}", q)]
-    jieba.setLogLevel(60)
+    _domain_words()
     words = {w for w in jieba.cut_for_search(_YEARISH.sub(" ", compact_str(text))) if len(w) >= 2}
     return sorted(w for w in words if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w))
 
 
-def _units_asked(text: str, lang: str) -> set[str]:
+def units_asked(text: str, lang: str) -> set[str]:
     if lang == "en":
         q = text.lower()
         return {u for en, units in EN_UNIT_WORDS.items() if re.search(rf"\b{re.escape(en)}", q) for u in units}
@@ -264,7 +279,7 @@ def stated_scored(
         terms = question_terms(item, lang, names) or (whole if len(items) == 1 else [])
         if not terms:
             continue
-        units = _units_asked(item, lang) or _units_asked(question, lang)
+        units = units_asked(item, lang) or (units_asked(question, lang) if len(items) == 1 else set())
         rate = bool(_RATE_ASKED.search(item if len(items) > 1 else question)) or "%" in units
         scored: list[tuple[tuple[int, int], FigureRow]] = []
         for f in figures:
@@ -335,6 +350,19 @@ def legacy_cell_value(comp: Composer, coll: Collection, report: ReportRow, row_i
         candidates=[str(x) for x in (cell.candidates or [])],
         metric_id=f"{row_id}:{column}",
     )
+
+
+def parts_sum(coll: Collection, report: ReportRow, row_id: str) -> Decimal | None:
+    """The sum of a 表三/表四 row's part columns (applicant types, outcomes), when every one is a number:
+    what the row's printed 总计 should be."""
+    from ingest.schema import T3_COLUMNS, T4_COLUMNS
+
+    columns = T3_COLUMNS if row_id.startswith("t3.") else T4_COLUMNS if row_id.startswith("t4.") else []
+    parts = [c for c, _ in columns if c != "total"]
+    cells = {c.col_id: c for c in coll.facts.cells([report.id], row_id, None)}
+    if not parts or not all(p in cells and cells[p].status == "number" for p in parts):
+        return None
+    return sum((Decimal(cells[p].value_text) for p in parts), Decimal(0))
 
 
 def legacy_value(

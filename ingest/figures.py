@@ -291,6 +291,7 @@ _STATED = re.compile(
 )
 _CLAUSE_MARK = re.compile(r"[，,；;、：:（(]")
 _RELATIVE = re.compile(r"^(?:其中)?(?:占|同比|比上年|较上年|比去年|较去年|比上半年|增长|下降|上升|提高|减少|增加)")
+_TAIL = re.compile(r"[\u4e00-\u9fff]{2,12}(?=$|[，,；;、：:。（(）)\s]|\d)")
 _MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
 
@@ -301,7 +302,15 @@ def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section
     for m in _STATED.finditer(sentence):
         if _DATE_GLUE.match(m.group("num") + sentence[m.end("num") : m.end("num") + 2]):
             continue  # a year run into its figure: characters were lost there
-        boundary = max((x.end() for x in _CLAUSE_MARK.finditer(sentence, 0, m.start())), default=0)
+        boundary = max(
+            (
+                x.end()
+                for x in _CLAUSE_MARK.finditer(sentence, 0, m.start())
+                # a bracket closed before the figure is part of its words: "共制作政府信息（文件）888份"
+                if not (x.group(0) in "（(" and re.search(r"[）)]", sentence[x.end() : m.start()]))
+            ),
+            default=0,
+        )
         label = sentence[max(boundary, prev_end) : m.start()].strip("，,；;、：:")
         if _RELATIVE.match(label) or len(label) <= 1:  # "占9.9%": the share of what came before
             label = prev_label + label
@@ -313,6 +322,10 @@ def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section
             mag, unit = unit[0], "元"
         value = Decimal(m.group("num")) * _MAGNITUDE.get(mag, Decimal(1))
         prev_end, prev_label = m.end(), label if not _RELATIVE.match(label) else prev_label
+        # the noun a count placed before it counts ("发布55篇政策解读稿", "共5人接受培训"): its words too
+        tail = _TAIL.match(sentence, m.end())
+        if unit and unit != "%" and tail and not _RELATIVE.match(tail.group(0)):
+            label += tail.group(0)
         if not label:
             continue
         out.append(

@@ -8,6 +8,7 @@ for the cell, or with the sentence of the report that states them.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -182,6 +183,15 @@ def test_a_year_no_report_can_have_is_answered_not_found(portal_collection, ques
     a = ask(question, None, portal_collection)
     assert a.status == NOT_FOUND and not a.facts
     assert ("3000" in a.answer or "20200" in a.answer) and "1900" in a.answer
+
+
+def test_a_span_of_years_not_held_is_said_as_the_span(portal_collection):
+    # 东山县 holds 2020 only: "近三年" (the last three report years, counted from today) is not held, and the
+    # answer says the whole span it read, not its first year
+    a = ask("东山县近三年收到多少申请", None, portal_collection)
+    last = date.today().year - 1
+    assert a.status == NOT_FOUND and not a.facts
+    assert f"近三年（{last - 2}—{last}年）" in a.answer and "2020" in a.answer
 
 
 @pytest.mark.slow

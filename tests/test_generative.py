@@ -101,13 +101,21 @@ def test_a_reply_that_drops_the_text_figure_falls_back(collection):
 
 
 def test_how_the_question_was_read_survives_the_rephrasing(collection):
-    question = "东山县2021年收到多少申请"  # no 2021 report: the 2020 report, published in 2021, stands in
+    question = "东山县2019至2021年收到多少申请"  # only 2020 is held: the note says which years are not
     exact = ask(question, None, collection)
-    assert exact.notes and "没有2021年度" in exact.notes[0]
-    answer = generate(question, None, collection, FakeListChatModel(responses=[GOOD]))
-    assert answer.mode == "generative" and answer.answer == exact.notes[0] + "\n" + GOOD
-    parts = list(stream(question, None, collection, FakeListChatModel(responses=[GOOD])))
+    assert exact.status == "partial" and "2019、2021 年没有报告" in exact.notes[0]
+    reply = "东山县人民政府办公室2020年新收申请2件[1]。"
+    answer = generate(question, None, collection, FakeListChatModel(responses=[reply]))
+    assert answer.mode == "generative" and answer.answer == exact.notes[0] + "\n" + reply
+    parts = list(stream(question, None, collection, FakeListChatModel(responses=[reply])))
     assert "".join(p for p in parts if isinstance(p, str)).strip() == parts[-1].answer
+
+
+def test_a_year_only_published_in_is_offered_not_answered(collection):
+    # no 2021 report: the 2020 report, published in 2021, is named, and no figure of it is stated
+    answer = ask("东山县2021年收到多少申请", None, collection)
+    assert answer.status == "not_found" and "没有东山县人民政府办公室2021年度" in answer.answer
+    assert "2021年发布的是东山县人民政府办公室2020年度报告" in answer.answer and "2件" not in answer.answer
 
 
 def test_not_found_is_never_sent_to_the_model(collection):

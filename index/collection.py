@@ -324,8 +324,7 @@ class Collection:
             held = {rid: self.substance(rid) for rid in older}
             more = [rid for rid in older if not staged.substance.covers(held[rid])]
             if more:
-                self._keep_beside(result, staged, more[0], held[more[0]])
-                if result.status == IngestStatus.FAILED:
+                if self._refuse_or_keep_beside(result, staged, more[0], held[more[0]]):
                     return
                 older = []
         with self.facts.Session() as session:
@@ -354,10 +353,10 @@ class Collection:
                     f"title): both are kept; remove one with `gongkai remove`"
                 )
 
-    def _keep_beside(self, result: IngestResult, staged: _Staged, held_id: str, held: Substance) -> None:
-        """A new file of a held report that holds less of it: refused when it holds no section or table at
-        all (a page with the title only, a detail page that links the report), otherwise kept beside the
-        held one as a near-duplicate; the reply says which, and how to have it replace the held one."""
+    def _refuse_or_keep_beside(self, result: IngestResult, staged: _Staged, held_id: str, held: Substance) -> bool:
+        """A new file of a held report that holds less of it: refused (True) when it holds no section or
+        table at all (a page with the title only, a detail page that links the report), otherwise kept
+        beside the held one as a near-duplicate; the reply says which, and how to have it replace the held one."""
         mine = staged.substance
         if mine.empty:
             self.remove(staged.id)
@@ -367,12 +366,13 @@ class Collection:
                 f"not a report: no sections or tables (the report held for {staged.issuer} {staged.year}, "
                 f"{held_id}, has {held.words()}: kept it; ingest with --replace to replace it anyway)"
             )
-            return
+            return True
         result.near_duplicates = [held_id]
         result.note = (
             f"kept beside {held_id}, which holds more of the report ({held.words()} against {mine.words()}): "
             "both are kept; remove one with `gongkai remove`, or ingest with --replace to replace it"
         )
+        return False
 
     def substance(self, report_id: str) -> Substance:
         """How much of a report a held one is (as :func:`substance_of` measures a parse)."""

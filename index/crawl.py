@@ -377,6 +377,10 @@ class Crawler:
     def _item(self, item: Listing, run_id: int, resumed: bool) -> Iterator[CrawlEvent]:
         url, kind = item.url, "attachment" if is_attachment(item.url) else "page"
         event = CrawlEvent(url, kind, CrawlStatus.FAILED, item.title)
+        if "@" in urlsplit(url).netloc:  # http://www.x.gov.cn:80@169.254.169.254/ is 169.254.169.254
+            event.message = "an address with a user name in it (…@host): refused"
+            yield self._event(event)
+            return
         if not self.allowed(url):
             event.status, event.message = CrawlStatus.OFF_SITE, "another host: not followed (--allow-host to follow)"
             yield self._event(event)

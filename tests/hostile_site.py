@@ -170,7 +170,18 @@ class HostileSite(_Server):
             ),
             "/att/report.pdf": lambda h: send(h, b"", 302, Location="/att/t1.htm"),
             "/ssrf/list/": lambda h: send(h, _list(self._ssrf_links())),
-            "/ssrf/redirect.htm": lambda h: send(h, b"", 302, Location=f"http://127.0.0.1:{self.internal}/latest/"),
+            "/ssrf/redirect.htm": lambda h: send(
+                h, b"", 302, Location=f"http://{self._sibling()}:{self.internal}/latest/"
+            ),
+            "/robots/list/": lambda h: send(
+                h,
+                _list(
+                    [
+                        ("/private/t1.htm", _title(2015)),
+                        ("/bad/report.htm", "平潭综合实验区交通与建设局2022年度政府信息公开工作年度报告"),
+                    ]
+                ),
+            ),
             "/private/t1.htm": lambda h: send(h, REPORT_PAGE),
         }
 
@@ -188,15 +199,19 @@ class HostileSite(_Server):
         )
         return _page("政府信息公开年报", f"<ul>{items}</ul>")
 
+    def _sibling(self) -> str:
+        """Another host of the site ("files.x.gov.cn" beside "www.x.gov.cn"): its attachment host."""
+        return f"files.{self.name.split('.', 1)[1]}" if self.name.count(".") >= 2 else "localhost"
+
     def _ssrf_links(self) -> list[tuple[str, str]]:
         site = f"{self.name or '127.0.0.1'}:{self.port}"
-        sibling = f"files.{self.name.split('.', 1)[1]}" if self.name.count(".") >= 2 else "localhost"
+        sibling = self._sibling()
         return [
             # a user name that looks like the site: the host is what follows the "@"
             (f"http://{site}@127.0.0.1:{self.internal}/latest/meta-data/", _title(2018)),
             # a sibling host of the site (allowed as its "file server") that resolves to loopback
             (f"http://{sibling}:{self.internal}/db.htm", _title(2017)),
-            # a page of the site that redirects to the internal address
+            # a page of the site that redirects to the internal service (by the sibling's name)
             ("/ssrf/redirect.htm", _title(2016)),
         ]
 

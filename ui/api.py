@@ -30,6 +30,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.background import BackgroundTask
 
 from assistant.answer import respond, values_for
 from assistant.glossary import BY_KEY, METRICS
@@ -799,7 +800,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         at most ``GONGKAI_MAX_CRAWLS`` (default 2) at once, past that 503. Needs the admin token."""
         from index.crawl import Crawler, CrawlOptions
 
-        if crawls.running >= crawls.limit:
+        if not crawls.take():  # the slot is this crawl's until its thread ends (or its stream never starts)
             raise HTTPException(
                 status_code=503,
                 detail=f"{crawls.running} crawls are running (GONGKAI_MAX_CRAWLS={crawls.limit}): "
@@ -838,11 +839,11 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 crawls.give()
                 put(None)
 
+        started = threading.Event()
+
         async def lines() -> AsyncIterator[str]:
             # the thread starts with the stream: a client gone before it started costs nothing
-            if not crawls.take():
-                yield json.dumps({"summary": None, "error": "too many crawls running: try again"}) + "\n"
-                return
+            started.set()
             threading.Thread(target=work, name="gongkai-crawl", daemon=True).start()
             try:
                 while (line := await queue.get()) is not None:
@@ -850,7 +851,11 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             finally:  # the stream ended, or its client hung up (the server cancels the stream): stop the crawl
                 stop.set()
 
-        return StreamingResponse(lines(), media_type="application/x-ndjson")
+        async def never_started() -> None:  # after the response, however it ended
+            if not started.is_set():
+                crawls.give()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson", background=BackgroundTask(never_started))
 
     @app.delete("/api/reports/{report_id}", dependencies=[Depends(require_admin)], responses={**WRITES, 404: NOT_FOUND})
     def api_delete(report_id: str) -> dict[str, str]:

@@ -201,7 +201,9 @@ class _GuardedTransport(httpx.HTTPTransport):
 
     def __init__(self, backend: GuardedBackend) -> None:
         super().__init__()
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=backend)
+        ssl_context = self._pool._ssl_context  # the one httpx made (loading the CA certificates once)
+        self._pool.close()
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=backend)
 
 
 @dataclass

@@ -816,7 +816,6 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             deadline=body.deadline,
         )
         stop = threading.Event()
-        crawler = Crawler(coll, options, stop=stop)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -827,6 +826,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 stop.set()
 
         def work() -> None:
+            crawler = Crawler(coll, options, stop=stop)  # here, not in the event loop: it makes an SSL context
             try:
                 for e in crawler.run(body.urls):
                     put(json.dumps({k: v for k, v in e.__dict__.items() if k != "ingest"}, ensure_ascii=False))

@@ -40,6 +40,10 @@ from ingest.model import BodyName, Origin, ParsedReport, ReportMeta, Section
 from ingest.pipeline import NotAReportError, parse_report
 
 _OPENING = threading.Lock()
+# reports this process staged and then had to leave when a store failed (a full disk refuses even the delete):
+# removed as soon as the store lets us, and never mistaken for work still under way (by any collection object
+# of this process: its writer is alive, so nothing else would reclaim them before the writer lease runs out)
+_ABANDONED: set[str] = set()
 log = logging.getLogger("gongkai.collection")
 RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their report
 WRITER_LEASE = timedelta(minutes=10)  # a writer heartbeats every batch; silent this long, it is gone
@@ -153,6 +157,7 @@ class Collection:
         self.facts = FactStore(self.settings.database_url)
         self._vectors: VectorIndex | None = None
         self._writer: str | None = None  # this process's writer id, registered at its first ingest
+        self._abandoned = _ABANDONED
         self._writer_lock = threading.Lock()
         # one report per (issuer, year, title): a new version replaces the old, whatever its file; True keeps both
         self.keep_versions = False
@@ -445,6 +450,10 @@ class Collection:
             if existing.state == PENDING and existing.id not in owners:
                 continue  # published (or removed) since it was read: look again
             owner = owners.get(existing.id)
+            if existing.id in self._abandoned:  # ours, left by a store fault: not going in; start again
+                self.remove(existing.id)
+                self._abandoned.discard(existing.id)
+                return None
             if owner is not None and owner.id == self._writer:
                 return IngestStatus.UNCHANGED, ""  # the same content twice in this very ingest: it is going in already
             if existing.state == PENDING and self._alive(owner):
@@ -476,6 +485,7 @@ class Collection:
         origins = origins or {}
         done = 0  # files whose result is final and yielded
         try:
+            self._reclaim_abandoned()
             if files:
                 _ = self.vectors  # an embedded store owned by another process: say so before any file is read
             for i in range(0, len(files), batch):
@@ -490,9 +500,17 @@ class Collection:
                 raise
         else:
             return
-        log.warning("ingest stopped: %s; %d files not tried", fault, len(files) - done)
         for f in files[done:]:
             yield IngestResult(str(f), IngestStatus.NOT_TRIED, error=f"not tried: {fault}", fault=fault)
+
+    def _reclaim_abandoned(self) -> None:
+        """Remove what a store fault made this process leave staged, now that the store may let us."""
+        for rid in sorted(self._abandoned):
+            try:
+                self.remove(rid)
+            except Exception:  # noqa: BLE001 - still failing: the next ingest tries again
+                return
+            self._abandoned.discard(rid)
 
     def _batch(
         self,
@@ -544,8 +562,8 @@ class Collection:
                 if unpublished:
                     try:
                         self.remove(st.id)
-                    except Exception:  # noqa: BLE001 - recovery reclaims it once this writer is gone
-                        pass
+                    except Exception:  # noqa: BLE001 - removed at this process's next ingest, or by recovery
+                        self._abandoned.add(st.id)
                 cut = cut or unpublished
                 if not cut:
                     final.append(r)

@@ -61,6 +61,8 @@ start() {
   start_chroma
   echo "export GONGKAI_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/gongkai_test"
   echo "export GONGKAI_TEST_CHROMA_URL=http://127.0.0.1:$CHROMA_PORT"
+  # for the outage tests, which stop and start each server through this script
+  echo "export GONGKAI_SERVICES_DIR=$STATE PG_PORT=$PG_PORT CHROMA_PORT=$CHROMA_PORT"
 }
 
 stop() {

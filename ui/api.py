@@ -490,8 +490,9 @@ def _public(fault: StoreFault) -> str:
 def fault_reply(fault: StoreFault, **extra: Any) -> JSONResponse:
     """503 (507 for a full disk) with Retry-After, the outage logged once (``index.faults.OUTAGES``)."""
     OUTAGES.down(fault)
+    wait = 60 if isinstance(fault, DiskFull) else RETRY_AFTER  # space is made by a person, not a restart
     return JSONResponse(
-        {"detail": _public(fault), **extra}, status_code=_status_of(fault), headers={"Retry-After": str(RETRY_AFTER)}
+        {"detail": _public(fault), **extra}, status_code=_status_of(fault), headers={"Retry-After": str(wait)}
     )
 
 
@@ -779,7 +780,6 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
 
     def _stopped(fault: StoreFault, results: list[dict[str, Any]], rest: list[UploadFile]) -> JSONResponse:
         """An upload batch stopped by a store fault: what was done, and the files not stored."""
-        log.warning("upload stopped: %s; %d files not tried", fault, len(rest))
         not_tried = [{"file": f.filename, "status": IngestStatus.NOT_TRIED, "error": ""} for f in rest]
         return fault_reply(fault, results=results + not_tried)
 

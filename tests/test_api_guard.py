@@ -3,48 +3,18 @@ admin only, abandoned crawls stop and never starve the API, and the OpenAPI sche
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
 import httpx
 import pytest
-from conftest import DONGSHAN
+from conftest import DONGSHAN, Served
 from hostile_site import HostileSite
 
 from index.collection import Collection
 from index.settings import Settings
 
 TOKEN = "s3cret"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Served:
-    """The app under uvicorn on 127.0.0.1, in a thread of this process: real connections that can hang up."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        for _ in range(200):
-            if self.server.started:
-                return f"http://127.0.0.1:{self.port}"
-            time.sleep(0.05)
-        raise RuntimeError("uvicorn did not start")
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 def test_the_page_upload_route_takes_files_from_the_admin_only(tmp_path, monkeypatch):

@@ -21,13 +21,13 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.background import BackgroundTask
@@ -257,17 +257,17 @@ class CompareResponse(BaseModel):
 
 class CrawlRequest(BaseModel):
     urls: list[str] = Field(min_length=1, max_length=20, description="annual-report columns' list pages (http/https)")
-    max_pages: int = Field(50, ge=1, le=500, description="list pages to read per column")
+    max_pages: int = Field(50, ge=1, le=500, strict=True, description="list pages to read per column")
     since: date | None = Field(None, description="only reports listed on or after this date")
-    dry_run: bool = Field(False, description="read the lists and say what would be fetched; store nothing")
+    dry_run: bool = Field(False, strict=True, description="read the lists and say what would be fetched; store nothing")
     allow_hosts: list[str] = Field(
         default_factory=list,
         max_length=20,
         description="other hosts to fetch from (host or host:port); also the only hosts that may be on a "
         "private, loopback or link-local address",
     )
-    delay: float = Field(1.0, ge=0.1, le=60, description="seconds between two requests to one host")
-    deadline: float = Field(60.0, ge=1, le=600, description="seconds one request may take in all")
+    delay: float = Field(1.0, ge=0.1, le=60, strict=True, description="seconds between two requests to one host")
+    deadline: float = Field(60.0, ge=1, le=600, strict=True, description="seconds one request may take in all")
 
     @field_validator("urls")
     @classmethod
@@ -278,31 +278,48 @@ class CrawlRequest(BaseModel):
         return urls
 
 
+class ContentPart(BaseModel):
+    """An OpenAI "content part": its text is read, anything else it carries is ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field("text", max_length=40)
+    text: str = Field("", max_length=4000)
+
+    _valid = field_validator("text")(classmethod(lambda cls, v: _no_surrogates(v)))
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = ""
+    # at most 4000 characters of text, or 8 parts of 4000: bounds the schema states (the body is 64 KB at most)
+    content: Annotated[str, Field(max_length=4000)] | Annotated[list[ContentPart], Field(max_length=8)] | None = ""
 
     @field_validator("content")
     @classmethod
-    def _bounded_text(cls, value: str | list[dict[str, Any]] | None) -> str | list[dict[str, Any]] | None:
-        text = value if isinstance(value, str) else json.dumps(value or "", ensure_ascii=False)
-        if len(text) > 4000:
-            raise ValueError("a message may hold at most 4000 characters")
-        _no_surrogates(text)
+    def _valid_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            _no_surrogates(value)
         return value
 
 
 class ChatRequest(BaseModel):
     model: str = "gongkai"
-    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
-    stream: bool = False
-    temperature: float | None = None
-    max_tokens: int | None = None
+    messages: list[ChatMessage] = Field(
+        min_length=1,
+        max_length=100,
+        description="the conversation; at least one message from the user (else 422)",
+        json_schema_extra={
+            "contains": {"type": "object", "properties": {"role": {"const": "user"}}, "required": ["role"]}
+        },
+    )
+    # strict: JSON says what it means ("5" is not a number, "true" not a boolean), as the schema does
+    stream: bool = Field(False, strict=True)
+    temperature: float | None = Field(None, strict=True)
+    max_tokens: int | None = Field(None, strict=True)
 
 
 def _text_of(message: ChatMessage) -> str:
     if isinstance(message.content, list):  # OpenAI "content parts"
-        return " ".join(str(p.get("text", "")) for p in message.content if isinstance(p, dict))
+        return " ".join(p.text for p in message.content)
     return message.content or ""
 
 
@@ -366,6 +383,31 @@ class AdminUploads:
                 status = 0
             if status:
                 await JSONResponse({"detail": detail}, status_code=status)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class AllowedMethods:
+    """405 with Allow for a method an API route does not take. Without it, TRACE /api/ask fell through to
+    the chat page mounted at "/" and came back 404 (a mount takes every method)."""
+
+    def __init__(self, app: Any, routes: Any) -> None:
+        self.app = app
+        self.routes = routes  # the FastAPI app's route list, read at request time (routes are added after)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith(("/api/", "/v1/")):
+            allowed = {
+                m
+                for r in self.routes
+                if getattr(r, "methods", None) and getattr(r, "path_regex", None) and r.path_regex.match(scope["path"])
+                for m in r.methods
+            }
+            if allowed and scope.get("method") not in allowed:
+                reply = JSONResponse(
+                    {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(sorted(allowed))}
+                )
+                await reply(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -514,6 +556,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         "Every figure in an answer is a stored table cell or a quoted sentence; `citations` say where.",
     )
 
+    app.add_middleware(AllowedMethods, routes=app.router.routes)
     app.add_middleware(BodyLimit)
     app.add_middleware(AdminUploads)  # outermost: an anonymous page upload is refused before its body is read
     crawls = CrawlSlots(int(os.environ.get("GONGKAI_MAX_CRAWLS") or 2))
@@ -608,8 +651,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         ),
         column: str | None = None,
     ) -> list[FactRow]:
-        """Stored table cells and prose figures, filtered (at least one filter: the unfiltered store is
-        hundreds of thousands of rows); each with its status and where it stands in the text."""
+        """Stored table cells and prose figures, filtered: at least one of `issuer`, `year`, `metric` (else
+        422; the unfiltered store is hundreds of thousands of rows); each with its status and where it
+        stands in the text."""
         if not (issuer or year or metric):
             raise HTTPException(status_code=422, detail="give at least one of issuer, year or metric")
         reports = [r for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
@@ -682,9 +726,14 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
 
     @app.get("/api/compare", response_model=CompareResponse, responses=READS)
     def api_compare(
-        metric: str = Query(description="a glossary key, e.g. applications_received, reviews, granted"),
+        metric: str = Query(
+            description="a glossary key, e.g. applications_received, reviews, granted (GET /api/metrics)",
+            json_schema_extra={"enum": [m.key for m in METRICS]},
+        ),
         issuers: str | None = Query(None, description="comma-separated parts of issuer names"),
-        years: str | None = Query(None, description="comma-separated years"),
+        years: str | None = Query(
+            None, pattern=r"^ *([0-9]+ *)?(, *([0-9]+ *)?)*$", description="comma-separated years"
+        ),
         column: str | None = None,
         limit: int = Query(COMPARE_PAGE, ge=1, le=COMPARE_PAGE_MAX, description="rows per page"),
         offset: int = Query(0, ge=0, description="rows to skip: the next page starts at offset+limit"),
@@ -733,10 +782,13 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         responses={**WRITES, 503: _reply(StoppedOut, UNAVAILABLE["description"]), 507: _reply(StoppedOut, "disk full")},
     )
     async def api_upload(
-        files: list[UploadFile] = File(...),
+        files: list[UploadFile] = File(..., description="one or more report files", json_schema_extra={"minItems": 1}),
         issuer: str | None = Form(None, max_length=100),
         year: int | None = Form(None, ge=1990, le=2100),
-        replace: bool = Form(False, description="replace the held version even if it holds less of the report"),
+        # a form's words, as sent: "1"/"0"/"yes" are not booleans to the schema either
+        replace: Literal["true", "false"] = Form(
+            "false", description="replace the held version even if it holds less of the report"
+        ),
     ) -> list[dict[str, Any]]:
         """Upload report files (HTML/PDF/DOCX/TXT); a result per file. Needs the admin token.
         ``issuer``/``year`` override what the files say (for a file that does not name them). A file that
@@ -757,7 +809,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 continue
             except StoreFault as fault:
                 return _stopped(fault, results, files[n:])
-            r: IngestResult = await run_in_threadpool(coll.ingest_file, path, issuer or None, year, None, replace)
+            r: IngestResult = await run_in_threadpool(
+                coll.ingest_file, path, issuer or None, year, None, replace == "true"
+            )
             if r.status in (IngestStatus.FAILED, IngestStatus.NOT_TRIED) and not existed:
                 path.unlink(missing_ok=True)  # keep only uploads that became (or are) reports
             if r.fault is not None:
@@ -983,6 +1037,23 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 yield chunk({"content": inert(piece)})
 
         return StreamingResponse(events(), media_type="text/event-stream")
+
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's schema, with the upload form's optional fields as the form sends them: a multipart
+        field is text, and "absent" is how a form says none (a JSON null has no spelling there)."""
+        if app.openapi_schema is None:
+            schema = default_openapi()
+            form = schema["components"]["schemas"].get("Body_api_upload_api_reports_post", {})
+            for prop in form.get("properties", {}).values():
+                kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
+                if len(kinds) == 1:
+                    prop.update(kinds[0])
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     if with_ui:
         import gradio as gr

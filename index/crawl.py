@@ -392,7 +392,7 @@ class Crawler:
             yield self._event(event)
             return
         if not robots:
-            event.status, event.message = CrawlStatus.DISALLOWED, "disallowed by robots.txt: not fetched"
+            event.status, event.message = CrawlStatus.DISALLOWED, f"{self.fetcher.robots_why(url)}: not fetched"
             yield self._event(event)
             return
         row = self.facts.crawl_url(_key(url))
@@ -503,7 +503,7 @@ class Crawler:
         except FetchError as exc:
             event.status, event.message = CrawlStatus.FAILED, str(exc)
             return False
-        event.status, event.message = CrawlStatus.DISALLOWED, "disallowed by robots.txt: not fetched"
+        event.status, event.message = CrawlStatus.DISALLOWED, f"{self.fetcher.robots_why(event.url)}: not fetched"
         return False
 
     def _ingest(self, event: CrawlEvent, got: Fetched, title: str, origin: Origin) -> None:

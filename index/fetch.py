@@ -305,6 +305,7 @@ class Fetcher:
         self.log = FetchLog()
         self._robots: dict[str, robotparser.RobotFileParser | None] = {}
         self._refused: dict[str, str] = {}  # host:port -> why its address may not be reached
+        self._unread: dict[str, str] = {}  # host:port -> why its robots.txt could not be read (nothing fetched)
         self._delays: dict[str, float] = {}  # robots.txt Crawl-delay per host
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -367,12 +368,14 @@ class Fetcher:
                     rp.allow_all = True  # missing (or lost in redirects): everything allowed
                 else:
                     rp.disallow_all = True  # unreachable (5xx …): nothing for now
+                    self._unread[host] = f"HTTP {got.status_code}"
             except AddressRefused as exc:
                 del self._robots[host]
                 self._refused[host] = str(exc)
                 raise
-            except (httpx.HTTPError, FetchError):
+            except (httpx.HTTPError, FetchError) as exc:
                 rp.disallow_all = True
+                self._unread[host] = str(exc) or type(exc).__name__
             self._robots[host] = rp
         rp = self._robots[host]
         return rp is not None and rp.can_fetch(self.user_agent, url)
@@ -397,13 +400,23 @@ class Fetcher:
             current = canonical(urljoin(current, target))
         return None
 
+    def robots_why(self, url: str) -> str:
+        """Why robots.txt keeps ``url`` from being fetched, in words: its rules, or that it could not be read."""
+        unread = self._unread.get(host_port(url))
+        if unread:
+            return f"robots.txt could not be read ({unread}): nothing is fetched from this host for now"
+        return "disallowed by robots.txt"
+
     # ---- fetching --------------------------------------------------------------------------
     def _get_once(self, url: str, headers: dict[str, str]) -> httpx.Response:
-        self._wait_turn(host_port(url))
+        host = host_port(url)
+        self._wait_turn(host)
         self.backend.guard.deadline = time.monotonic() + self.deadline
         self.backend.guard.limit = self.deadline
         try:
             with self._client.stream("GET", url, headers=headers) as response:
+                with self._lock:  # the next request waits from the answer, not from the asking: a connection
+                    self._last[host] = time.monotonic()  # slow to open never squeezes two requests together
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(f"larger than the file size limit ({int(declared) / 1048576:.1f} MB)")
@@ -478,7 +491,7 @@ class Fetcher:
         if not self.allowed(url):
             raise FetchError("off the site being crawled (allow its host with --allow-host)")
         if not self.robots_allow(url):
-            raise FetchError("disallowed by robots.txt")
+            raise FetchError(self.robots_why(url))
 
     def _with_retries(self, url: str, headers: dict[str, str]) -> httpx.Response:
         last = ""

@@ -155,7 +155,13 @@ def test_a_site_that_drips_is_given_up_at_the_deadline(site, tmp_path):
 
     site.drip_robots = True  # robots.txt dripped: unreadable, so nothing is fetched (RFC 9309)
     _, events = _crawl(coll, site, "/ok/list/", deadline=3.0)
-    assert [(e.status, e.message) for e in events] == [(CrawlStatus.FAILED, "disallowed by robots.txt")]
+    assert [(e.status, e.message) for e in events] == [
+        (
+            CrawlStatus.FAILED,
+            "robots.txt could not be read (took longer than 3 s in all (the site sends too slowly)): "
+            "nothing is fetched from this host for now",
+        )
+    ]
     assert "/ok/list/" not in [p for _, p in site.hits]
 
 

@@ -677,7 +677,7 @@ class Collection:
             fault = fault_of(exc, VECTORS)
             if fault is None:
                 raise
-            OUTAGES.down(StoreUnavailable(VECTORS, str(fault)))
+            OUTAGES.down(StoreUnavailable(VECTORS, fault.reason))
 
     @contextmanager
     def degradation(self) -> Iterator[list[str]]:
@@ -730,7 +730,7 @@ class Collection:
             fault = fault_of(exc, VECTORS)
             if fault is None:
                 raise
-            OUTAGES.down(StoreUnavailable(VECTORS, str(fault)))
+            OUTAGES.down(StoreUnavailable(VECTORS, fault.reason))
             if _DEGRADED.notes is not None and LEXICAL_ONLY not in _DEGRADED.notes:
                 _DEGRADED.notes.append(LEXICAL_ONLY)
             mode = "lexical"

@@ -153,7 +153,7 @@ class Outages:
             current = self._down.pop(store, None)
         if current is not None:
             log.warning(
-                "the %s is back after %.1f s (%d requests refused meanwhile)",
+                "the %s is back after %.1f s (%d requests met the outage meanwhile)",
                 store,
                 time.monotonic() - current.since,
                 current.refused,

@@ -75,7 +75,9 @@ def main() -> None:
                             detail, shape = r.text[:60], "not json"
                         retry = "Retry-After" if "retry-after" in r.headers else "no Retry-After"
                         shapes[(r.status_code, shape, retry, str(detail)[:70])] += 1
-                    elif path == "/api/ask" and any("vector index" in note for note in r.json().get("notes", [])):
+                    elif path == "/api/ask" and any(
+                        "vector index" in note or "向量索引" in note for note in r.json().get("notes", [])
+                    ):
                         degraded["answers noting the vector index is down"] += 1
                     elif r.headers.get("x-gongkai-degraded"):
                         degraded["searches marked degraded"] += 1

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -160,8 +160,8 @@ class Crawler:
         options: CrawlOptions | None = None,
         fetcher: Fetcher | None = None,
         stop: threading.Event | None = None,
-        resolver=resolve,
-    ):
+        resolver: Callable[[str, int], list[str]] = resolve,
+    ) -> None:
         """``stop``: set it to end the crawl at once (its waits and reads end; the summary says so);
         ``resolver``: host name → addresses (tests give their loopback site a name)."""
         self.collection = collection

@@ -48,11 +48,12 @@ serve() {
   return 1
 }
 
-run() { # PORT then schemathesis options
-  local port=$1
+run() { # PORT then schemathesis options; from the scratch directory, where schemathesis keeps its cache
+  local port=$1 root=$PWD st
   shift
-  "$ST_VENV/bin/st" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$port/openapi.json" \
-    --seed "$SEED" --max-examples "$EXAMPLES" --workers 1 --no-color "$@"
+  st=$(cd "$ST_VENV" && pwd)/bin/st
+  (cd "$work" && "$st" --config-file "$root/scripts/schemathesis.toml" run "http://127.0.0.1:$port/openapi.json" \
+    --seed "$SEED" --max-examples "$EXAMPLES" --workers 1 --no-color "$@")
 }
 
 closed=$(free_port)

@@ -19,6 +19,8 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +35,7 @@ from ingest.portal import canonical
 USER_AGENT = "gongkai-crawler/0.1 (+https://github.com/gongkai; annual disclosure reports, 1 request/s)"
 REDIRECTS = {301, 302, 303, 307, 308}
 _SLICE = 0.5  # seconds a blocked read waits before it looks at the deadline and at a stop again
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gongkai-resolve")  # name lookups, bounded in time
 
 
 class FetchError(Exception):
@@ -79,7 +82,7 @@ def resolve(host: str, port: int) -> list[str]:
 
 
 class _Guard(threading.local):
-    """The current request's deadline (monotonic seconds) in this thread, and the crawl's stop signal."""
+    """The current request's deadline (monotonic seconds) in this thread, and its length for the message."""
 
     deadline: float | None = None
     limit: float = 0.0
@@ -167,9 +170,12 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        self.check()
+        # the resolver has no timeout of its own: it is waited for no longer than the request may last
+        lookup = _LOOKUPS.submit(self.resolver, host, port)
         try:
-            addresses = self.resolver(host, port)
+            addresses = lookup.result(timeout=self.clamp(timeout))
+        except FutureTimeout:
+            raise httpcore.ConnectTimeout(f"{host} could not be resolved in time") from None
         except OSError as exc:
             raise httpcore.ConnectError(f"{host} could not be resolved ({exc})") from exc
         inner = [a for a in addresses if not public(a)]

@@ -195,3 +195,27 @@ def test_a_list_page_gives_at_most_its_cap_of_links(site, tmp_path):
     (limited,) = [e for e in events if e.status == CrawlStatus.LIMITED]
     assert limited.message.startswith(f"{MANY_LINKS:,} report links on this page: the first {MAX_LINKS} taken")
     assert crawler.summary.counts["new"] == MAX_LINKS
+
+
+def test_a_name_that_never_resolves_is_given_up_in_time():
+    """The resolver has no timeout of its own (a hostile DNS server can hold it for minutes): the fetch
+    stops waiting for it when the connect timeout or the request's deadline comes, whichever is first."""
+    import threading
+    import time
+
+    from index.fetch import Fetcher, FetchError
+
+    release = threading.Event()
+
+    def never(host: str, port: int) -> list[str]:
+        release.wait(30)
+        return ["127.0.0.1"]
+
+    fetcher = Fetcher(lambda url: True, delay=0, timeout=0.5, retries=0, deadline=2, resolver=never)
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="could not be resolved in time"):
+            fetcher.get("http://slow-dns.example/zfxxgknb/")
+        assert time.monotonic() - t0 < 25  # the resolver itself would have held it 30 s
+    finally:
+        release.set()

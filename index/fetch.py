@@ -419,10 +419,16 @@ class Fetcher:
         self._wait_turn(host)
         self.backend.guard.deadline = time.monotonic() + self.deadline
         self.backend.guard.limit = self.deadline
+
+        def sent(event: str, info: dict) -> None:
+            """The request's time is when its first byte leaves, not when it was queued: a connection slow
+            to open (a name lookup, a handshake) never squeezes two requests closer than the delay."""
+            if event.endswith("send_request_headers.started"):
+                with self._lock:
+                    self._last[host] = time.monotonic()
+
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
-                with self._lock:  # the next request waits from the answer, not from the asking: a connection
-                    self._last[host] = time.monotonic()  # slow to open never squeezes two requests together
+            with self._client.stream("GET", url, headers=headers, extensions={"trace": sent}) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(f"larger than the file size limit ({int(declared) / 1048576:.1f} MB)")

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import DONGSHAN, ROOT, YUEXI
 
 CORPUS = ROOT / "samples" / "corpus"
 REQUIRED = os.environ.get("GONGKAI_REQUIRE_INTEGRATION") == "1"
@@ -50,7 +50,7 @@ def fill(disk, leave_kb: int) -> None:
 
 
 @pytest.mark.slow
-def test_a_full_disk_stops_the_batch_once_lets_reads_work_and_loses_nothing(small_disk, monkeypatch, capsys):
+def test_a_full_disk_stops_the_batch_once_lets_reads_work_and_loses_nothing(small_disk, tmp_path, monkeypatch, capsys):
     from fastapi.testclient import TestClient
 
     from index.collection import Collection
@@ -60,11 +60,15 @@ def test_a_full_disk_stops_the_batch_once_lets_reads_work_and_loses_nothing(smal
     home = small_disk / "home"
     monkeypatch.setenv("GONGKAI_HOME", str(home))
     monkeypatch.setenv("GONGKAI_ADMIN_TOKEN", "s3cret")
-    assert main(["ingest", str(SAMPLES)]) == 0
+    assert main(["ingest", str(DONGSHAN), str(YUEXI)]) == 0
     capsys.readouterr()
+    batch = tmp_path / "batch"  # twelve real reports: more than the space left takes
+    batch.mkdir()
+    for p in sorted((CORPUS / "pingtan-depts").glob("*.txt"))[:12]:
+        (batch / p.name).write_bytes(p.read_bytes())
 
-    fill(small_disk, leave_kb=1500)
-    assert main(["ingest", str(CORPUS)]) == EX_TEMPFAIL
+    fill(small_disk, leave_kb=400)
+    assert main(["ingest", str(batch)]) == EX_TEMPFAIL
     out = capsys.readouterr()
     said = out.out + out.err
     assert "Traceback" not in said and said.count("disk full") == 1, said  # once, not once a file
@@ -74,14 +78,14 @@ def test_a_full_disk_stops_the_batch_once_lets_reads_work_and_loses_nothing(smal
     added = [x.split(":", 1)[0].split()[-1] for x in lines if x.startswith("added")]
     listed = lines.index(next(x for x in lines if x.startswith("not tried (")))
     not_tried = [x.strip() for x in lines[listed + 1 :]]
-    corpus = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file() and p.suffix in (".txt", ".pdf"))
+    corpus = sorted(str(p) for p in batch.iterdir())
     assert sorted(added + not_tried) == corpus and not_tried  # every file: stored, or listed to try again
     assert not [x for x in lines if x.startswith("FAILED")]  # the disk's fault, not the files'
 
     # reads work while the disk is full (opening the collection no longer needs to write)
     fill(small_disk, leave_kb=0)
     assert main(["reports"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == f"{6 + len(added)} reports"
+    assert capsys.readouterr().out.splitlines()[-1] == f"{2 + len(added)} reports"
     assert main(["ask", "东山县2020年收到多少政府信息公开申请？"]) == 0
     assert capsys.readouterr().out.startswith("2件：东山县人民政府办公室2020年度报告")
 
@@ -102,5 +106,5 @@ def test_a_full_disk_stops_the_batch_once_lets_reads_work_and_loses_nothing(smal
     assert main(["ingest", *not_tried]) == 0
     capsys.readouterr()
     coll = Collection()
-    assert len(coll.reports()) == 6 + len(corpus) and coll.facts.reports("pending") == []
+    assert len(coll.reports()) == 2 + len(corpus) and coll.facts.reports("pending") == []
     assert coll.vectors.report_ids() == {r.id for r in coll.reports()}

@@ -32,7 +32,7 @@ $(VENV)/.local-llm: $(STAMP)
 	touch $@
 
 run: setup
-	$(BIN)/gongkai serve --host $(HOST) --port $(PORT) --ingest samples/reports samples/corpus
+	$(BIN)/gongkai serve --host $(HOST) --port $(PORT) --ingest samples/reports samples/corpus samples/corpus2
 
 lint: setup
 	$(BIN)/ruff check .

@@ -39,7 +39,23 @@ LOOKUP_THEN_TEXT = "lookup_then_text"  # a figure asked of named reports; passag
 
 
 def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    if fig.stated_first(comp, coll, q, reports):
+        fig.lookup(comp, coll, q, reports)  # the table's own figure for the metric it also names, after it
+        return ANSWERED
+    mark = len(comp.lines)
     status = fig.lookup(comp, coll, q, reports)
+    if reports and all(r.id in comp.lacking for r in reports):
+        return NOT_FOUND  # the format has no such item: said so, and no passage stands in for it
+    if not comp.facts and not comp.held_open:
+        said = comp.lines[mark:]
+        del comp.lines[mark:]
+        if fig.stated(comp, coll, q, reports) == ANSWERED:
+            return ANSWERED  # no table figure: one the report's sentences state in the question's words
+        comp.lines[mark:mark] = said  # none either: what the lookup found to say stands
+    if comp.held_open and not comp.facts:
+        return PARTIAL  # the cell is there and undecided: said so with its candidates, not a passage instead
+    if comp.facts:
+        fig.stated_beside(comp, coll, q, reports)
     if status == NOT_FOUND or not comp.facts:  # no figure: what the reports say about it
         status = txt.passages(comp, coll, q, reports, True)
         status = PARTIAL if status == ANSWERED else status
@@ -48,6 +64,8 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
 
 def _passages(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     narrowed = bool(q.issuers or q.regions or q.years)
+    if q.issuers and q.years and fig.stated(comp, coll, q, reports) == ANSWERED:
+        return ANSWERED  # a figure the report states under the question's own words
     status = txt.passages(comp, coll, q, reports, narrowed)
     return PARTIAL if status == ANSWERED and q.metric is not None else status
 
@@ -66,6 +84,9 @@ def _practice(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
 
 
 HANDLERS: dict[str, Handler] = {
+    u.OFF_TOPIC: txt.off_topic,
+    u.COMPOUND: fig.compound,
+    u.TREND: fig.trend,
     u.SCOPE: txt.scope,
     u.T2_COLUMN: fig.t2_column,
     u.COVERAGE: txt.coverage,
@@ -87,11 +108,13 @@ def route(q: Query, reports: list[ReportRow]) -> str:
     """The handler for a query: its kind, except that a figure asked of several reports is a
     comparison and a figure with no report named is a search of the passages."""
     narrowed = bool(q.issuers or q.regions or q.years)
-    if q.kind in (u.SCOPE, u.T2_COLUMN, u.COVERAGE, u.REPORT_FACT):
+    if q.kind in (u.SCOPE, u.T2_COLUMN, u.COVERAGE, u.REPORT_FACT, u.OFF_TOPIC):
         return q.kind
     if q.kind == u.PRACTICE and _MENTIONS.search(q.question):  # "2019年哪些单位提到兼职人员": who says it
         return u.PRACTICE
     if q.metric is not None:
+        if q.kind in (u.COMPOUND, u.TREND) and narrowed:
+            return q.kind
         if q.kind in (u.RANK, u.ZERO_LIST, u.SHARE):
             return q.kind
         if q.kind in (u.COMPARE, u.DIFFERENCE) or (len(reports) > 1 and narrowed):
@@ -182,7 +205,9 @@ def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRo
     """The reports the question is about, or None after saying why there are none."""
     all_reports = view.reports
     if q.unknown and not q.issuers:
-        comp.say(*say.no_such_body(q.unknown, all_reports))
+        regions = {i: set(r.values()) for i, _, r in view.entries}
+        nearest = view.bodies.nearest(q.unknown, set(q.places), regions)
+        comp.say(*say.no_such_body(q.unknown, [(i, view.bodies.lineage_years(i)) for i in nearest]))
         return None
     pool = all_reports
     for zh, en in q.name_notes:
@@ -199,6 +224,8 @@ def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRo
             comp.note(*say.published_reading(q.years))
             return chosen
     chosen = [r for r in pool if r.year in q.years]
+    if chosen and q.issuers:
+        _say_bodies_without_the_year(comp, q, view, chosen)
     if len(q.years) > 1 and chosen:
         missing_years = sorted(set(q.years) - {r.year for r in chosen})
         if missing_years and q.year_words:
@@ -206,19 +233,44 @@ def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRo
         return chosen
     if chosen:
         return chosen
-    # a report published in the year asked covers the year before: say which reading is used
-    published = [r for r in pool if r.published and r.published.year in q.years]
-    if published and (q.issuers or q.regions):
-        comp.fallback = True
-        comp.note(*say.published_instead(q.years[0], published[0]))
-        return published
     held = sorted({r.year for r in pool if r.year})
     what = q.issuers or q.regions
     if what:
-        comp.say(*say.year_not_held(what, q.years, q.year_words, held))
+        # a year is the statistics year: another year's figure is never the answer. The nearest years
+        # held are named first, and a report published in the year asked (the year before's) is offered
+        nearest = sorted(held, key=lambda y: (min(abs(y - a) for a in q.years), y))
+        comp.say(*say.year_not_held(_current_names(q, view), q.years, q.year_words, nearest))
+        published = [r for r in pool if r.published and r.published.year in q.years and r.year not in q.years]
+        for r in published[:1]:
+            comp.say(*say.published_in_year_asked(q.years[0], r))
     else:
         comp.say(*say.no_report_for_years(q.years, q.year_words, all_reports))
     return None
+
+
+def _say_bodies_without_the_year(comp: Composer, q: Query, view: CatalogView, chosen: list[ReportRow]) -> None:
+    """A comparison never drops a body silently: each body asked that has no report for the years asked is
+    named, with the years it does hold, and the answer is partial."""
+    answered = {view.bodies.current.get(r.issuer, r.issuer) for r in chosen}
+    if q.ambiguous_name:  # the place alone: its departments are choices, not bodies asked about
+        return
+    for body in dict.fromkeys(view.bodies.current.get(i, i) for i in q.asked or q.issuers):
+        if body in answered:
+            continue
+        held = view.bodies.lineage_years(body)
+        nearest = sorted(held, key=lambda y: (min(abs(y - a) for a in q.years), y))
+        comp.say(*say.year_not_held([body], q.years, q.year_words, nearest))
+        comp.incomplete = True
+
+
+def _current_names(q: Query, view: CatalogView) -> list[str]:
+    """The names to tell the asker: a renamed body by its newest name, once."""
+    names: list[str] = []
+    for issuer in q.issuers or q.regions:
+        name = view.bodies.current.get(issuer, issuer) if q.issuers else issuer
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def _previous_query(history: list[dict[str, str]] | None, catalog, today, bodies=None) -> Query | None:
@@ -271,7 +323,7 @@ def ask(
     if q.other_applications:
         comp.note(*say.other_applications())
     handler = route(q, reports)
-    status = HANDLERS[handler](comp, coll, q, all_reports if handler == u.SCOPE else reports)
+    status = HANDLERS[handler](comp, coll, q, all_reports if handler in (u.SCOPE, u.OFF_TOPIC) else reports)
     if status == NOT_FOUND and not comp.lines:
         comp.say(*say.nothing_relevant())
     return comp.done(status)

@@ -58,6 +58,8 @@ _PLACE_WORDS = (
     "乡",
 )
 _NOT_BODIES = ("格局", "布局", "大局", "全局", "结局", "当局", "开局", "时局", "战局", "饭局", "骗局", "变局")
+_OFFICE_WORD = re.compile(r"政府办|府办|办公室|\b(?:general office|government office|office of the)\b", re.I)
+_GOVERNMENT_WORD = re.compile(r"政府(?!信息)|管委会|\bgovernment\b", re.I)
 _EN_DEPT_HEAD = re.compile(r"\b(bureau|department|office|commission|administration|agency|authority)\b")
 
 
@@ -266,6 +268,10 @@ class BodyCatalog:
                     self.extra.setdefault(issuer, set()).add(n.name)
                 if n.kind == NameKind.COLUMN_OWNER:
                     owner_of[issuer] = n.name
+        for issuer in self.bodies:
+            # a report titled by its place alone (莆田市2009年…) is the place government's (莆田市人民政府)
+            if issuer + "人民政府" in parent and "".join(place_units(issuer)) == issuer:
+                union(issuer, issuer + "人民政府")
         groups: dict[str, list[str]] = {}
         for issuer in self.bodies:
             groups.setdefault(find(issuer), []).append(issuer)
@@ -306,6 +312,24 @@ class BodyCatalog:
         for issuer in self.bodies:
             for alias in self._aliases(issuer):
                 index.setdefault(alias, set()).add(issuer)
+        own: dict[str, set[str]] = {}
+        for issuer in self.bodies:
+            for alias in self.names[issuer].aliases:
+                own.setdefault(alias, set()).add(issuer)
+        for alias, found in index.items():
+            # a name a body is derived to answer to beats one its reports merely print (a city report's
+            # publisher line "市府办" names the office that compiled it, not the government)
+            mine = own.get(alias, set()) & found
+            if mine and mine != found:
+                index[alias] = mine
+        for issuer in self.bodies:  # a body's own full name means that body, whatever else it abbreviates
+            if issuer in index:
+                index[issuer] = {issuer}
+        for alias, found in index.items():
+            # a name both a government and its own office answer to ("莆田市政府"): the government
+            heads = {i for i in found if any(o != i and o.startswith(i) for o in found)}
+            if len(heads) == 1:
+                index[alias] = heads
         return index
 
     @cached_property
@@ -393,7 +417,11 @@ class BodyCatalog:
             for n in range(1, min(self._longest_place, len(question) - i) + 1)
             if question[i : i + n] in self._place_zh
         }
-        out |= {self._place_en[w] for w in set(re.findall(r"[a-z]+", normal_en(question))) if w in self._place_en}
+        words = re.findall(r"[a-z]+", normal_en(question))
+        # a name written in syllables ("Pu Tian", "Yue Xi") as well as whole ("Putian")
+        joined = words + ["".join(words[i : i + 2]) for i in range(len(words) - 1)]
+        joined += ["".join(words[i : i + 3]) for i in range(len(words) - 2)]
+        out |= {self._place_en[w] for w in set(joined) if w in self._place_en}
         return out
 
     def _unmatched(self, question: str, taken: list[tuple[int, int]], english: set[str]) -> list[str]:
@@ -422,11 +450,31 @@ class BodyCatalog:
     def resolve(self, question: str, years: list[int]) -> Resolution:
         literal, taken = self._literal(question)
         english = self._english(question)
-        named = literal | self._abbreviated(question, taken) | english
+        named = literal | self._abbreviated(question, taken)
+        if not named or not any(self.bodies[i].dept for i in named) and any(self.bodies[i].dept for i in english):
+            named |= english  # an English name; a Chinese one given beside it ("… office (市府办)") wins
+        if any(self.bodies[i].dept for i in named) and not _GOVERNMENT_WORD.search(question):
+            # "莆田文广新局": the place is said to name the department's place, not its government
+            named = {i for i in named if self.bodies[i].dept}
         places = self._places(question)
         if named and places:
             here = {i for i in named if not self.bodies[i].stem or self.bodies[i].stem in places}
-            named = here or named
+            elsewhere = {i for i in named - here if self.bodies[i].dept}
+            if not here and elsewhere and not english:
+                # "莆田市教育局": a department of the place named, which the collection does not hold (another
+                # place's department that answers to the same words is not it)
+                dept = self.bodies[min(elsewhere)].dept
+                return Resolution(places=sorted(places), unmatched=[f"{min(places)}{dept}"])
+            # the place picks among bodies the same words name in several places; a body the words name
+            # alone stays (two bodies of two places may be asked in one question)
+            by_kind: dict[str, set[str]] = {}
+            for i in named:
+                by_kind.setdefault(self.bodies[i].dept or "政府", set()).add(i)
+            named = set()
+            for group in by_kind.values():
+                named |= (group & here) or group if len(group) > 1 else group
+        if len(named) > 1 and all(not self.bodies[i].dept for i in named):
+            named = set(self._government_or_office(question, sorted(named)))
         unmatched = self._unmatched(question, taken, english)
         if unmatched and not any(self.bodies[i].dept for i in named):
             # "财政局2022年…", "东山县财政局…": a department the collection does not hold, not its place's government
@@ -435,10 +483,48 @@ class BodyCatalog:
         if not named and places:
             at = [i for i, b in self.bodies.items() if b.stem in places]
             governments = [i for i in at if not self.bodies[i].dept]
+            governments = self._government_or_office(question, governments)
             named, ambiguous = (set(governments), False) if governments else (set(at), len(at) > 1)
         if not named:
             return Resolution(places=sorted(places))
         return self.for_years(sorted(named), years, ambiguous, sorted(places))
+
+    def _government_or_office(self, question: str, governments: list[str]) -> list[str]:
+        """Of a place's government and its general office (莆田市人民政府, 莆田市人民政府办公室): the office when
+        the question says office ("政府办", "general office", "government office"), else the government."""
+        offices = [
+            i for i in governments if i.endswith("办公室") and any(o != i and i.startswith(o) for o in governments)
+        ]
+        heads = [i for i in governments if i not in offices]
+        if offices and _OFFICE_WORD.search(question):
+            return offices
+        return heads or governments
+
+    def nearest(
+        self,
+        names: list[str],
+        places: set[str] | None = None,
+        regions: Mapping[str, set[str]] | None = None,
+        limit: int = 5,
+    ) -> list[str]:
+        """The held bodies nearest to names the collection does not hold: those of the place asked first
+        (its name, or a region it lies in: 平潭's bodies for 福州市), then by how much of the name they share
+        — a few, never the whole catalog."""
+        from difflib import SequenceMatcher
+
+        asked_places = {u for n in names for u in place_units(n)} | (places or set())
+        regions = regions or {}
+        scored = []
+        for issuer in set(self.current.values()) or set(self.bodies):
+            where = set(place_units(issuer)) | {self.bodies[issuer].stem} | regions.get(issuer, set())
+            same_place = bool(asked_places & where)
+            closeness = max((SequenceMatcher(None, n.lower(), issuer.lower()).ratio() for n in names), default=0.0)
+            scored.append((not same_place, -closeness, issuer))
+        return [issuer for _, _, issuer in sorted(scored)[:limit]]
+
+    def lineage_years(self, issuer: str) -> list[int]:
+        """The years a body's reports cover, under any of its names."""
+        return sorted({y for m in self.lineage.get(issuer, [issuer]) for y in self.bodies[m].years})
 
     def holds(self, asked: list[str], years: list[int]) -> bool:
         """Whether any body of these lineages has a report for any of ``years``."""

@@ -7,12 +7,14 @@ Handlers register what they found here (``cite``, ``facts``) and say it through
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from assistant import phrasing as say
-from assistant.types import ANSWERED, PARTIAL, Answer, AnswerStatus, Citation, Fact
+from assistant.types import ANSWERED, PARTIAL, Answer, AnswerStatus, Citation, Fact, SeriesPoint
 from index.collection import Collection
 from index.facts import ReportRow
+from ingest.normalize import format_value
 
 SHOWN = 20  # lines a list in a chat answer shows; the rest is counted and pointed to (a national
 # collection ranks thousands of reports, and each shown line is a citation read from its report)
@@ -28,8 +30,13 @@ class Composer:
         self.facts: list[Fact] = []
         self.lines: list[str] = []
         self.fallback = False  # answered from another reading of the question (publication year)
+        self.incomplete = False  # a body asked about could not be answered (no report for the year): partial
+        self.lacking: set[str] = set()  # reports whose format has no such row or column at all
+        self.held_open: set[str] = set()  # reports whose asked cell is ambiguous or unreadable (said so)
         self.notes: list[str] = []
         self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
+        # one body's figure over its years, for a chart: (year, value, printed figure, citation id)
+        self.series: list[tuple[str, Decimal | None, str, str]] = []
         self._numbers: dict[tuple[str, Any, Any], str] = {}  # (report, start, quote) -> its number
 
     def cite(self, report: ReportRow, **kw: Any) -> str:
@@ -55,7 +62,7 @@ class Composer:
         self.notes.append(self.lines[-1])
 
     def done(self, status: AnswerStatus) -> Answer:
-        if self.fallback and status == ANSWERED:
+        if (self.fallback or self.incomplete) and status == ANSWERED:
             status = PARTIAL
         if self.candidates:
             self.say(*say.candidates(self.candidates))
@@ -67,4 +74,8 @@ class Composer:
             self.lang,
             notes=self.notes,
             candidates=self.candidates,
+            series=[
+                SeriesPoint(label, format_value(v) if v is not None else None, text, c)
+                for label, v, text, c in self.series
+            ],
         )

@@ -15,18 +15,21 @@ found when it appears anywhere in them.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from assistant.answer import respond
-from assistant.types import Answer, Citation
+from assistant.types import Answer, AnswerStatus, Citation
 from assistant.understand import parse
 from index.collection import Collection
+from ingest.metadata import same_body
 from ingest.normalize import compact_str
 
 
@@ -112,27 +115,73 @@ def _has(text: str, phrase: str) -> bool:
     return compact_str(phrase) in compact_str(text)
 
 
+_AMBIGUOUS_WORDS = ("无法确定", "不能确定", "可能为", "cannot tell", "cannot be determined", "ambiguous", "could be")
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", "").rstrip("%"))
+    except (InvalidOperation, AttributeError):
+        return None
+
+
+def _stated_value(v: str, values: set[str]) -> bool:
+    """A figure is stated when a fact has it: as written, or as the same number ("3.0" is "3")."""
+    if v in values:
+        return True
+    n = _number(v)
+    return n is not None and any(_number(x) == n for x in values)
+
+
+_MAGNITUDE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)")
+
+
+def _in_magnitude(quotes: str, value: str) -> bool:
+    """A figure the passage writes with 万 or 亿 ("117.72万人次" is 1177200)."""
+    n = _number(value)
+    scale = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+    return n is not None and any(Decimal(m.group(1)) * scale[m.group(2)] == n for m in _MAGNITUDE.finditer(quotes))
+
+
+def _body(issuer: str) -> str:
+    """One spelling per body for comparing citations: a place and its 人民政府 are one (``same_body``)."""
+    return issuer + "人民政府" if same_body(issuer, issuer + "人民政府") else issuer
+
+
 def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[bool, str]:
     exp = item.get("expect", {})
     values = {f.value for f in answer.facts}
     text = answer.answer + " " + " ".join(c.quote for c in answer.citations)
+    if exp.get("no_citations") and answer.citations:
+        return False, f"cited {len(answer.citations)} passages for a question not about the reports"
     if exp.get("status") == "not_found":
         if answer.status != "not_found" or answer.facts:
             return False, f"expected not_found, got {answer.status} with {sorted(values)}"
+        absent = [c for c in exp.get("contains", []) if not _has(answer.answer, c)]
+        if absent:
+            return False, f"answer lacks {absent}"
         return True, ""
+    if exp.get("ambiguous"):
+        said = any(w in answer.answer.lower() for w in _AMBIGUOUS_WORDS)
+        shown = all(_has(answer.answer, c) for c in exp["ambiguous"])
+        if not (said and shown):
+            return False, f"expected the cell said ambiguous with {exp['ambiguous']}; got {answer.answer[:120]!r}"
     if answer.status == "not_found":
         return False, "answered not_found"
     if exp.get("status") and answer.status != exp["status"]:
         return False, f"status {answer.status}, expected {exp['status']}"
-    missing = [v for v in exp.get("values", []) if not (_has(text, v) if values_from_text else v in values)]
+    missing = [
+        v for v in exp.get("values", []) if not (_has(text, v) if values_from_text else _stated_value(v, values))
+    ]
     if missing:
         return False, f"missing figures {missing}; stated {sorted(values)}"
     absent = [c for c in exp.get("contains", []) if not _has(text, c)]
     if absent:
         return False, f"answer lacks {absent}"
     if "cited" in exp:
-        want = {(i, y) for i, y in exp["cited"]}
-        got = {(c.issuer, c.year) for c in answer.citations}
+        # a report titled by its place alone is its government's (莆田市 is 莆田市人民政府, as the audit counts it)
+        want = {(_body(i), y) for i, y in exp["cited"]}
+        got = {(_body(c.issuer), c.year) for c in answer.citations}
         ok = want <= got if exp.get("cited_any") else want == got
         if not ok:
             return False, f"cited {sorted(got)}, expected {sorted(want)}"
@@ -141,8 +190,14 @@ def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[b
         return False, f"stated {stated_absent}, which the question is not about"
     if "candidates" in exp and not set(exp["candidates"]) <= set(answer.candidates):
         return False, f"offered {answer.candidates}, expected {exp['candidates']}"
+    quotes = " ".join(c.quote for c in answer.citations)
     for f in answer.facts:  # every stated figure sits in a cited passage, unless computed from them
-        if f.source in ("table", "text") and f.value and not _has(" ".join(c.quote for c in answer.citations), f.value):
+        if (
+            f.source in ("table", "text")
+            and f.value
+            and not _has(quotes, f.value)
+            and not _in_magnitude(quotes, f.value)
+        ):
             return False, f"figure {f.value} is not in any cited passage"
     return True, ""
 
@@ -194,7 +249,15 @@ def run(path: str | Path, collection: Collection, llm: Any | None = None) -> Rep
     report = Report("gongkai" if llm is None else "gongkai generative")
     for item in load_set(path):
         t0 = time.perf_counter()
-        answer = respond(item["question"], item.get("history"), collection, llm)
+        try:
+            answer = respond(item["question"], item.get("history"), collection, llm)
+        except Exception as exc:  # a crash is a failed question, and the run goes on to report it
+            answer = Answer(f"{type(exc).__name__}: {exc}", AnswerStatus.NOT_FOUND)
+            result = Result(
+                item["id"], item["kind"], item["question"], False, f"error {type(exc).__name__}: {exc}", 0.0, answer
+            )
+            report.results.append(result)
+            continue
         seconds = time.perf_counter() - t0
         ok, why = score(item, answer)
         if ok and answer.mode == "generative":

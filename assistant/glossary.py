@@ -49,7 +49,16 @@ METRICS: list[Metric] = [
         "t4.litigation_direct:total",
         [],
         ["直接起诉", "未经复议"],
-        ["directly", "without reconsideration"],
+        [
+            "directly",
+            "without reconsideration",
+            "without prior reconsideration",
+            "without administrative reconsideration",
+            "without first",
+            "straight to court",
+            "direct lawsuit",
+            "direct suit",
+        ],
     ),
     _m(
         "litigation_after_review",
@@ -58,7 +67,16 @@ METRICS: list[Metric] = [
         "t4.litigation_after_review:total",
         [],
         ["复议后起诉"],
-        ["after reconsideration", "after review"],
+        [
+            "after reconsideration",
+            "after review",
+            "after administrative reconsideration",
+            "after an administrative reconsideration",
+            "after a reconsideration",
+            "following reconsideration",
+            "following administrative reconsideration",
+            "post-reconsideration",
+        ],
     ),
     _m(
         "reviews",
@@ -67,7 +85,7 @@ METRICS: list[Metric] = [
         "t4.review:total",
         ["text.reviews", "text.reviews_and_lawsuits"],
         ["行政复议", "复议"],
-        ["reconsideration", "administrative review", "appeal"],
+        ["reconsideration", "administrative review", "appeal", "review application"],
     ),
     _m(
         "lawsuits",
@@ -76,7 +94,7 @@ METRICS: list[Metric] = [
         "t4.litigation:total",
         ["text.lawsuits", "text.reviews_and_lawsuits"],
         ["行政诉讼", "诉讼", "起诉", "打官司"],
-        ["lawsuit", "litigation", "sued", "court case"],
+        ["lawsuit", "litigation", "sued", "court case", "suits", "legal action", "taken to court", "court"],
     ),
     # ---- T3 sub-rows
     _m(
@@ -86,7 +104,7 @@ METRICS: list[Metric] = [
         "t3.denied.state_secret:total",
         [],
         ["国家秘密"],
-        ["state secret"],
+        ["state secret", "national secret", "classified"],
         denominator="total_processed",
     ),
     _m(
@@ -96,7 +114,17 @@ METRICS: list[Metric] = [
         "t3.denied.law_prohibited:total",
         [],
         ["法律行政法规禁止", "法律法规禁止"],
-        ["prohibited by law"],
+        [
+            "prohibited by law",
+            "forbidden by law",
+            "prohibited by other laws",
+            "barred by law",
+            "laws and regulations",
+            "laws or regulations",
+            "regulations prohibit",
+            "prohibit disclosure",
+            "law prohibits",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -106,7 +134,7 @@ METRICS: list[Metric] = [
         "t3.denied.security_stability:total",
         [],
         ["三安全一稳定"],
-        ["security and stability", "stability"],
+        ["security and stability", "stability", "endanger", "three securities"],
         denominator="total_processed",
     ),
     _m(
@@ -116,7 +144,7 @@ METRICS: list[Metric] = [
         "t3.denied.third_party_rights:total",
         [],
         ["第三方"],
-        ["third part"],
+        ["third part", "third-part"],
         denominator="total_processed",
     ),
     _m(
@@ -126,7 +154,13 @@ METRICS: list[Metric] = [
         "t3.denied.internal_affairs:total",
         [],
         ["内部事务"],
-        ["internal affairs", "internal matters"],
+        [
+            "internal affairs",
+            "internal matters",
+            "internal management",
+            "internal information",
+            "internal administrative",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -136,7 +170,7 @@ METRICS: list[Metric] = [
         "t3.denied.process_info:total",
         [],
         ["过程性信息"],
-        ["process information", "deliberative"],
+        ["process information", "deliberative", "process-related", "procedural information", "pre-decisional"],
         denominator="total_processed",
     ),
     _m(
@@ -146,7 +180,7 @@ METRICS: list[Metric] = [
         "t3.denied.enforcement_file:total",
         [],
         ["执法案卷"],
-        ["enforcement file", "case file"],
+        ["enforcement file", "case file", "law enforcement file", "enforcement record"],
         denominator="total_processed",
     ),
     _m(
@@ -156,7 +190,7 @@ METRICS: list[Metric] = [
         "t3.denied.admin_query:total",
         [],
         ["行政查询"],
-        ["administrative quer"],
+        ["administrative quer", "query matter", "inquiry matter", "administrative inquir"],
         denominator="total_processed",
     ),
     _m(
@@ -166,7 +200,20 @@ METRICS: list[Metric] = [
         "t3.unable.not_held:total",
         [],
         ["不掌握", "没有掌握"],
-        ["not held", "does not hold", "didn't hold", "did not hold"],
+        [
+            "not held",
+            "does not hold",
+            "didn't hold",
+            "did not hold",
+            "no such information",
+            "information held",
+            "not in possession",
+            "does not have the information",
+            "doesn't have the information",
+            "did not have the information",
+            "held by another",
+            "not hold",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -176,7 +223,21 @@ METRICS: list[Metric] = [
         "t3.unable.needs_creation:total",
         [],
         ["另行制作", "没有现成"],
-        ["newly created", "not readily available"],
+        [
+            "newly created",
+            "not readily available",
+            "would have to be created",
+            "need to be created",
+            "needs to be created",
+            "have to be compiled",
+            "no ready-made",
+            "newly made",
+            "creating new information",
+            "require creating",
+            "required creating",
+            "create new information",
+            "creating new",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -186,7 +247,7 @@ METRICS: list[Metric] = [
         "t3.unable.unclear_after_correction:total",
         [],
         ["仍不明确", "内容不明确"],
-        ["unclear"],
+        ["unclear", "not clear"],
         denominator="total_processed",
     ),
     _m(
@@ -196,7 +257,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.complaint:total",
         [],
         ["信访", "举报投诉"],
-        ["petition", "complaint"],
+        ["petition", "complaint", "grievance"],
         denominator="total_processed",
     ),
     _m(
@@ -206,7 +267,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.repeat:total",
         [],
         ["重复申请"],
-        ["repeat"],
+        ["repeat", "duplicate", "resubmitted"],
         denominator="total_processed",
     ),
     _m(
@@ -216,7 +277,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.publication:total",
         [],
         ["出版物"],
-        ["publication"],
+        ["publication", "published material"],
         denominator="total_processed",
     ),
     _m(
@@ -226,7 +287,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.mass_repeat:total",
         [],
         ["大量反复"],
-        ["mass request", "excessive"],
+        ["mass request", "excessive", "large number of repeated", "frivolous", "vexatious", "mass repeated"],
         denominator="total_processed",
     ),
     _m(
@@ -236,7 +297,7 @@ METRICS: list[Metric] = [
         "t3.not_processed.confirm_existing:total",
         [],
         ["重新出具", "确认已获取"],
-        ["re-issue", "already obtained"],
+        ["re-issue", "already obtained", "reissue", "confirm information", "already had"],
         denominator="total_processed",
     ),
     # ---- T3 outcome groups and totals
@@ -247,7 +308,7 @@ METRICS: list[Metric] = [
         "t3.partially_granted:total",
         ["text.partially_granted"],
         ["部分公开"],
-        ["partially", "partial"],
+        ["partially", "partial", "in part", "part of the information"],
         denominator="total_processed",
     ),
     _m(
@@ -257,7 +318,21 @@ METRICS: list[Metric] = [
         "t3.granted:total",
         ["text.granted"],
         ["予以公开", "同意公开", "全部公开"],
-        ["granted", "fully disclosed", "approved", "disclosed in full"],
+        [
+            "granted",
+            "fully disclosed",
+            "approved",
+            "disclosed in full",
+            "released in full",
+            "fully released",
+            "full disclosure",
+            "released fully",
+            "disclosed fully",
+            "granted in full",
+            "in full",
+            "answered with disclosure",
+            "disclosure granted",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -266,8 +341,8 @@ METRICS: list[Metric] = [
         "requests refused",
         "t3.denied:total",
         ["text.denied"],
-        ["不予公开", "拒绝公开", "不公开", "拒绝"],
-        ["refus", "denied", "withheld", "rejected", "turned down"],
+        ["不予公开", "不予以公开", "拒绝公开", "不公开", "拒绝"],
+        ["refus", "denied", "deny", "withheld", "rejected", "turned down", "not disclosed", "declined to disclose"],
         denominator="total_processed",
     ),
     _m(
@@ -277,7 +352,18 @@ METRICS: list[Metric] = [
         "t3.unable:total",
         [],
         ["无法提供"],
-        ["unable", "could not provide", "couldn't provide"],
+        [
+            "unable",
+            "could not provide",
+            "couldn't provide",
+            "cannot provide",
+            "could not be provided",
+            "impossible to provide",
+            "could not be fulfilled",
+            "not fulfilled",
+            "cannot be fulfilled",
+            "not be provided",
+        ],
         denominator="total_processed",
     ),
     _m(
@@ -287,7 +373,57 @@ METRICS: list[Metric] = [
         "t3.not_processed:total",
         [],
         ["不予处理"],
-        ["not processed", "not handled"],
+        [
+            "not processed",
+            "not handled",
+            "not dealt with",
+            "declined to process",
+            "refused to process",
+            "left unprocessed",
+            "without being processed",
+            "dismissed without",
+            "not accepted for processing",
+        ],
+        denominator="total_processed",
+    ),
+    _m(
+        "overdue_correction",
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "requests dropped because the applicant did not complete them in time",
+        {"2021": "t3.other.overdue_correction:total"},
+        [],
+        ["逾期不补正", "不补正", "未补正"],
+        [
+            "did not supplement",
+            "did not correct",
+            "failed to supplement",
+            "failed to correct",
+            "not supplemented",
+            "did not complete",
+            "correct the application in time",
+            "supplement the application",
+            "not corrected in time",
+        ],
+        denominator="total_processed",
+    ),
+    _m(
+        "overdue_fee",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "requests dropped because the applicant did not pay the fee",
+        {"2021": "t3.other.overdue_fee:total"},
+        [],
+        ["逾期未按收费通知", "未缴纳费用", "未缴费", "逾期未缴", "没交费"],
+        ["did not pay", "failed to pay", "unpaid fee", "fee not paid", "didn't pay", "not paying the fee"],
+        denominator="total_processed",
+    ),
+    _m(
+        "other_reason",
+        "其他处理·其他",
+        "requests handled otherwise for other reasons",
+        {"2021": "t3.other.other_reason:total"},
+        [],
+        ["其他处理中的其他", "其他处理里的其他", "其他原因"],
+        ["other reason", "third sub-item", "other – other", "other - other"],
         denominator="total_processed",
     ),
     _m(
@@ -297,8 +433,42 @@ METRICS: list[Metric] = [
         "t3.other:total",
         [],
         ["其他处理"],
-        ["otherwise", "other handling"],
+        [
+            "otherwise",
+            "other handling",
+            "handled in other ways",
+            "other ways",
+            "other treatment",
+            "other outcome",
+            "other way",
+            "handled some other way",
+        ],
         denominator="total_processed",
+    ),
+    _m(
+        "received_total",
+        "本年新收加上年结转的申请总量",
+        "requests on hand (new plus carried over)",
+        "t3.received_total:total",
+        [],
+        [
+            "新收和上年结转",
+            "新收加上年结转",
+            "新收与上年结转",
+            "新收及上年结转",
+            "收到申请总量",
+            "申请总量",
+            "新收和结转",
+        ],
+        [
+            "new plus carried over",
+            "including those carried over",
+            "received including",
+            "on hand",
+            "new and carried over",
+            "new or carried over",
+            "received plus carried over",
+        ],
     ),
     _m(
         "carried_over",
@@ -307,7 +477,15 @@ METRICS: list[Metric] = [
         "t3.carried_over:total",
         ["text.applications_carried_over"],
         ["上年结转", "结转上年", "上年度结转"],
-        ["carried over", "from last year"],
+        [
+            "carried over",
+            "from last year",
+            "from the previous year",
+            "brought forward from",
+            "left over from",
+            "pending from last year",
+            "previous year's backlog",
+        ],
     ),
     _m(
         "carried_forward",
@@ -316,7 +494,21 @@ METRICS: list[Metric] = [
         "t3.carried_forward:total",
         ["text.applications_carried_forward"],
         ["结转下年", "下年度继续办理", "顺延", "结转到下", "转入下", "转到下"],
-        ["carried forward", "into next year", "still pending", "unfinished"],
+        [
+            "carried forward",
+            "into next year",
+            "still pending",
+            "unfinished",
+            "carried into",
+            "rolled over",
+            "carry forward",
+            "carried to next year",
+            "pending at year-end",
+            "pending at the end of the year",
+            "still being processed",
+            "to the next year",
+            "into the following year",
+        ],
     ),
     _m(
         "total_processed",
@@ -324,8 +516,17 @@ METRICS: list[Metric] = [
         "requests handled",
         f"{_T3}:total",
         ["text.applications_answered"],
-        ["办结", "办理结果", "办理了", "处理了多少", "答复了", "答复多少"],
-        ["handled", "processed", "answered", "resolved", "decided"],
+        ["办结", "办理结果", "办理了", "处理了多少", "答复了", "答复多少", "办理完毕", "办完", "处理完毕", "已办结"],
+        [
+            "handled",
+            "processed",
+            "answered",
+            "resolved",
+            "responded to",
+            "dealt with",
+            "replied to",
+            "completed",
+        ],
     ),
     # ---- T2
     _m(
@@ -356,6 +557,15 @@ METRICS: list[Metric] = [
         ["licens", "licenc", "permit"],
     ),
     _m(
+        "other_services",
+        "其他对外管理服务事项",
+        "other external management and service matters",
+        {"2019": "t2.other_services:decisions"},
+        [],
+        ["其他对外管理服务事项", "对外管理服务"],
+        ["other external management", "external management and service", "other administrative services"],
+    ),
+    _m(
         "penalty",
         "行政处罚",
         "administrative penalty decisions",
@@ -371,7 +581,7 @@ METRICS: list[Metric] = [
         {"2019": "t2.coercion:decisions", "2021": "t2.coercion:decisions"},
         [],
         ["行政强制", "强制"],
-        ["coerci", "enforcement measure"],
+        ["coerci", "enforcement measure", "administrative enforcement", "enforcement measures"],
     ),
     _m(
         "admin_fees",
@@ -420,7 +630,7 @@ METRICS: list[Metric] = [
         "people trained",
         None,
         ["text.training_attendees"],
-        ["培训了多少人", "多少人参加培训", "参训人数", "培训人数"],
+        ["培训了多少人", "多少人参加培训", "参训人数", "培训人数", "接受培训", "参训", "参加培训的", "培训人次"],
         ["people trained", "attendees"],
         unit="人",
     ),
@@ -510,20 +720,111 @@ APPLICANT_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "natural_person",
         ("自然人", "个人", "公民", "群众"),
-        ("natural person", "individual", "citizen", "private person"),
+        (
+            "natural person",
+            "individual",
+            "citizen",
+            "private person",
+            "member of the public",
+            "members of the public",
+            "residents",
+        ),
     ),
-    ("commercial", ("商业企业", "企业", "公司"), ("business", "compan", "enterprise")),
-    ("research", ("科研机构",), ("research",)),
-    ("social_org", ("社会公益组织", "公益组织"), ("non-profit", "ngo", "charit")),
-    ("legal_service", ("法律服务机构", "律师"), ("law firm", "legal service", "lawyer")),
-    ("legal_person", ("法人或其他组织", "法人", "单位申请", "组织"), ("legal person", "organisation", "organization")),
+    (
+        "commercial",
+        ("商业企业", "企业", "公司"),
+        ("business", "compan", "enterprise", "corporate", "commercial"),
+    ),
+    ("research", ("科研机构", "科研院所", "高校"), ("research", "academic", "universit", "scientific")),
+    (
+        "social_org",
+        ("社会公益组织", "公益组织", "社会组织"),
+        (
+            "non-profit",
+            "nonprofit",
+            "ngo",
+            "charit",
+            "public welfare",
+            "social organi",
+            "civil society",
+            "social welfare",
+            "welfare organi",
+        ),
+    ),
+    ("legal_service", ("法律服务机构", "律师"), ("law firm", "legal service", "lawyer", "attorney", "legal aid")),
+    (
+        "legal_person",
+        ("法人或其他组织", "法人", "单位申请", "组织"),
+        ("legal person", "organisation", "organization", "legal entit"),
+    ),
+    (
+        "other",
+        (
+            "其他申请人",
+            "其他类申请人",
+            "“其他”类",
+            '"其他"类',
+            "其他类",
+            "其他（法人或其他组织）",
+            "其他(法人或其他组织)",
+            "其他（其他组织）",
+        ),
+        (
+            "other applicant",
+            "other kinds of organi",
+            "other organization",
+            "other organisation",
+            "other kinds of applicant",
+            "'other' column",
+            "“other” column",
+            "other types of applicant",
+            "other kind of applicant",
+        ),
+    ),
 ]
 # T4 outcome columns.
 T4_OUTCOMES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("upheld", ("结果维持", "维持"), ("upheld", "maintained")),
-    ("corrected", ("结果纠正", "纠正"), ("corrected", "overturned", "reversed")),
-    ("pending", ("尚未审结", "未审结", "未结"), ("pending", "not yet decided", "undecided")),
-    ("other", ("其他结果",), ("other outcome",)),
+    ("upheld", ("结果维持", "维持"), ("upheld", "maintained", "affirmed", "sustained", "confirmed")),
+    (
+        "corrected",
+        ("结果纠正", "纠正"),
+        (
+            "corrected",
+            "overturned",
+            "reversed",
+            "revoked",
+            "rectified",
+            "set aside",
+            "struck down",
+            "against the agency",
+            "decided against",
+            "ruled against",
+            "decided by the court against",
+            "by the court against the agency",
+        ),
+    ),
+    (
+        "pending",
+        ("尚未审结", "未审结", "未结", "没审结", "还没审结", "未结案", "没有结案"),
+        (
+            "pending",
+            "not yet decided",
+            "undecided",
+            "not concluded",
+            "not yet concluded",
+            "yet to be concluded",
+            "unresolved",
+            "ongoing",
+            "still open",
+            "not closed",
+            "awaiting",
+        ),
+    ),
+    (
+        "other",
+        ("其他结果",),
+        ("other outcome", "other result", "another result", "another outcome", "dismissed", "withdrawn", "terminated"),
+    ),
 ]
 
 ROW_GLOSS_EN = {
@@ -570,14 +871,33 @@ COLUMN_GLOSS_EN = {
 # 表二's columns in both generations: (column id, Chinese words, English words). A report of the other
 # generation answers with its nearest column (T2_NEAREST), and the answer says which one it gave.
 T2_COLUMN_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("in_force", ("现行有效", "有效的", "有效件"), ("in force", "in effect", "currently valid")),
-    ("repealed", ("废止", "废除"), ("repealed", "abolished")),
-    ("issued", ("制发", "印发", "出台"), ("issued", "adopted")),
+    (
+        "in_force",
+        ("现行有效", "有效的", "有效件"),
+        ("in force", "in effect", "currently valid", "still valid", "valid"),
+    ),
+    ("repealed", ("废止", "废除"), ("repeal", "abolish", "revoked", "annulled")),
+    ("issued", ("制发", "印发", "出台"), ("issued", "adopted", "promulgated", "newly issued")),
     ("total_published", ("对外公开总", "公开总数", "累计公开", "总共公开"), ("published in total", "in total")),
     ("new_published", ("新公开",), ("newly published",)),
     ("new_made", ("新制作", "制作"), ("newly made", "drafted")),
-    ("prev_year_items", ("上一年项目", "上年项目"), ("previous year's items", "items of the previous year")),
-    ("change", ("增/减", "增减", "增加或减少"), ("increase or decrease", "net change")),
+    (
+        "prev_year_items",
+        ("上一年项目", "上年项目"),
+        (
+            "previous year's items",
+            "items of the previous year",
+            "the year before",
+            "previous year",
+            "prior year",
+            "last year's items",
+        ),
+    ),
+    (
+        "change",
+        ("增/减", "增减", "增加或减少", "本年增"),
+        ("increase or decrease", "net change", "change in", "change this year", "year-on-year change"),
+    ),
     ("amount_wan_yuan", ("收费金额", "收了多少钱", "金额"), ("amount", "how much")),
     ("decisions", ("处理决定",), ("decisions",)),
 ]
@@ -652,6 +972,105 @@ EN_TOPIC_WORDS: dict[str, str] = {
 }
 
 
+# English words for what sentences count, and the units those counts carry: how an English question
+# finds a stated figure (assistant.values.stated_matches)
+EN_TOPIC_WORDS.update(
+    {
+        "full-time": "专职",
+        "part-time": "兼职",
+        "staff": "人员",
+        "personnel": "人员",
+        "attended": "参加",
+        "attendees": "参加",
+        "participants": "参加",
+        "visits": "访问",
+        "page views": "浏览",
+        "views": "浏览",
+        "reads": "阅读",
+        "readers": "阅读",
+        "followers": "关注",
+        "subscribers": "关注",
+        "posts": "发布",
+        "published": "发布",
+        "budget": "经费",
+        "funds": "经费",
+        "funding": "经费",
+        "spending": "经费",
+        "invested": "投入",
+        "put into": "投入",
+        "press conference": "新闻发布会",
+        "letters": "来信",
+        "replied": "回复",
+        "replies": "回复",
+        "reply rate": "回复率",
+        "satisfaction": "满意",
+        "inspections": "抽检",
+        "samples": "抽检",
+        "unqualified": "不合格",
+        "failed": "不合格",
+        "growth": "增长",
+        "increase": "增长",
+        "rose": "增长",
+        "decrease": "下降",
+        "fell": "下降",
+        "share": "占",
+        "proportion": "占",
+        "offices": "机构",
+        "fee waivers": "减免",
+        "waived": "减免",
+        "cumulative": "累计",
+        "network security": "网络安全",
+        "website management": "网站",
+        "appeals": "诉求",
+        "hotline": "12345",
+    }
+)
+EN_UNIT_WORDS: dict[str, tuple[str, ...]] = {
+    "session": ("期", "次", "场"),
+    "class": ("期", "次", "场"),
+    "course": ("期", "次", "场"),
+    "people": ("人", "名"),
+    "person": ("人", "名"),
+    "staff": ("人", "名"),
+    "attendee": ("人", "人次"),
+    "participant": ("人", "人次"),
+    "visit": ("人次", "次"),
+    "view": ("人次", "次"),
+    "read": ("次", "人"),
+    "yuan": ("元",),
+    "money": ("元",),
+    "much": ("元",),
+    "percent": ("%",),
+    "%": ("%",),
+    "rate": ("%",),
+    "article": ("篇",),
+    "post": ("篇", "条"),
+    "batch": ("批", "批次"),
+}
+ZH_UNITS = (
+    "人次",
+    "件次",
+    "批次",
+    "元",
+    "条",
+    "件",
+    "项",
+    "个",
+    "次",
+    "期",
+    "场",
+    "人",
+    "名",
+    "篇",
+    "份",
+    "批",
+    "家",
+    "宗",
+    "起",
+    "%",
+)
+
+
 def topic_words(question: str) -> list[str]:
     """The Chinese words an English question's topic is written with in the reports."""
     q = question.lower()
@@ -674,7 +1093,32 @@ def find_metric(question: str, lang: str) -> Metric | None:
         for m in METRICS:
             if any(_has(q, w, True) for w in m.words_en):
                 return m
+        return _misspelt(q) if re.search(r"多少|几", q) else None  # a count asked, with its word misspelt
     return None
+
+
+def _misspelt(q: str) -> Metric | None:
+    """A metric word of four characters or more typed with one character wrong ("行政处法" for 行政处罚),
+    when exactly one metric fits that way."""
+    fits = set()
+    for m in METRICS:
+        for w in m.words_zh:
+            if len(w) < 4:
+                continue
+            for i in range(len(q) - len(w) + 1):
+                piece = q[i : i + len(w)]
+                if sum(a != b for a, b in zip(piece, w, strict=True)) == 1 and piece[0] == w[0] and not _words(piece):
+                    fits.add(m.key)
+    return BY_KEY[fits.pop()] if len(fits) == 1 else None
+
+
+def _words(piece: str) -> bool:
+    """Whether a stretch reads as words of its own ("全年公开" is 全年+公开, not 全部公开 misspelt): a
+    typo breaks a word, so its stretch leaves single characters when cut."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return all(len(t) >= 2 for t in jieba.lcut(piece, HMM=False))
 
 
 def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
@@ -690,3 +1134,250 @@ def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
         if any(_has(q, w, english) for w in (en if english else zh)):
             return col
     return None
+
+
+# ---- a row named by its printed label ----------------------------------------------------------
+
+_TABLE_NAMED = re.compile(r"表\s*([二三四234])|\btable\s*([234]|iv|iii|ii)\b", re.I)
+_TABLE_IDS = {"二": "t2", "2": "t2", "ii": "t2", "三": "t3", "3": "t3", "iii": "t3", "四": "t4", "4": "t4", "iv": "t4"}
+_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’“「『‘]{1,60})[”\"」』’]")
+_AS_COLUMN = re.compile(r"^\s*(?:一|这一?)?\s*(?:栏|列|column)", re.I)
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+\.)")
+
+
+def _bare(label: str) -> str:
+    """A printed label as compared: compact, its ordinal ("（七）", "3.") dropped."""
+    from ingest.normalize import compact_str
+
+    return _ORDINAL.sub("", compact_str(label))
+
+
+def _rows_of(table: str) -> list[tuple[str, str]]:
+    """(row id, printed label) of every row of one standard table, both generations, derived rows too."""
+    from ingest.schema import T2_ROWS, T3_DERIVED_ROWS, T3_ROWS, T4_BLOCKS, T4_DERIVED_ROWS
+
+    if table == "t2":
+        return [(r.id, r.label) for r in T2_ROWS if r.kind != "caption"] + [("t2.normative_docs", "行政规范性文件")]
+    if table == "t3":
+        return [(r.id, r.label) for r in T3_ROWS] + [(k, v[0]) for k, v in T3_DERIVED_ROWS.items()]
+    return list(T4_BLOCKS) + list(T4_DERIVED_ROWS.items()) + [("t4.litigation", "行政诉讼")]
+
+
+def _columns_of(table: str) -> list[tuple[str | None, str]]:
+    from ingest.schema import T2_COLUMNS, T3_COLUMNS, T3_DERIVED_COLUMNS, T4_COLUMNS
+
+    if table == "t2":
+        return [(c, label) for cols in T2_COLUMNS.values() for c, label in cols]
+    cols = T4_COLUMNS if table == "t4" else T3_COLUMNS + T3_DERIVED_COLUMNS
+    return [(None if c == "total" else c, label) for c, label in cols]
+
+
+def _label_fits(quoted: str, labels: list[tuple[str | None, str]]) -> list[str | None]:
+    """The ids whose printed label the quoted words are: the label itself, else the one label they begin."""
+    q = _bare(quoted)
+    exact = list(dict.fromkeys(i for i, label in labels if _bare(label) == q))
+    if exact or len(q) < 2:
+        return exact
+    return list(dict.fromkeys(i for i, label in labels if _bare(label).startswith(q)))
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """A row (and perhaps a column) the question names by the label a standard table prints."""
+
+    metric: Metric
+    column: str | None
+    rest: str  # the question with the quoted labels blanked: what else it names is read from this
+
+
+def printed_row(question: str) -> PrintedRow | None:
+    """ "表三“总计”法人或其他组织是多少", "表三中“其他”一行、“总计”一栏": a table named and a row quoted
+    in its printed words is that row, whatever the words mean elsewhere ("其他" is 3.其他 there, not the
+    其他 column). A quoted label followed by 栏/列 is a column. Only labels the formats print are read."""
+    named = _TABLE_NAMED.search(question)
+    if not named:
+        return None
+    table = _TABLE_IDS[(named.group(1) or named.group(2)).lower()]
+    row_id: str | None = None
+    column: str | None = None
+    rest = question
+    for m in _QUOTED.finditer(question):
+        as_column = bool(_AS_COLUMN.match(question[m.end() :]))
+        if as_column:
+            cols = _label_fits(m.group(1), _columns_of(table))
+            if len(cols) == 1:
+                column = cols[0]
+                rest = rest.replace(m.group(0), " ", 1)
+            continue
+        rows = _label_fits(m.group(1), list(_rows_of(table)))
+        if row_id is None and len(rows) == 1:
+            row_id = rows[0]
+            rest = rest.replace(m.group(0), " ", 1)
+    if row_id is None:
+        return None
+    cells = [(m, m.cell_for(g) or "") for m in METRICS for g in ("2021", "2019")]
+    fits = [m for m, c in cells if c.split(":")[0] == row_id]
+    metric = next((m for m, c in cells if c == f"{row_id}:total"), fits[0] if fits else None)
+    return PrintedRow(metric, column, rest) if metric is not None else None
+
+
+# ---- several figures in one question -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where the question names a metric or a column: what a compound question is split by."""
+
+    key: str  # a metric key, or a column id
+    start: int
+    end: int
+
+
+def _spans(q: str, words: tuple[str, ...], english: bool) -> list[tuple[int, int]]:
+    out = []
+    for w in words:
+        # "申请人" is the applicant, not a request: 申请 alone never names requests there
+        boundary = r"\b" if english and re.match(r"\w", w) else ""
+        rx = re.compile(boundary + re.escape(w) + ("(?!人)" if w == "申请" else ""))
+        out += [(m.start(), m.end()) for m in rx.finditer(q)]
+    return out
+
+
+def _non_overlapping(found: list[tuple[int, int, int, str]]) -> list[Mention]:
+    """Longest first, then the more specific entry (earlier in its table); no two may overlap. A chosen
+    entry covers every stretch its words match ("social welfare organizations" is 社会公益组织 throughout:
+    its "organization" is not also 法人或其他组织)."""
+    chosen: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, _rank, key in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
+        if any(m.key == key for m in chosen) or any(not (end <= a or start >= b) for a, b in taken):
+            continue
+        chosen.append(Mention(key, start, end))
+        taken += [(a, b) for a, b, _, k in found if k == key]
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def metric_mentions(question: str, lang: str) -> list[Mention]:
+    """Every metric the question names, in order, each once: "行政复议和行政诉讼各几件" names two."""
+    q = question.lower()
+    english = lang == "en"
+    found = []
+    for rank, m in enumerate(METRICS):
+        found += [(a, b, rank, m.key) for a, b in _spans(q, m.words_en if english else m.words_zh, english)]
+        if not english:
+            found += [(a, b, rank, m.key) for a, b in _spans(q, m.words_en, True)]
+    out: list[Mention] = []
+    for mention in _non_overlapping(found):
+        if mention.key not in {x.key for x in out}:
+            out.append(mention)
+    return out
+
+
+def column_mentions(question: str, lang: str, metric: Metric | None) -> list[Mention]:
+    """Every applicant type (T3), outcome (T4) or 表二 column the question names, in order."""
+    q = question.lower()
+    english = lang == "en"
+    cell = (metric.cell_for("2021") or metric.cell_for("2019")) if metric else None
+    table = (cell or "").split(".")[0]
+    options = (
+        T2_COLUMN_WORDS
+        if table == "t2"
+        else T4_OUTCOMES
+        if table == "t4"
+        else APPLICANT_COLUMNS
+        if table == "t3"
+        else []
+    )
+    allowed = _t2_kind(metric) if table == "t2" else None
+    found = []
+    for rank, (col, zh, en) in enumerate(options):
+        if allowed is not None and col not in allowed:
+            continue
+        found += [(a, b, rank, col) for a, b in _spans(q, en if english else zh, english)]
+    out: list[Mention] = []
+    for mention in _non_overlapping(found):
+        if mention.key not in {x.key for x in out}:
+            out.append(mention)
+    return out
+
+
+# ---- pre-2019 statistics tables (§7): rows kept under their own labels -------------------------------
+
+# The words those labels are written with, as English questions put them: an English question about a
+# local statistics row finds it through these (the labels change from year to year; the words do not).
+LEGACY_WORDS_EN: dict[str, str] = {
+    "public reading point": "公开查阅点",
+    "public reading room": "公开查阅点",
+    "reading room": "查阅",
+    "reading point": "查阅点",
+    "visitors": "查阅人数",
+    "people who consulted": "查阅人数",
+    "uses": "利用",
+    "used": "利用",
+    "government website": "政府网站",
+    "on the website": "网站",
+    "website": "网站",
+    "page views": "访问量",
+    "visits": "访问量",
+    "gazette": "公报",
+    "press conference": "新闻发布会",
+    "in person": "当面",
+    "face to face": "当面",
+    "online": "网上",
+    "by letter": "信函",
+    "by post": "信函",
+    "by mail": "信函",
+    "letter": "信函",
+    "fax": "传真",
+    "email": "电子邮件",
+    "e-mail": "电子邮件",
+    "other forms": "其它形式",
+    "other means": "其他形式",
+    "granted in part": "同意部分公开",
+    "partially granted": "同意部分公开",
+    "partial": "部分公开",
+    "granted": "同意公开",
+    "approved": "同意公开",
+    "refused": "不予公开",
+    "denied": "不予公开",
+    "rejected": "否决公开",
+    "reconsideration": "行政复议",
+    "lawsuit": "行政诉讼",
+    "litigation": "行政诉讼",
+    "complaint": "申诉",
+    "appeal": "申诉",
+    "report": "举报",
+    "fee": "收费",
+    "waived": "减免",
+    "proactive": "主动公开",
+    "published proactively": "主动公开",
+    "documents": "文件",
+    "items": "信息",
+    "requests received": "受理",
+    "applications received": "受理",
+    "received": "受理",
+    "answered with disclosure": "同意公开",
+    "answered": "答复",
+    "accepted": "受理",
+    "replies": "答复",
+    "responses": "答复",
+    "other types of reply": "其他类型答复",
+    "other replies": "其他类型答复",
+}
+# the 历年累计 column: asked for with these words, else the year's own (本年度) figure is meant
+CUMULATIVE_WORDS = re.compile(
+    r"累计|历年|至今|截至|截止|总共公开|\b(?:cumulative|cumulatively|running total|all years|to date|so far|in all years)\b",
+    re.I,
+)
+
+
+def legacy_terms(question: str, lang: str) -> list[str]:
+    """The Chinese words a question uses for a statistics-table row (English questions translated)."""
+    if lang == "zh":
+        return [question]
+    q = question.lower()
+    return [
+        zh
+        for en, zh in sorted(LEGACY_WORDS_EN.items(), key=lambda kv: -len(kv[0]))
+        if re.search(rf"\b{re.escape(en)}", q)
+    ]

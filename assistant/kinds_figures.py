@@ -4,17 +4,34 @@ figures and citations with the composer; :mod:`assistant.phrasing` words them.""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from assistant import phrasing as say
 from assistant import understand as u
 from assistant.compose import SHOWN, Composer
-from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH
+from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, T2_BOTH, column_mentions, metric_mentions
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
-from assistant.values import add_fact, best_value, numbers, prose_values, row_of, table_value
+from assistant.values import (
+    add_fact,
+    best_value,
+    format_lacks,
+    legacy_cell_value,
+    legacy_label_match,
+    numbers,
+    prose_values,
+    question_terms,
+    row_of,
+    stated_matches,
+    stated_scored,
+    stated_value,
+    table_value,
+)
 from index.collection import Collection
 from index.facts import ReportRow
+from ingest.figures import STATED
 from ingest.normalize import format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
@@ -28,6 +45,14 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     metric = q.metric
     for r in reports:
         name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
+        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+            continue  # the row the question names by its own label answers it
+        if format_lacks(r, metric, q.column):
+            comp.say(
+                *say.format_lacks(r, say.metric_label(metric, q.column, "zh"), say.metric_label(metric, q.column, "en"))
+            )
+            comp.lacking.add(r.id)
+            continue
         tv = table_value(comp, coll, r, metric, q.column)
         table_figure = None
         if tv is not None and tv.value is not None:
@@ -71,6 +96,7 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
                     add_fact(comp, other, f"{row_of(metric)}:{both[1]}")
         elif tv is not None:
             comp.say(*say.unreadable_cell(name_zh, name_en, tv.label, tv.status, tv.candidates, tv.citation))
+            comp.held_open.add(r.id)  # the cell exists and is undecided: no other figure stands in for it
         if q.column is None:
             for v in prose_values(comp, coll, r, metric):
                 add_fact(comp, v, v.metric_id)
@@ -316,3 +342,197 @@ def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
                 )
     _say_not_shown(comp, q, len(reports) - SHOWN)
     return ANSWERED if comp.facts else (PARTIAL if comp.citations else NOT_FOUND)
+
+
+def compound(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """Several figures asked in one question ("行政复议和行政诉讼各有几件？"): each part answered as a question
+    of its own, with its own citation; a part no report answers says so beside the parts that are answered."""
+    statuses = []
+    for metric, column in q.parts:
+        part = replace(q, metric=metric, column=column, parts=[], kind=u.LOOKUP)
+        statuses.append(lookup(comp, coll, part, reports))
+    if all(s == ANSWERED for s in statuses):
+        return ANSWERED
+    return PARTIAL if any(s != NOT_FOUND for s in statuses) or comp.facts else NOT_FOUND
+
+
+def trend(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """One body's figure over its years ("这几年收到的申请是多了还是少了？", "2020—2025年的行政复议"): every
+    year's figure with its citation, the years asked that have no report or no figure named, the change
+    from the first year to the last stated (and computed, with its formula), the highest and lowest year."""
+    assert q.metric is not None
+    by_year = sorted(reports, key=lambda r: r.year or 0)
+    found, no_figure = values_of(comp, coll, q, by_year)
+    held = {r.year for r in by_year}
+    asked = sorted(set(q.years)) if q.years else []
+    no_report = [y for y in asked if y not in held]
+    if not found:
+        comp.say(*say.none_states(*_labels(q)))
+        _say_missing(comp, no_figure)
+        if no_report:
+            comp.say(*say.years_without_report(no_report))
+        return NOT_FOUND
+    label_zh, label_en = _labels(q)
+    first, last = found[0], found[-1]
+    top = max(found, key=lambda v: v.value or 0)
+    low = min(found, key=lambda v: v.value or 0)
+    comp.series = [(str(v.report.year), v.value, f"{v.text}{v.unit}", v.citation) for v in found]
+    if q.ascending or (q.kind == u.TREND and _asks_for_top(q.question)):
+        lead = low if q.ascending else top
+        comp.say(
+            *say.trend_top(
+                first.report.issuer,
+                label_zh,
+                label_en,
+                lead.report.year,
+                lead.text,
+                lead.unit,
+                lead.citation,
+                q.ascending,
+            )
+        )
+    comp.say(*say.trend_heading(first.report.issuer, label_zh, label_en, len(found)))
+    for v in found:
+        comp.say(*say.trend_year(v.report.year, v.text, v.unit, v.citation, v.source == "text"))
+    if no_report:
+        comp.say(*say.years_without_report(no_report))
+    if no_figure:
+        comp.say(*say.years_without_figure([r.year for r in no_figure]))
+    if len(found) >= 2 and first.value is not None and last.value is not None:
+        delta = last.value - first.value
+        formula = f"{format_value(last.value)} − {format_value(first.value)}"
+        comp.facts.append(
+            Fact(
+                last.report.id,
+                last.report.issuer,
+                last.report.year,
+                "change",
+                f"{first.report.year}—{last.report.year} 变化 change",
+                format_value(delta),
+                last.unit,
+                f"{first.citation},{last.citation}",
+                "computed",
+                formula=formula,
+            )
+        )
+        pct = (delta / first.value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if first.value else None
+        comp.say(*say.trend_change(first.report.year, first.text, last.report.year, last.text, last.unit, delta, pct))
+        if top is not low:
+            comp.say(*say.trend_extremes(top.report.year, top.text, low.report.year, low.text, last.unit))
+    return ANSWERED if not (no_report or no_figure) else PARTIAL
+
+
+_TOP_WORDS = ("哪一年", "哪年", "which year", "what year", "in which year")
+
+
+def _asks_for_top(question: str) -> bool:
+    q = question.lower()
+    return any(w in q for w in _TOP_WORDS)
+
+
+def _legacy_by_label(comp: Composer, coll: Collection, q: Query, r: ReportRow) -> bool:
+    """A pre-2019 report's statistics-table row named by its own label: said (figure, or why there is
+    none) and registered; False when the question names no row of the report's table."""
+    match = legacy_label_match(coll, r, q.question, q.language)
+    if match is None:
+        return False
+    if any(f.report_id == r.id and f.metric == f"{match[0]}:{match[1]}" for f in comp.facts):
+        return True  # a compound question naming the row twice: said once
+    v = legacy_cell_value(comp, coll, r, *match)
+    if v is None:
+        return False
+    name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
+    row, col = v.label.split(" · ")
+    if v.value is None:
+        comp.say(*say.unreadable_cell(name_zh, name_en, v.label, v.status, v.candidates, v.citation))
+        return True
+    comp.say(
+        *say.table_figure(
+            name_zh,
+            name_en,
+            "政府信息公开情况统计表",
+            row,
+            row,
+            col,
+            "cumulative" if match[1] == "cumulative" else "this year",
+            v.text,
+            v.unit,
+            v.citation,
+            "",
+        )
+    )
+    add_fact(comp, v, v.metric_id)
+    return True
+
+
+def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """A figure asked with no table metric of its own: a statistics-table row named by its label, else the
+    figures the report's sentences state in the question's words, each cited to its sentence. None
+    found: NOT_FOUND, and the caller turns to the passages."""
+    for r in reports[:SHOWN]:
+        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+            continue
+        for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
+            v = stated_value(comp, r, f)
+            add_fact(comp, v, STATED)
+            comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
+    return ANSWERED if comp.facts else NOT_FOUND
+
+
+# how many more characters of the question a sentence's words must hold than the metric's words do
+# for the sentence to be the closer reading ("网络投诉等信访投诉事项" is not 表三's 信访举报投诉类申请)
+_CLOSER_BY = 4
+
+
+def stated_first(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> bool:
+    """A question whose words a report's sentence holds far more of than the table metric it also names
+    ("已主动公开答复数" beside 主动公开, "以网上提交表单形式申请" beside 申请) asks for the sentence's figure:
+    said first, cited to its sentence; the table's figure follows as the table's."""
+    if q.metric is None or len(reports) != 1:
+        return False
+    r = reports[0]
+    names = _names_of(q)
+    lower = q.question.lower()
+    named = [lower[m.start : m.end] for m in metric_mentions(lower, q.language)]
+    named += [lower[m.start : m.end] for m in column_mentions(lower, q.language, q.metric)]
+    own = sum(len(t) for t in question_terms(q.question, q.language, names) if any(t in w for w in named))
+    closer = [f for f, score in stated_scored(coll, r, q.question, q.language, names) if score >= own + _CLOSER_BY]
+    for f in closer:
+        v = stated_value(comp, r, f)
+        add_fact(comp, v, STATED)
+        comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
+    return bool(closer)
+
+
+def _names_of(q: Query) -> list[str]:
+    """Every name the question's bodies and places go by: words of the question that only say who."""
+    from assistant.bodies import describe
+
+    names = [*q.asked, *q.issuers, *q.places]
+    for issuer in {*q.asked, *q.issuers}:
+        names += list(describe(issuer).aliases)
+    return names
+
+
+_RATE = re.compile(r"率|百分之|百分比|%|％|\bpercent|\brate\b", re.I)
+
+
+def stated_beside(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> None:
+    """What the sentences state in the question's own words beside the table's figure, when it differs:
+    a rate asked ("办结率多少%") the table has no cell for, or a sentence counting the same thing another
+    way ("行政许可6项" beside 表二's 29, "其他处理2件" beside 表三's 4: the report contradicts itself, and
+    both are shown with both citations). Shown as the text's, with its sentence; the table's stays."""
+    if q.metric is None or len(reports) != 1:
+        return
+    r = reports[0]
+    words = [w for w in q.metric.words_zh if len(w) >= 2]
+    stated_values = {f.value for f in comp.facts if f.report_id == r.id}
+    rate = bool(_RATE.search(q.question))
+    for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
+        if f.value_text in stated_values:
+            continue
+        if not rate and not any(w in f.label for w in words):
+            continue  # a sentence about something else that shares a word
+        v = stated_value(comp, r, f)
+        add_fact(comp, v, STATED)
+        comp.say(*say.stated_beside(r, f.label, v.text, v.unit, f.quote, v.citation))

@@ -56,6 +56,18 @@ def scope(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
     return ANSWERED
 
 
+def off_topic(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
+    """A question that is not about the reports (the weather, a poem, instructions to the system): a short
+    answer saying what can be asked, with example questions about reports the collection holds — never a
+    passage that happens to share a character with it, and never marked as answered."""
+    newest: dict[str, ReportRow] = {}
+    for r in sorted(reports, key=lambda r: r.year or 0):
+        newest[r.issuer] = r
+    examples = sorted(newest.values(), key=lambda r: (-(r.year or 0), r.issuer))[:3]
+    comp.say(*say.off_topic([(r.issuer, r.year) for r in examples if r.year]))
+    return NOT_FOUND
+
+
 def coverage(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
     """Which reports the collection holds (of a place or body, when named): one line per body with its
     years, each year cited to its report; past SHOWN bodies, how they spread by province and a count."""

@@ -54,6 +54,9 @@ def english_name(unit: str) -> tuple[str, str]:
     return py, py
 
 
+_STEM = re.compile(r"(?:市|县|区|镇|乡|旗)$")
+
+
 @lru_cache(maxsize=100_000)
 def aliases(issuer: str) -> list[Alias]:
     out = {issuer}
@@ -64,6 +67,12 @@ def aliases(issuer: str) -> list[Alias]:
     units = place_units(issuer)
     english: set[str] = set()
     place = "".join(units)
+    if issuer.endswith("人民政府办公室") and place:
+        # the government's general office as people shorten it: 市府办, 县政府办, 莆田市政府办公室
+        for head in {place, units[-1], _STEM.sub("", units[-1])}:
+            out.update({head + "府办", head + "政府办", head + "政府办公室"})
+        level = units[-1][-1]
+        out.update({level + "府办", level + "政府办"})
     dept = issuer[len(place) :] if units and issuer.startswith(place) else ""
     if len(dept) >= 3 and not dept.startswith(BODY_SUFFIXES) and not dept.startswith("人民"):
         # a department as people name it without its place: "交通与建设局", "市场监督管理局"
@@ -187,7 +196,7 @@ def unknown_places(question: str, issuers: list[str], regions: list[str] | None 
             pos += 1
             continue
         if (
-            len(unit) >= 3
+            (len(unit) >= 3 or unit.endswith(("县", "旗")) and unit[0] not in "本全该此各每我邻")
             and unit.lower() not in known
             and not any(unit in k or (len(k) >= 2 and unit.endswith(k)) for k in known)
         ):
@@ -318,6 +327,29 @@ EN_DEPT_WORDS: dict[str, str] = {
     "population": "人口",
     "development and reform": "发展和改革",
     "land": "国土",
+    "fisheries": "渔业",
+    "fishery": "渔业",
+    "ocean": "海洋",
+    "oceanic": "海洋",
+    "marine": "海洋",
+    "urban management": "城市管理",
+    "urban administration": "城市管理",
+    "city management": "城市管理",
+    "urban administrative law enforcement": "城市管理行政执法",
+    "water resources": "水利",
+    "water conservancy": "水利",
+    "science and technology": "科",
+    "science": "科",
+    "technology": "技",
+    "tourism and culture": "文化和旅游",
+    "culture and tourism": "文化和旅游",
+    "radio": "广电",
+    "broadcasting": "广电",
+    "press and publication": "新闻出版",
+    "publication": "出版",
+    "general office": "办公室",
+    "sport": "体育",
+    "physical culture": "体育",
 }
 
 

@@ -108,10 +108,19 @@ def nearest_column(report: ReportRow, row_id: str, asked: str, given: str) -> Pa
     )
 
 
-def no_such_body(names: list[str], held: list[ReportRow]) -> Pair:
+def no_such_body(names: list[str], nearest: list[tuple[str, list[int]]]) -> Pair:
+    """A body the collection does not hold: said so, with the few nearest it does hold (not the catalog)."""
+    near_zh = (
+        "最接近的有：" + "、".join(f"{i}（{'、'.join(map(str, ys))}）" for i, ys in nearest) + "。" if nearest else ""
+    )
+    near_en = (
+        " The nearest it holds: " + "; ".join(f"{i} ({', '.join(map(str, ys))})" for i, ys in nearest) + "."
+        if nearest
+        else ""
+    )
     return (
-        f"资料库中没有{'、'.join(names)}的报告。现有报告：{catalog_line(held, 'zh')}。",
-        f"The collection has no report for {', '.join(names)}. It holds: {catalog_line(held, 'en')}.",
+        f"资料库中没有{'、'.join(names)}的报告。{near_zh}",
+        f"The collection has no report for {', '.join(names)}.{near_en}",
     )
 
 
@@ -129,21 +138,22 @@ def years_partly_held(years: list[int], words: str, missing: list[int]) -> Pair:
     )
 
 
-def published_instead(year: int, r: ReportRow) -> Pair:
+def published_in_year_asked(year: int, r: ReportRow) -> Pair:
     assert r.published is not None
     return (
-        f"资料库中没有{year}年度（统计年度）的报告；{r.issuer}{r.year}年度报告于{r.published.year}年发布，以下按该报告回答。",
-        f"The collection has no report for statistics year {year}; the {r.year} report of {r.issuer} was "
-        f"published in {r.published.year}, so the answer uses it.",
+        f"{year}年发布的是{r.issuer}{r.year}年度报告（统计{r.year}年）；如要问它，请问“{r.year}年”。",
+        f"The report published in {year} is {r.issuer}'s {r.year} report (statistics year {r.year}); "
+        f"ask about {r.year} for it.",
     )
 
 
 def year_not_held(what: list[str], years: list[int], words: str, held_years: list[int]) -> Pair:
+    """No report for the (statistics) year asked: the years held, the nearest first."""
     when = f"{words}（{years[0]}年）" if words else f"{'、'.join(map(str, years))}年度"
     return (
-        f"资料库中没有{'、'.join(what)}{when}的报告；现有年度：{'、'.join(map(str, held_years))}。",
-        f"The collection has no {', '.join(map(str, years))} report for {', '.join(what)}; "
-        f"it holds: {', '.join(map(str, held_years))}.",
+        f"资料库中没有{'、'.join(what)}{when}的报告（年度指统计年度）；现有年度（由近及远）：{'、'.join(map(str, held_years))}。",
+        f"The collection has no {', '.join(map(str, years))} report (statistics year) for {', '.join(what)}; "
+        f"it holds, nearest first: {', '.join(map(str, held_years))}.",
     )
 
 
@@ -208,11 +218,38 @@ def other_column(name_zh: str, name_en: str, row: str, column: str, column_en: s
 
 
 def unreadable_cell(name_zh: str, name_en: str, label: str, status: str, candidates: list[str], cite: str) -> Pair:
-    cands = "、".join(candidates)
+    """A cell the source leaves undecided: said so, with what it could be — never a number picked for it."""
+    if candidates:
+        return (
+            f"{name_zh}：表中“{label}”无法确定（可能为 {' 或 '.join(candidates)}；原文丢失了单元格边界，"
+            f"勾稽关系容许这几种读法） [{cite}]。",
+            f"{name_en}: the table cell “{label}” cannot be determined (it could be {' or '.join(candidates)}; the "
+            f"source lost the cell boundaries and the checking relations allow each) [{cite}].",
+        )
+    why_zh = "原文此格为空" if status == "blank" else "原文此处的数字无法读出（表格丢失了单元格位置）"
+    why_en = (
+        "the source leaves it blank"
+        if status == "blank"
+        else "the source's figure cannot be read (the table lost its cell positions)"
+    )
     return (
-        f"{name_zh}：表中“{label}”无法确定（{status}{'，可能为 ' + cands if cands else ''}） [{cite}]。",
-        f"{name_en}: the table cell “{label}” cannot be read reliably ({status}"
-        f"{', possible values ' + ', '.join(candidates) if cands else ''}) [{cite}].",
+        f"{name_zh}：表中“{label}”无法确定（{why_zh}） [{cite}]。",
+        f"{name_en}: the table cell “{label}” cannot be determined ({why_en}) [{cite}].",
+    )
+
+
+_FORMAT_ZH = {"pre-2019": "2019年以前的报告（无统一表格）", "2019": "2019年试行格式", "2021": "2021年格式"}
+_FORMAT_EN = {
+    "pre-2019": "pre-2019 reports (no national tables)",
+    "2019": "the 2019 trial format",
+    "2021": "the 2021 format",
+}
+
+
+def format_lacks(r: ReportRow, label_zh: str, label_en: str) -> Pair:
+    return (
+        f"{report_name(r, 'zh')}采用{_FORMAT_ZH.get(r.generation, r.generation)}，表中没有“{label_zh}”这一项。",
+        f"{report_name(r, 'en')} follows {_FORMAT_EN.get(r.generation, r.generation)}, whose tables have no {label_en}.",
     )
 
 
@@ -239,8 +276,18 @@ def text_figure(
 
 def text_table_disagree(text_value: str, table_value: str) -> Pair:
     return (
-        f"注意：正文数字（{text_value}）与表格数字（{table_value}）不一致，两处均已引用。",
-        f"Note: the text ({text_value}) and the table ({table_value}) disagree; both are cited.",
+        f"注意：正文数字（{text_value}）与表格数字（{table_value}）不一致，无法确定以哪个为准，两处均已引用。",
+        f"Note: the text ({text_value}) and the table ({table_value}) disagree, and the report does not say which"
+        " is right; both are cited.",
+    )
+
+
+def total_disagrees_with_parts(label: str, total: str, parts: str, unit: str) -> Pair:
+    """A printed total whose own row does not add up to it: both shown, neither chosen."""
+    return (
+        f"注意：表中“{label}”印为{total}{unit}，但同一行各分项之和为{parts}{unit}，两者不一致，无法确定哪个正确。",
+        f"Note: the table prints {total} for “{label}”, but the parts of its row add up to {parts}; they disagree, "
+        "and the report does not say which is right.",
     )
 
 
@@ -392,6 +439,18 @@ def scope_intro() -> Pair:
     )
 
 
+def off_topic(examples: list[tuple[str, int]]) -> Pair:
+    zh_examples = [f"“{issuer}{year}年收到多少政府信息公开申请？”" for issuer, year in examples]
+    en_examples = [f"“How many disclosure requests did {issuer} receive in {year}?”" for issuer, year in examples]
+    return (
+        "我只回答政府信息公开工作年度报告里的问题：各单位每年主动公开、收到和办理信息公开申请、行政复议和行政诉讼的数字，"
+        "以及报告里写了什么。例如：" + "、".join(zh_examples[:3] or ["“东山县2020年收到多少政府信息公开申请？”"]),
+        "I answer questions about government information disclosure annual reports: what each office disclosed, the "
+        "requests it received and how it handled them, reviews and lawsuits, and what its reports say. For example: "
+        + "; ".join(en_examples[:3] or ["“How many disclosure requests did Dongshan County receive in 2020?”"]),
+    )
+
+
 def scope_example(quote: str, cite: str) -> Pair:
     return f"例如：“{quote}” [{cite}]", f"For example: “{quote}” [{cite}]"
 
@@ -466,3 +525,76 @@ def practice_heading(n: int, among_passages: int | None = None) -> Pair:
 
 def practice_line(r: ReportRow, sentence: str, cite: str) -> Pair:
     return f"- {report_name(r, 'zh')}：“{sentence}” [{cite}]", f"- {report_name(r, 'en')}: “{sentence}” [{cite}]"
+
+
+# ---- one body over its years ------------------------------------------------------------------
+
+
+def trend_heading(issuer: str, label_zh: str, label_en: str, n: int) -> Pair:
+    return (f"{issuer}历年“{label_zh}”（{n}个年度）：", f"{issuer}, {label_en} by year ({n} years):")
+
+
+def trend_year(year: int | None, value: str, unit: str, cite: str, from_text: bool) -> Pair:
+    src_zh, src_en = ("（正文）", " (text)") if from_text else ("", "")
+    return f"- {year}年：{value}{unit} [{cite}]{src_zh}", f"- {year}: {value}{unit_en(unit)} [{cite}]{src_en}"
+
+
+def trend_top(
+    issuer: str, label_zh: str, label_en: str, year: int | None, value: str, unit: str, cite: str, lowest: bool
+) -> Pair:
+    return (
+        f"{value}{unit}：{issuer}“{label_zh}”{'最少' if lowest else '最多'}的是{year}年 [{cite}]。",
+        f"{value}{unit_en(unit)}: {issuer}'s {label_en} were {'lowest' if lowest else 'highest'} in {year} [{cite}].",
+    )
+
+
+def trend_change(
+    y0: int | None, v0: str, y1: int | None, v1: str, unit: str, delta: Decimal, pct: Decimal | None
+) -> Pair:
+    if delta == 0:
+        return f"{y0}年与{y1}年持平（均为{v0}{unit}）。", f"The same in {y0} and {y1} ({v0}{unit_en(unit)})."
+    up = delta > 0
+    share_zh = f"，{'增长' if up else '下降'}{format_value(abs(pct))}%" if pct is not None else ""
+    share_en = f" ({'+' if up else '−'}{format_value(abs(pct))}%)" if pct is not None else ""
+    return (
+        f"从{y0}年的{v0}{unit}到{y1}年的{v1}{unit}，{'增加' if up else '减少'}{format_value(abs(delta))}{unit}{share_zh}。",
+        f"From {v0} in {y0} to {v1} in {y1}: {'up' if up else 'down'} {format_value(abs(delta))}{share_en}.",
+    )
+
+
+def trend_extremes(top_year: int | None, top: str, low_year: int | None, low: str, unit: str) -> Pair:
+    return (
+        f"最多：{top_year}年（{top}{unit}）；最少：{low_year}年（{low}{unit}）。",
+        f"Highest: {top_year} ({top}); lowest: {low_year} ({low}).",
+    )
+
+
+def years_without_report(years: list[int]) -> Pair:
+    return (
+        f"{'、'.join(map(str, years))}年：资料库中没有该单位这些年度的报告。",
+        f"No report of this body for {', '.join(map(str, years))} in the collection.",
+    )
+
+
+def years_without_figure(years: list[int | None]) -> Pair:
+    listed = [str(y) for y in years]
+    return (
+        f"{'、'.join(listed)}年：报告中没有这一项的数字。",
+        f"The {', '.join(listed)} report{'s' if len(listed) > 1 else ''} state{'' if len(listed) > 1 else 's'} no figure for it.",
+    )
+
+
+def stated_figure(r: ReportRow, label: str, value: str, unit: str, quote: str, cite: str) -> Pair:
+    """A figure a sentence states, with the sentence: the figure first, then its words."""
+    return (
+        f"{value}{unit}：{report_name(r, 'zh')}写道“{quote}” [{cite}]（“{label}”）。",
+        f"{value}{unit_en(unit) if unit in ('元', '万元') else (' ' + unit if unit and unit != '%' else unit)}: "
+        f"{report_name(r, 'en')} says “{quote}” [{cite}] ({label}).",
+    )
+
+
+def stated_beside(r: ReportRow, label: str, value: str, unit: str, quote: str, cite: str) -> Pair:
+    return (
+        f"报告正文另写道“{quote}” [{cite}]，即“{label}”{value}{unit}。",
+        f"The report's text also says “{quote}” [{cite}]: {label} {value}{(' ' + unit) if unit and unit != '%' else unit}.",
+    )

@@ -60,6 +60,16 @@ class Fact:
 
 
 @dataclass
+class SeriesPoint:
+    """One point of a figure over the years, for the chart an answer shows beside its lines."""
+
+    label: str  # the year
+    value: str | None  # the figure as a plain number ("3119"), None where the year has none
+    text: str  # as printed, with its unit ("3119件")
+    citation: str
+
+
+@dataclass
 class Answer:
     answer: str
     status: AnswerStatus
@@ -74,6 +84,8 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     # the bodies the question's name could mean, when it fits several: the chat offers them as choices
     candidates: list[str] = field(default_factory=list)
+    # one body's figure over its years (a trend question): what the chat draws as a chart
+    series: list[SeriesPoint] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

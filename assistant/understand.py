@@ -12,18 +12,68 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.bodies import BodyCatalog
-from assistant.glossary import T2_TIME_LIKE, Metric, find_column, find_metric, find_t2_column
+from assistant.glossary import (
+    BY_KEY,
+    T2_COLUMN_WORDS,
+    T2_TIME_LIKE,
+    Metric,
+    column_mentions,
+    find_column,
+    find_metric,
+    find_t2_column,
+    metric_mentions,
+    printed_row,
+)
 from assistant.names import match_regions, unknown_places
+from ingest.normalize import nfkc
 
 LOOKUP, COMPARE, RANK, ZERO_LIST, DIFFERENCE, SHARE = "lookup", "compare", "rank", "zero_list", "difference", "share"
 COVERAGE, PASSAGE, PRACTICE, REPORT_FACT = "coverage", "passage", "practice", "report_fact"
 T2_COLUMN, SCOPE = "t2_column", "scope"  # a 表二 column for every row; what the collection is
+COMPOUND, TREND = "compound", "trend"  # several figures in one question; one body's figure over the years
+OFF_TOPIC = "off_topic"  # not about the reports at all: the weather, a poem, "ignore previous instructions"
+
+# words of the subject itself: a question with none of them, and no body, year or figure, is not about the reports
+_DOMAIN = re.compile(
+    r"信息公开|公开|年报|年度报告|报告|申请|复议|诉讼|政府|政务|条例|解读|主动|依申请|统计|单位|部门|机关|"
+    r"局|委员会|办公室|管委会|县|市|区|镇|乡|街道|网站|公报|培训|收费|处罚|许可|强制|规章|规范性文件|"
+    r"\b(?:disclos\w*|reports?|requests?|applications?|reconsideration|lawsuits?|litigation|government|bureau|"
+    r"office|department|agency|commission|county|city|district|town|township|province|proactive\w*|"
+    r"publish\w*|regulations?|transparency|information|statistics|collection|annual)\b",
+    re.I,
+)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = r"((?:19|20)\d{2})"
 _RANGE = re.compile(_YEAR + r"\s*(?:年度?)?\s*(?:—|–|-|~|～|至|到|to|through|until)\s*" + _YEAR)
 _YEAR_ONE = re.compile(r"(?<!\d)" + _YEAR + r"(?!\d)")
 _RECENT = re.compile(r"(?:近|最近|过去)\s*([一二两三四五六七八九十\d]+)\s*年|(?:last|past)\s+(\w+)\s+years")
+# "2019年以来", "自2019年起", "since 2019", "from 2019 on": that year to the newest report year there can be
+_SINCE = re.compile(
+    r"(?:自|从)?\s*"
+    + _YEAR
+    + r"\s*年?(?:度)?\s*(?:以来|至今|起|开始)|(?:since|from)\s+"
+    + _YEAR
+    + r"(?!\s*(?:to|-|–|—))",
+    re.I,
+)
+# a body's figure over its years: "这几年", "历年", "每年", "多了还是少了", "over the years", "which year"
+_TREND = re.compile(
+    r"这几年|这些年|近几年|历年(?!累计)|每年|各年|逐年|每一年|各年度|多了还是少了|增加还是减少|是增是减|变化趋势|趋势|哪一年|哪年|"
+    r"\bover the years\b|\beach year\b|\bevery year\b|\byear by year\b|\btrend|\bhow (?:has|have|did) .{0,80}\bchanged?\b|"
+    r"\bchanged? over\b|\bwhich year\b|\bacross (?:its|the) (?:years|reports)\b|\bgone up or down\b|\bmore or fewer\b|"
+    r"\bincreased or decreased\b|\bover time\b",
+    re.I,
+)
+# clauses (a question may ask several things) and the items of an enumeration within one
+_CLAUSE = re.compile(r"[，,。？?；;！!]")
+_ITEM = re.compile(r"[，,。？?；;！!、和及与]|以及|还有|另外|\band\b|\bas well as\b|\bplus\b", re.I)
+_ASKS = re.compile(r"多少|几|how many|how much|what (?:was|is|were) the", re.I)
+_GOVERNMENT = re.compile(
+    r"(?:人民)?政府(?!信息|网站|门户|公报)|\b(?:municipal|city|county|district|people'?s|town(?:ship)?) government\b",
+    re.I,
+)
+GENERIC_METRIC = "applications_received"  # "申请" alone: a part of its own only where nothing else is named
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上一年": -1, "前年": -2, "this year": 0, "last year": -1}
@@ -83,7 +133,7 @@ _KIND_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         COMPARE,
         ("比较", "对比", "相比", "比一比", "和.*分别", "各是多少", "分别是多少", "各自", "趋势", "变化"),
-        ("compare", "comparison", "versus", " vs", "respectively", "each of", "trend", "over the years", "change"),
+        ("compare", "comparison", "versus", " vs", "respectively", "each of", "trend", "over the years"),
     ),
     (
         PRACTICE,
@@ -107,6 +157,15 @@ _FOLLOW_UP = re.compile(
     r"^(?:那|那么|那么说|还有|另外|它的|它|他们的|该单位|这个单位|再问|and\b|what about|how about)|呢[？?]?$|^\W*$",
     re.I,
 )
+_T2_NAMED = re.compile(r"表二|table\s*(?:2|ii)\b|规章|规范性文件|许可|处罚|强制|收费|采购|项目", re.I)
+
+
+def _column_word(question: str, column: str) -> str:
+    """The longest word of a 表二 column the question has."""
+    words = [w for c, zh, en in T2_COLUMN_WORDS if c == column for w in (*zh, *en) if w in question.lower()]
+    return max(words, key=len, default="")
+
+
 _COLUMN_ONLY = ("prev_year_items", "change", "in_force", "repealed", "total_published", "new_made", "new_published")
 # a question about the subject itself, not about a body's figure: answered with what the collection holds
 _GENERAL = re.compile(
@@ -137,6 +196,9 @@ class Query:
     candidates: list[str] = field(default_factory=list)  # the bodies a name could mean, for the user to pick
     asked: list[str] = field(default_factory=list)  # the bodies named, before the year asked chose among them
     ambiguous_name: bool = False  # the place alone, naming several departments
+    parts: list[tuple[Metric, str | None]] = field(default_factory=list)  # a compound question's figures, in order
+    trend: bool = False  # one body's figure over its years (asked with "这几年", a range, "which year")
+    places: list[str] = field(default_factory=list)  # places the question names (stems), for nearest bodies
     other_applications: bool = False  # 申请 of another kind (代办, 人大建议): not 表三's disclosure requests
     years_if_held: list[int] = field(default_factory=list)  # a follow-up's inherited years, if the new body has them
 
@@ -147,12 +209,17 @@ def language_of(text: str) -> str:
 
 def parse_years(question: str, today: date | None = None) -> tuple[list[int], str]:
     today = today or date.today()
+    question = nfkc(question)  # "２０２２年" is 2022
     question = T2_TIME_LIKE.sub(" ", question)  # "上一年项目数量" is a column of 表二, not last year
     q = question.lower()
     m = _RANGE.search(question)
     if m:
         a, b = sorted((int(m.group(1)), int(m.group(2))))
         return list(range(a, b + 1)), m.group(0)
+    m = _SINCE.search(question)
+    if m:
+        first = int(m.group(1) or m.group(2))
+        return list(range(first, max(first, today.year - 1) + 1)), m.group(0).strip()
     m = _RECENT.search(q)
     if m:
         n_text = m.group(1) or m.group(2) or ""
@@ -168,7 +235,10 @@ def parse_years(question: str, today: date | None = None) -> tuple[list[int], st
     return [], ""
 
 
-_QUANTITY = re.compile(r"(多少|几)(?:个|件|条|次|名|人|宗|起|项|份|场|块|期|种|家)?([\u4e00-\u9fff（）()]{0,8})")
+# a quantity asked ("多少件", "几条"); not "这几年", "近几年", "几月" (time, not a count)
+_QUANTITY = re.compile(
+    r"(多少|(?<![这近前后])几(?![年月]))(?:个|件|条|次|名|人|宗|起|项|份|场|块|期|种|家)?([\u4e00-\u9fff（）()]{0,8})"
+)
 _QUANTITY_EN = re.compile(r"how (?:many|much)((?:\s+[a-z'-]+){0,4})", re.I)
 _HOW = re.compile(
     r"怎么|怎样|如何|为什么|为何|哪些措施|采取了|做法|经验|\bhow (?:did|does|do|is|was|were)\b|\bwhy\b|\bwhat did\b",
@@ -221,7 +291,9 @@ def counts_the_metric(question: str, lang: str, metric: Metric) -> bool:
     "收到多少政府信息公开申请" counts applications; "几个工作日内回复申请" counts working days, and
     "怎么做依申请公开监测" asks how, not how many.
     """
-    words = [w.lower() for w in (*metric.words_zh, *metric.words_en)]
+    # the noun counted may be any figure the question names ("多少件依申请？予以公开的…各几件")
+    named_metrics = [metric, *(BY_KEY[m.key] for m in metric_mentions(question, lang))]
+    words = [w.lower() for m in named_metrics for w in (*m.words_zh, *m.words_en)]
     if lang == "zh":
         for m in _QUANTITY.finditer(question):
             noun = m.group(2)
@@ -259,6 +331,61 @@ def about_other_applications(question: str, metric: Metric) -> bool:
     return bool(_OTHER_APPLICATIONS.search(question)) and not _DISCLOSURE_WORDS.search(question)
 
 
+def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
+    """The figures a question asks for, in its order: several metrics ("行政复议和行政诉讼各几件"), one
+    metric narrowed several ways ("自然人和企业各几件"), or a total and its parts ("一共多少？其中结果纠正、
+    尚未审结各几件"). One figure gives one part.
+
+    申请 alone names the received requests, and is a part of its own only where nothing more specific is
+    named in the same item of the question ("部分公开的申请" is one figure, "新收申请、部分公开" two).
+    """
+    mentions = metric_mentions(question, lang)
+    specific = [m for m in mentions if m.key != GENERIC_METRIC]
+
+    def span(pos: int, rx: re.Pattern[str]) -> tuple[int, int]:
+        a = max((x.end() for x in rx.finditer(question, 0, pos)), default=0)
+        b = next((x.start() for x in rx.finditer(question, pos)), len(question))
+        return a, b
+
+    def alone(m) -> bool:
+        a, b = span(m.start, _ITEM)
+        return not any(a <= x.start < b for x in specific)
+
+    def row(key: str) -> str:
+        metric = BY_KEY[key]
+        return (metric.cell_for("2021") or metric.cell_for("2019") or "").split(":")[0]
+
+    def narrowed(m) -> bool:  # "不予公开…保护第三方": the group is named to name its sub-row, one figure
+        a, b = span(m.start, _CLAUSE)
+        own = row(m.key)
+        return any(
+            a <= x.start < b
+            and x.key != m.key
+            and own
+            and (row(x.key).startswith(own + ".") or own + "_" in row(x.key))
+            for x in specific
+        )
+
+    kept = [m for m in mentions if (m.key != GENERIC_METRIC or not specific or alone(m)) and not narrowed(m)]
+    # a word another figure's column is named with ("decided by the court against the agency") is that column
+    columns = [c for m in kept for c in column_mentions(question, lang, BY_KEY[m.key])]
+    kept = [m for m in kept if not any(c.start < m.end and m.start < c.end for c in columns)] or kept
+    parts: list[tuple[Metric, str | None]] = []
+    for m in kept:
+        metric = BY_KEY[m.key]
+        cols = column_mentions(question, lang, metric)
+        a, b = span(m.start, _CLAUSE)
+        if len(kept) > 1:  # several metrics: each takes the columns of its own clause
+            cols = [c for c in cols if a <= c.start < b]
+        if not cols:
+            parts.append((metric, None))
+            continue
+        if not any(a <= c.start < b for c in cols) and _ASKS.search(question[a:b]):
+            parts.append((metric, None))  # "一共多少？其中结果纠正、尚未审结各几件": the total, then its parts
+        parts += [(metric, c.key) for c in cols]
+    return parts
+
+
 def _kind(question: str, lang: str, n_issuers: int, n_years: int, metric: Metric | None) -> str:
     q = question.lower()
     for kind, zh, en in _KIND_WORDS:
@@ -294,8 +421,9 @@ def parse(
     resolution = bodies.resolve(question, years)
     named = resolution.issuers
     regions = match_regions(question, [r for _, _, r in catalog]) if not named else []
-    metric = find_metric(question, lang)
-    if metric is not None and not counts_the_metric(question, lang, metric):
+    printed = printed_row(question)
+    metric = printed.metric if printed else find_metric(question, lang)
+    if printed is None and metric is not None and not counts_the_metric(question, lang, metric):
         metric = None
     other_applications = metric is not None and about_other_applications(question, metric)
     if other_applications:
@@ -304,25 +432,67 @@ def parse(
     q = Query(question, lang)
     q.issuers, q.regions, q.years, q.year_words = named, regions, years, year_words
     q.name_notes, q.candidates = resolution.notes, resolution.candidates
+    q.places = resolution.places
     q.other_applications = other_applications
     q.asked, q.ambiguous_name = resolution.asked, resolution.ambiguous
     q.published_reading = bool(years) and bool(_PUBLISHED.search(question.lower())) and metric is None
-    q.metric, q.column = metric, find_column(question, lang, metric)
+    q.metric, q.column = metric, find_column(printed.rest if printed else question, lang, metric)
+    if printed and printed.column:
+        q.column = printed.column
     q.unknown = (
         []
         if named
         else resolution.unmatched
         or unknown_places(question, sorted({i for i, _, _ in catalog}), [n for _, _, r in catalog for n in r.values()])
     )
+    if named and not q.unknown and all(bodies.bodies[i].dept for i in named if i in bodies.bodies):
+        # "北川区教育局…": a department of a place the collection does not hold, not a held department that
+        # answers to the same words somewhere else
+        elsewhere = unknown_places(
+            question, sorted({i for i, _, _ in catalog}), [n for _, _, r in catalog for n in r.values()]
+        )
+        if elsewhere and not resolution.places:
+            at = question.find(elsewhere[0])
+            dept = re.match(r"[\u4e00-\u9fff]{0,10}?(?:局|委员会|办公室|办|中心)", question[at + len(elsewhere[0]) :])
+            q.unknown, q.issuers, named = [elsewhere[0] + (dept.group(0) if dept else "")], [], []
+    if not named and regions and _GOVERNMENT.search(question):
+        # "福州市人民政府…": the place's own government is asked, and its departments are not it
+        governments = [
+            i
+            for i, _, r in catalog
+            if set(r.values()) & set(regions) and i in bodies.bodies and not bodies.bodies[i].dept
+        ]
+        if not governments:
+            q.unknown, q.regions, q.places = [f"{regions[0]}人民政府"], [], [*q.places, *regions]
     q.report_fact = fact
     q.kind = REPORT_FACT if fact and metric is None else _kind(question, lang, resolution.lineages, len(years), metric)
     if metric is None and not fact:
         column = find_t2_column(question, lang)
-        if column in _COLUMN_ONLY:  # "上一年项目数量是多少": that column of 表二, row by row
+        if column in _COLUMN_ONLY and (_T2_NAMED.search(question) or _column_word(question, column) != "制作"):
+            # "上一年项目数量是多少": that column of 表二, row by row; "制作" alone is any making ("共制作政务信息")
             q.kind, q.column = T2_COLUMN, column
         elif not named and not regions and not years and _GENERAL.search(question):
             q.kind = SCOPE
+        elif not (named or regions or years or q.unknown or q.other_applications) and not _DOMAIN.search(question):
+            q.kind = OFF_TOPIC
     q.ascending = any(w in question.lower() for w in _SUPERLATIVE_MIN)
+    if printed is not None:  # the row its printed label names, and what else the rest of the question names
+        rest = [p for p in find_parts(printed.rest, lang) if p[0].key not in (printed.metric.key, GENERIC_METRIC)]
+        parts = [(printed.metric, q.column), *rest]
+    elif metric is not None and q.kind not in (REPORT_FACT, T2_COLUMN, SCOPE):
+        parts = find_parts(question, lang)
+    else:
+        parts = []
+    if metric is not None and q.kind not in (REPORT_FACT, T2_COLUMN, SCOPE):
+        if parts and parts[0][0].cell is not None and q.kind != T2_COLUMN:
+            # the longest words win ("mass repeated requests" is 大量反复申请, not 重复申请)
+            q.metric, q.column = parts[0][0], parts[0][1] or q.column
+        if len(parts) > 1:
+            q.parts, q.kind = parts, COMPOUND
+            q.metric, q.column = parts[0]
+        elif resolution.lineages == 1 and (len(years) > 1 or _TREND.search(question)):
+            if q.kind in (LOOKUP, COMPARE, RANK, DIFFERENCE):
+                q.trend, q.kind = True, TREND
     return q
 
 
@@ -337,6 +507,8 @@ def resolve_follow_up(current: Query, previous: Query | None) -> Query:
     if not elliptical:
         return current
     q = replace(current, follow_up=True)
+    if q.kind == OFF_TOPIC:  # "那自然人呢？" names no subject of its own: the conversation gives it
+        q.kind = PASSAGE
     if q.metric is None:
         q.metric = previous.metric
         q.column = find_column(current.question, current.language, q.metric) or previous.column

@@ -15,11 +15,20 @@ from decimal import Decimal
 
 from assistant import phrasing as say
 from assistant.compose import Composer
-from assistant.glossary import T2_NEAREST, Metric
+from assistant.glossary import (
+    CUMULATIVE_WORDS,
+    EN_TOPIC_WORDS,
+    EN_UNIT_WORDS,
+    T2_NEAREST,
+    ZH_UNITS,
+    Metric,
+    legacy_terms,
+)
 from assistant.types import Fact, Value
 from index.collection import Collection
 from index.facts import CellValue, FigureRow, ReportRow
-from ingest.normalize import format_value
+from ingest.figures import STATED
+from ingest.normalize import compact_str, format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
 
@@ -48,6 +57,26 @@ def line_at(text: str, start: int | None, end: int | None) -> str:
     a = text.rfind("\n", 0, start) + 1
     b = text.find("\n", end or start)
     return " ".join(text[a : b if b != -1 else len(text)].replace("\f", "").split())
+
+
+def format_lacks(report: ReportRow, metric: Metric, column: str | None) -> bool:
+    """Whether the report's format generation has no such row or column at all (a 2019-format report has
+    no 本年收费金额, a 2021-format one no 政府集中采购 or 上一年项目数量; pre-2019 reports have no 表二):
+    a question about it is answered "this format does not report it", not with a passage."""
+    from ingest.schema import GEN_PRE2019, T2_ROWS, t2_columns
+
+    if report.generation == GEN_PRE2019:
+        cell = metric.cell_for("2021") or metric.cell_for("2019") or ""
+        return cell.startswith("t2.") and column is not None
+    cell = metric.cell_for(report.generation)
+    if cell is None:
+        return metric.cell is not None  # a table item of the other generation only
+    row, _ = cell.split(":")
+    if column is None or not row.startswith("t2."):
+        return False
+    kind = next((r.kind for r in T2_ROWS if r.id == row), "")
+    own = {c for c, _ in t2_columns(report.generation, kind)}
+    return column not in own and T2_NEAREST.get(column) not in own
 
 
 def table_value(
@@ -95,6 +124,206 @@ def table_value(
     if cell.status == "number" and cell.value_text:
         return Value(report, Decimal(cell.value_text), cell.value_text, unit, "table", cid, label, status, note)
     return Value(report, None, "", unit, "table", cid, label, status, note, cell.status, list(cell.candidates or []))
+
+
+def legacy_label_match(coll: Collection, report: ReportRow, question: str, lang: str) -> tuple[str, str] | None:
+    """The statistics-table row the question names by its own label (row id, column), when one does.
+
+    Labels change from year to year and body to body, so they are matched, not mapped: a row whose whole
+    label the question contains ("…2012年的政府网站公开数是多少"), or, in English, whose label holds every
+    table word the question uses ("uses of the public reading points" → 公开查阅点利用件次). The longest
+    such label wins; two equally good ones are no match (never a guess)."""
+    cells = [c for c in coll.facts.cells([report.id], None, None) if c.table == "legacy"]
+    if not cells:
+        return None
+    labels = sorted({c.row_id.removeprefix("legacy.") for c in cells})
+    compact_q = compact_str(question)
+    if lang == "zh":
+        scored = [(len(label), label) for label in labels if len(label) >= 2 and compact_str(label) in compact_q]
+    else:
+        terms = legacy_terms(question, lang)
+        scored = [
+            (sum(len(t) for t in terms if t in label), label)
+            for label in labels
+            if terms and sum(1 for t in terms if t in label) >= max(1, len(terms) - 1)
+        ]
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    if len(scored) > 1 and scored[0][0] == scored[1][0] and lang != "zh":
+        return None
+    column = "cumulative" if CUMULATIVE_WORDS.search(question) else "this_year"
+    return f"legacy.{scored[0][1]}", column
+
+
+# words every figure's label may hold: no evidence that a figure is the one asked
+_GENERIC = {
+    "政府",
+    "信息",
+    "公开",
+    "政府信息",
+    "信息公开",
+    "政府信息公开",
+    "工作",
+    "情况",
+    "全市",
+    "全县",
+    "全区",
+    "本局",
+    "我局",
+    "本机关",
+    "年度",
+    "报告",
+    "多少",
+    "共计",
+    "一共",
+    "总共",
+    "其中",
+    "主要",
+    "相关",
+    "有关",
+    "开展",
+}
+_ITEM_SPLIT = re.compile(r"[，,、？?；;。]|和|及|与|以及|还有|\band\b|\bas well as\b", re.I)
+_RATE_ASKED = re.compile(
+    r"百分|比例|比率|占比|率|增长|下降|上升|增加了|减少了|%|percent|rate|share|proportion|growth|increase|decrease|rise|fell",
+    re.I,
+)
+_RATE_LABEL = re.compile(r"同比|比上年|较上年|比去年|较去年|上升|下降|增长|减少|提高|占$")
+_YEARISH = re.compile(r"(?:19|20)\d{2}\s*年?度?")
+
+
+def _terms(text: str, lang: str) -> list[str]:
+    """The words a question item asks with, in the reports' language: jieba words of two characters or
+    more that are not generic; English words through the topic glossary."""
+    import jieba
+
+    if lang == "en":
+        q = text.lower()
+        return [zh for en, zh in EN_TOPIC_WORDS.items() if re.search(rf"\b{re.escape(en)}", q)]
+    jieba.setLogLevel(60)
+    words = {w for w in jieba.cut_for_search(_YEARISH.sub(" ", compact_str(text))) if len(w) >= 2}
+    return sorted(w for w in words if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w))
+
+
+def _units_asked(text: str, lang: str) -> set[str]:
+    if lang == "en":
+        q = text.lower()
+        return {u for en, units in EN_UNIT_WORDS.items() if re.search(rf"\b{re.escape(en)}", q) for u in units}
+    c = compact_str(text)
+    found = {u for u in ZH_UNITS if re.search(rf"(?:多少|几){u}", c)}
+    if "百分之" in c or "%" in c or "比例" in c or "率" in c:
+        found.add("%")
+    return found
+
+
+def _unnamed(question: str, names: list[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        question = question.replace(name, " ")
+    return question
+
+
+def question_terms(question: str, lang: str, names: list[str]) -> list[str]:
+    """The words a question counts something with: its terms, less those that only name the body
+    ("市政府办", "莆田"), which are no evidence of what is counted."""
+    naming = [n for n in names if len(n) >= 2]
+    return [t for t in _terms(_unnamed(question, names), lang) if not any(t in n for n in naming)]
+
+
+def stated_matches(coll: Collection, report: ReportRow, question: str, lang: str, names: list[str]) -> list[FigureRow]:
+    """The figures of the report's sentences that the question asks for (see :func:`stated_scored`)."""
+    return [f for f, _ in stated_scored(coll, report, question, lang, names)]
+
+
+def stated_scored(
+    coll: Collection, report: ReportRow, question: str, lang: str, names: list[str]
+) -> list[tuple[FigureRow, int]]:
+    """The figures of the report's sentences that the question asks for, one per item of the question
+    ("专职、兼职各多少" asks two): the figure whose own words (its clause) hold most of the item's words,
+    with the unit asked when one is. An item two figures fit equally, with different values, gets none:
+    the passages answer it, never a guess."""
+    figures = coll.facts.figures([report.id], STATED)
+    if not figures:
+        return []
+    question = _unnamed(question, names)
+    items = [x for x in _ITEM_SPLIT.split(question) if x.strip()]
+    whole = question_terms(question, lang, names)
+    out: list[tuple[FigureRow, int]] = []
+    for item in items:
+        terms = question_terms(item, lang, names) or (whole if len(items) == 1 else [])
+        if not terms:
+            continue
+        units = _units_asked(item, lang) or _units_asked(question, lang)
+        rate = bool(_RATE_ASKED.search(item if len(items) > 1 else question)) or "%" in units
+        scored: list[tuple[tuple[int, int], FigureRow]] = []
+        for f in figures:
+            label = compact_str(f.label)
+            score = sum(len(t) for t in terms if t in label)
+            if score < 2 or (units and (f.unit or "") not in units):
+                continue
+            if not rate and ((f.unit or "") == "%" or _RATE_LABEL.search(label)):
+                continue  # a share or a rise is asked for as such, never given for the count itself
+            scored.append(((score, -len(label)), f))  # as many of its words, then the fewest other words
+        if not scored:
+            continue
+        best = max(sc for sc, _ in scored)
+        top = [f for sc, f in scored if sc == best]
+        if len({f.value_text for f in top}) == 1 and top[0] not in [f for f, _ in out]:
+            out.append((top[0], best[0]))  # with how many of the question's characters its words hold
+    return out
+
+
+def stated_value(comp: Composer, report: ReportRow, f: FigureRow) -> Value:
+    cid = comp.cite(report, section=f.section, quote=f.quote, start=f.start, end=f.end)
+    return Value(
+        report, Decimal(f.value_text), f.value_text + f.qualifier, f.unit or "", "text", cid, f.label, metric_id=STATED
+    )
+
+
+def legacy_cell_value(comp: Composer, coll: Collection, report: ReportRow, row_id: str, column: str) -> Value | None:
+    """A statistics-table cell as a cited value (its status kept: a cell the source leaves open stays so)."""
+    cells = coll.facts.cells([report.id], row_id, column)
+    if not cells:
+        return None
+    cell = cells[0]
+    label = row_id.removeprefix("legacy.")
+    col_label = "历年累计" if column == "cumulative" else "本年度"
+    quote = row_quote(coll.facts.text(report.id), cell.row_id, cell.start, cell.end) or f"{label} {cell.value_text}"
+    cid = comp.cite(
+        report,
+        section="",
+        quote=quote,
+        table="政府信息公开情况统计表",
+        row=label,
+        column=col_label,
+        start=cell.start,
+        end=cell.end,
+    )
+    if cell.status == "number" and cell.value_text:
+        return Value(
+            report,
+            Decimal(cell.value_text),
+            cell.value_text,
+            cell.unit or "",
+            "table",
+            cid,
+            f"{label} · {col_label}",
+            "unchecked",
+            metric_id=f"{row_id}:{column}",
+        )
+    return Value(
+        report,
+        None,
+        "",
+        cell.unit or "",
+        "table",
+        cid,
+        f"{label} · {col_label}",
+        "unchecked",
+        status=cell.status,
+        candidates=[str(x) for x in (cell.candidates or [])],
+        metric_id=f"{row_id}:{column}",
+    )
 
 
 def legacy_value(comp: Composer, coll: Collection, report: ReportRow, metric: Metric) -> Value | None:

@@ -493,7 +493,7 @@ class FactStore:
                             report_id=rid, table=c.table, row_id=c.row_id, col_id=c.col_id, confidence=c.confidence
                         )
                     )
-        for f in report.figures:
+        for f in [*report.figures, *report.stated]:
             session.add(
                 FigureRow(
                     report_id=rid,

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ingest.loaders import LoadError, expand_paths, load
+from ingest.metadata import same_body
 from ingest.model import AMBIGUOUS, BLANK, MISSING, NUMBER, REPAIRED, VERIFIED, ParsedReport
 from ingest.normalize import format_value
 from ingest.pipeline import NotAReportError, parse_report
@@ -96,7 +97,7 @@ def _table_audit(table) -> TableAudit:
         table.status,
         len(table.cells),
         methods["text_row"] + methods["html_grid"] + methods["pdf_row"],
-        methods["placed"],
+        methods["placed"] + methods["expanded"] + methods["joined"],
         methods["segmented"],
         methods["derived"],
         statuses[AMBIGUOUS],
@@ -177,7 +178,7 @@ def audit_paths(paths: list[str]) -> CorpusAudit:
         row = manifest.get(str(path.resolve()))
         if row and row.get("issuer"):
             record.expected = {"issuer": row.get("issuer", ""), "year": row.get("report_year", "")}
-            record.matches_manifest = record.issuer == record.expected["issuer"] and str(record.year) == str(
+            record.matches_manifest = same_body(record.issuer, record.expected["issuer"]) and str(record.year) == str(
                 record.expected["year"]
             )
         files.append(record)

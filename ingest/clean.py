@@ -22,7 +22,12 @@ TITLE_RE = re.compile(
     r"^(?P<issuer>[^,，。;；:：《》\s]{2,40}?)(?P<year>(?:19|20)\d{2})年度?(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?报告"
 )
 _ISSUER_TAIL = re.compile(r"(?:关于|的|之)$")
-_ISSUER_HEAD = re.compile(r"^(?:[#*>\s]+|关于)")
+# what a page puts before a title on the same line when it is flattened: navigation and column names
+# ("您当前的位置:首页 >政府信息公开年报 重庆市…", "登录 | 注册 嘎什根乡…"); no issuer starts with these
+_ISSUER_HEAD = re.compile(
+    r"^(?:[#*>»›|｜/\s]+|关于|您当前的位置|当前位置|您的位置|网站首页|返回首页|首页|登录|注册"
+    r"|政府信息公开年度报告|政府信息公开年报|信息公开年报|政府信息公开|信息公开|政务公开|年度报告|年报)"
+)
 
 # A crawler's header block: "标题: …" lines up to a separator line ("==== 正文 ====", "-----").
 _FIELD_LINE = re.compile(r"^\s*(?P<key>[\u4e00-\u9fffA-Za-z_ ]{1,10}?)\s*[:：]\s?(?P<value>.*)$")
@@ -54,8 +59,11 @@ _CHROME_LINE = re.compile(
     r"扫一扫在手机打开当前页|×关闭|字体:?\[|\[大中小\])"
 )
 _FOOTER_MARKER = re.compile(
-    r"^(?:扫一扫在手机打开当前页|TOP打印本页|打印本页|关闭窗口|【打印】|相关链接|分享到|上一篇|下一篇)"
+    r"^(?:扫一扫在手机打开当前页|TOP打印本页|打印本页|关闭窗口|【打印】|相关链接|分享到|上一篇|下一篇"
+    r"|主办单位|承办单位|网站标识码|版权所有|技术支持|[\u4e00-\u9fff]ICP备|ICP备)"
 )
+# a site footer run onto the end of a flattened page: from its first item to the end
+_INLINE_FOOTER = re.compile(r"\s*(?:主办单位|承办单位|网站标识码|版权所有|技术支持)\s*[:：][^。]{0,300}$")
 _FOOTER_LINE_MAX = 30
 
 
@@ -70,8 +78,11 @@ class Cleaned:
 
 
 def tidy_issuer(issuer: str) -> str:
-    """An issuer as printed, without markup or a title's connecting words ("…局关于")."""
-    issuer = _ISSUER_HEAD.sub("", issuer.strip())
+    """An issuer as printed, without markup, the navigation a flattened page runs into it, or a
+    title's connecting words ("…局关于")."""
+    issuer = issuer.strip()
+    while (head := _ISSUER_HEAD.match(issuer)) and head.end() < len(issuer):
+        issuer = issuer[head.end() :]
     return _ISSUER_TAIL.sub("", issuer)
 
 
@@ -82,6 +93,9 @@ def _is_chrome(line: str) -> bool:
 _META_LINE = re.compile(
     r"^(?:发布时间|发布日期|公开日期|成文日期|日期|时间|来源|资料来源|发布机构|索引号|文号|分类|名称|主题分类)"
 )
+
+
+_HEADER_KEYS = ("标题", "题目", "原文链接", "原始链接", "原文地址", "栏目", "正文")
 
 
 def split_crawler_header(text: str) -> tuple[dict[str, str], str, str]:
@@ -107,9 +121,11 @@ def split_crawler_header(text: str) -> tuple[dict[str, str], str, str]:
     run = 0
     for line in lines[:_HEADER_SCAN]:
         m = _FIELD_LINE.match(line)
-        if not m or not _META_LINE.match(m.group("key")) and m.group("key") not in ("标题", "题目", "原文链接", "栏目"):
+        if not m or not _META_LINE.match(m.group("key")) and m.group("key") not in _HEADER_KEYS:
             break
         run += 1
+        if m.group("key") == "正文":  # "正文:" closes a crawler's header: the body follows
+            break
     if run >= 2:
         kept = {}
         for line in lines[:run]:
@@ -152,6 +168,10 @@ def strip_inline_chrome(text: str) -> tuple[str, list[str]]:
     if run and run.end() - run.start() < 300:
         removed.append(out[run.start() : run.end()])
         out = out[: run.start()] + " " + out[run.end() :]
+    footer = _INLINE_FOOTER.search(out, max(0, len(out) - 400))
+    if footer:
+        removed.append(out[footer.start() :])
+        out = out[: footer.start()] + "\n"
     tail = _TRAILER.search(out)
     if tail:
         removed.append(out[tail.start() :])
@@ -225,8 +245,13 @@ def _tidy(line: str) -> str:
     return line.replace("\u00a0", " ").replace("\u3000", " ").rstrip(" \r")
 
 
+# a page copied without decoding its entities: the spaces they stand for
+_SPACE_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|thinsp|#160|#xa0|#12288|#x3000);?", re.I)
+
+
 def clean(raw: str) -> Cleaned:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = _SPACE_ENTITY.sub(" ", text)
     fields, crawler_header, text = split_crawler_header(text)
     text = PAGE_FOOTER.sub("", _MARKDOWN.sub("", text))
     text, removed = strip_inline_chrome(text)

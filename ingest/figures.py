@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ingest.model import Figure, Section
+from ingest.normalize import compact, compact_str
 
 _SENTENCE_END = re.compile(r"[。！？;；]")
-_WRAP_MIN = 20  # a line this long that ends mid-sentence was wrapped by the PDF, not ended
 _NUM = r"\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<qual>余|多)?\s*"  # PDFs space digits off: "受理 3119 件"
 _STOP = r"[^，,。；;:：\d]"  # text inside one clause, with no figure in it
 
@@ -106,21 +106,21 @@ PATTERNS: list[Pattern] = [
     ),
     _p(
         "text.granted",
-        rf"(?:予以公开|同意公开)(?:答复|申请)?{_NUM}(?P<unit>件|宗)",
+        rf"(?<![或及和与、])(?:予以公开|同意公开)(?:答复|申请)?{_NUM}(?P<unit>件|宗)",
         "件",
         "t3.granted:total",
         _ABOUT_REQUESTS,
     ),
     _p(
         "text.partially_granted",
-        rf"部分公开(?:申请)?{_NUM}(?P<unit>件|宗)",
+        rf"(?<![或及和与、])部分公开(?:申请)?{_NUM}(?P<unit>件|宗)",
         "件",
         "t3.partially_granted:total",
         _ABOUT_REQUESTS,
     ),
     _p(
         "text.denied",
-        rf"(?:不予公开|不同意公开)(?:答复|申请)?{_NUM}(?P<unit>件|宗)",
+        rf"(?<![或及和与、])(?:不予公开|不同意公开)(?:答复|申请)?{_NUM}(?P<unit>件|宗)",
         "件",
         "t3.denied:total",
         _ABOUT_REQUESTS,
@@ -140,23 +140,21 @@ _CHANNEL = re.compile(r"(?P<label>[\u4e00-\u9fff]{1,8}?)申请" + _NUM + r"(?P<u
 _DATE_GLUE = re.compile(r"^\d*(?:19|20)\d{2}年")
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans. A line break ends a sentence unless the line was wrapped mid-sentence (PDFs)."""
+def sentences(text: str, sections: list[Section] = ()) -> list[tuple[int, int]]:
+    """Sentence spans: up to a sentence mark, or to where a heading starts.
+
+    Line breaks carry no meaning here: a PDF wraps lines mid-sentence, a portal may put every figure
+    on a line of its own ("本年度共主动公开信息⏎1342⏎条"), another the whole report on one line; so a
+    sentence ends only at its mark or at the next heading (a title has no mark of its own).
+    """
+    cuts = sorted({x for s in sections if s.level >= 1 for x in (s.start, _title_end(text, s))} | {0, len(text)})
     spans: list[tuple[int, int]] = []
-    start = 0
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        end = pos + len(line)
-        for m in _SENTENCE_END.finditer(text, pos, end):
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        start = a
+        for m in _SENTENCE_END.finditer(text, a, b):
             spans.append((start, m.end()))
             start = m.end()
-        body = line.rstrip()
-        wrapped = len(body.strip()) >= _WRAP_MIN and body and not _SENTENCE_END.match(body[-1])
-        if not wrapped:
-            spans.append((start, end))
-            start = end
-        pos = end
-    spans.append((start, len(text)))
+        spans.append((start, b))
     out = []
     for a, b in spans:
         while a < b and text[a].isspace():
@@ -166,6 +164,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if a < b:
             out.append((a, b))
     return out
+
+
+def _title_end(text: str, section: Section) -> int:
+    """Where a heading's title ends in the text: the body's first sentence starts there."""
+    window = text[section.start : section.start + 400]
+    c = compact(window)
+    n = len(compact_str(section.title))
+    return section.start + (c.end(n) if c.text.startswith(compact_str(section.title)) else 0)
 
 
 def quote_of(text: str) -> str:
@@ -190,16 +196,18 @@ def _value_ok(sentence: str, m: re.Match[str]) -> bool:
 
 @dataclass(frozen=True)
 class _Flat:
-    """A sentence with its line breaks removed (PDFs wrap "答\n复 3050 件"), mapping back to the text."""
+    """A sentence with its whitespace removed (PDFs wrap "答\n复 3050 件" and space figures off; a portal
+    breaks "1⏎800" into lines), mapping back to the text."""
 
     text: str
     offsets: tuple[int, ...]
     base: int
+    quote: str  # the sentence as printed, for display
 
     @classmethod
     def of(cls, text: str, start: int, end: int) -> _Flat:
-        keep = [i for i in range(start, end) if text[i] not in "\n\f"]
-        return cls("".join(text[i] for i in keep), tuple(keep), start)
+        keep = [i for i in range(start, end) if not text[i].isspace()]
+        return cls("".join(text[i] for i in keep), tuple(keep), start, quote_of(text[start:end]))
 
     def start(self, i: int) -> int:
         return self.offsets[i] if i < len(self.offsets) else self.offsets[-1] + 1
@@ -210,7 +218,7 @@ class _Flat:
 
 def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
     figures: list[Figure] = []
-    for s_start, s_end in sentences(text):
+    for s_start, s_end in sentences(text, sections):
         flat = _Flat.of(text, s_start, s_end)
         sentence = flat.text
         taken: list[tuple[int, int]] = []
@@ -239,7 +247,7 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
                         label=quote_of(m.group(0)),
                         value=value,
                         unit=groups.get("unit") or p.unit,
-                        quote=quote_of(sentence),
+                        quote=flat.quote,
                         start=s_start,
                         end=s_end,
                         value_start=vstart,
@@ -260,6 +268,71 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
     return figures
 
 
+def extract_stated(text: str, sections: list[Section]) -> list[Figure]:
+    """Every figure the report's sentences state with a unit (``text.stated``), whatever it counts."""
+    out: list[Figure] = []
+    for s_start, s_end in sentences(text, sections):
+        out.extend(stated_figures(_Flat.of(text, s_start, s_end), s_start, s_end, sections))
+    return out
+
+
+# Every figure a sentence states with its unit, whatever it counts ("举办培训66期", "访问量达25.6万人次",
+# "比上年增长44%", "累计减免3918元"): ``text.stated``, labelled with the words before it in its clause, so a
+# question in those words finds it (:func:`assistant.values.stated_match`). 万 and 亿 are multiplied
+# out; the sentence keeps its own form for the citation.
+STATED = "text.stated"
+_STATED_UNIT = (
+    r"人次|件次|家次|场次|个百分点|批次|万元|亿元|元|条|件|项|个|次|期|场|人|名|篇|份|批|家|户|宗|起|册|套|台|处|所|座|"
+    r"小时|天|%|％"
+)
+_STATED = re.compile(
+    r"(?<![\d.第])(?:达到|达)?(?P<pre>约|近|超过|逾)?(?P<num>\d+(?:\.\d+)?)(?P<mag>万|亿)?(?P<qual>余|多)?"
+    r"(?P<unit>(?:" + _STATED_UNIT + r")(?!工作日|日|月|年|小时|季度|周|批次))?"
+)
+_CLAUSE_MARK = re.compile(r"[，,；;、：:（(]")
+_RELATIVE = re.compile(r"^(?:其中)?(?:占|同比|比上年|较上年|比去年|较去年|比上半年|增长|下降|上升|提高|减少|增加)")
+_MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
+def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section]) -> list[Figure]:
+    out: list[Figure] = []
+    sentence = flat.text
+    prev_end, prev_label = 0, ""
+    for m in _STATED.finditer(sentence):
+        if _DATE_GLUE.match(m.group("num") + sentence[m.end("num") : m.end("num") + 2]):
+            continue  # a year run into its figure: characters were lost there
+        boundary = max((x.end() for x in _CLAUSE_MARK.finditer(sentence, 0, m.start())), default=0)
+        label = sentence[max(boundary, prev_end) : m.start()].strip("，,；;、：:")
+        if _RELATIVE.match(label) or len(label) <= 1:  # "占9.9%": the share of what came before
+            label = prev_label + label
+        unit = (m.group("unit") or "").replace("％", "%")
+        mag = m.group("mag") or ""
+        if not unit and not mag:
+            continue  # a bare number: a code, a date part, a table cell — not a stated figure
+        if unit in ("万元", "亿元"):
+            mag, unit = unit[0], "元"
+        value = Decimal(m.group("num")) * _MAGNITUDE.get(mag, Decimal(1))
+        prev_end, prev_label = m.end(), label if not _RELATIVE.match(label) else prev_label
+        if not label:
+            continue
+        out.append(
+            Figure(
+                metric=STATED,
+                label=label[-40:],
+                value=value.quantize(Decimal(1)) if value == value.to_integral_value() else value,
+                unit=unit,
+                quote=flat.quote,
+                start=s_start,
+                end=s_end,
+                value_start=flat.start(m.start("num")),
+                value_end=flat.end(m.end("mag") if m.group("mag") else m.end("num")),
+                qualifier=(m.group("pre") or "") + (m.group("qual") or ""),
+                section=_section_path(sections, s_start),
+            )
+        )
+    return out
+
+
 def _part(
     flat: _Flat,
     s_start: int,
@@ -277,7 +350,7 @@ def _part(
         label=label,
         value=Decimal(m.group("num")),
         unit=m.group("unit"),
-        quote=quote_of(flat.text),
+        quote=flat.quote,
         start=s_start,
         end=s_end,
         value_start=flat.start(after + m.start("num")),

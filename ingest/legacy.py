@@ -17,29 +17,37 @@ from ingest.model import AMBIGUOUS, BLANK, DASH, NUMBER, UNCHECKED, Cell, Table
 from ingest.normalize import compact, parse_number
 
 _LEGACY_HEAD = re.compile(r"指标名称|本年度.{0,6}历年累计|本年.{0,4}累计")
-_LEGACY_HEAD_END = re.compile(r"历年累计|累计|年末统计|本年度|(?:19|20)\d{2}年度?|年度|单位")
-_LEGACY_UNITS = r"万元|元|条|件|个|人次|人|次|项|份|期|场|篇|页"
+_LEGACY_HEAD_END = re.compile(r"历年累计|累计|年[末未]统计|本年度|(?:19|20)\d{2}年度?|年度|单位")
+_LEGACY_UNITS = r"万元|元|条|件次|件|个|人次|人|次|项|份|期|场|篇|页"
 _LEGACY_VALUE = r"(?:-?\d[\d.,．]*|[-—–/])"
+# whitespace of any kind between a row's label, unit and values: a page may put each cell on a line
+# of its own, or the whole table on one line
+_UNIT_CELL_AHEAD = r"(?!\s(?:" + _LEGACY_UNITS + r")\s)"  # a unit standing alone: a value-less row ends there
+_LABEL_CHAR = _UNIT_CELL_AHEAD + r"[^\d\t。]"
 _LEGACY_ROW = re.compile(
-    r"(?P<label>(?:其中[:：]?\s*)?(?:\d{1,2}\s*[.、．]\s*)?[^\d\n\t。]*?[\u4e00-\u9fff）)][^\d\n\t。]*?)[ \t]*(?P<unit>"
-    + _LEGACY_UNITS
-    + r")?[ \t]*"
-    r"(?P<vals>" + _LEGACY_VALUE + r"(?:[ \t]+" + _LEGACY_VALUE + r")*)"
+    r"(?P<label>(?!(?:" + _LEGACY_UNITS + r")\s)(?:其中[:：]?\s*)?(?:\d{1,2}\s*[.、．]\s*)?"
+    rf"(?:{_LABEL_CHAR})*?[\u4e00-\u9fff）)](?:{_LABEL_CHAR})*?)"
+    r"\s*(?P<unit>" + _LEGACY_UNITS + r")?\s*"
+    r"(?P<vals>" + _LEGACY_VALUE + r"(?:\s+" + _LEGACY_VALUE + r")*)"
 )
 _LEGACY_NUMBERING = re.compile(
     r"^(?:其中[:：]?\s*)?(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])\s*"
 )
+_INNER_ORDINAL = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}、")
 _LEGACY_GAP_MAX = 24  # a group label without values ("一、主动公开情况") may stand between two rows; prose may not
 
 
-def _legacy_values(vals: str, columns: int) -> list[list[tuple[str, int, int]]]:
+def _legacy_values(vals: str, columns: int, runs: bool = False) -> list[list[tuple[str, int, int]]]:
     """Readings of a row's value text as ``columns`` cells: (raw, start, end) per cell, offsets in ``vals``.
 
     Space-separated values are read as printed; a glued run ("475582") is split every way that
-    has no leading zeros, since the 本年度 and 历年累计 columns were flattened together."""
+    has no leading zeros, since the 本年度 and 历年累计 columns were flattened together. With
+    ``runs`` (a copy that collapses repeated values) a lone value stands for both columns."""
     chunks = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", vals)]
     if len(chunks) == columns:
         return [chunks]
+    if runs and len(chunks) == 1 and columns == 2:
+        return [[chunks[0], chunks[0]]]
     if len(chunks) == 1 and columns == 2 and chunks[0][0].isdigit():
         raw, a, _ = chunks[0]
         out = []
@@ -52,6 +60,14 @@ def _legacy_values(vals: str, columns: int) -> list[list[tuple[str, int, int]]]:
     if len(chunks) == 1 and columns == 2:
         return [[chunks[0], ("", chunks[0][2], chunks[0][2])]]  # one value printed: 历年累计 blank
     return []
+
+
+def _collapsed(rows: list[_LegacyRow]) -> bool:
+    """A copy that merges identical consecutive lines: its two-value rows are printed apart, never
+    glued, and never hold two equal values (equal pairs became one line), while some rows hold one."""
+    counts = [len(r.vals.split()) for r in rows]
+    pairs = [r.vals.split() for r in rows if len(r.vals.split()) == 2]
+    return len(pairs) >= 2 and counts.count(1) >= 1 and all(a != b for a, b in pairs) and max(counts) <= 2
 
 
 @dataclass
@@ -129,12 +145,15 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
     pending: int | None = None
     for m in _LEGACY_ROW.finditer(text, body_start):
         gap = text[pos : m.start()]
-        if len(gap.strip()) > _LEGACY_GAP_MAX or re.search(r"[。，,；;]", gap):
+        # rows the source left without values ("1.当面申请数 条") may stand in the gap: a label and a unit each
+        empty_rows = len(re.findall(r"\s(?:" + _LEGACY_UNITS + r")(?=\s)", gap))
+        if len(gap.strip()) > _LEGACY_GAP_MAX * (1 + empty_rows) or re.search(r"[。，,；;]", gap):
             break
         vals, v0 = m.group("vals"), m.start("vals")
-        nxt = text[m.end() : m.end() + 1]
-        if re.fullmatch(r"\d{1,2}", vals) and nxt in ".、．":  # "其中：1、网站公开": an ordinal, not a value
-            pending, pos = int(vals), m.end() + 1
+        after = re.compile(r"\s*").match(text, m.end()).end()  # the next printed character, wherever lines break
+        nxt = text[after : after + 1]
+        if re.fullmatch(r"\d{1,2}", vals) and nxt and nxt in ".、．":  # "其中：1、网站公开": an ordinal, not a value
+            pending, pos = int(vals), after + 1
             continue
         if nxt == "年":
             break  # "…局 2017年1月11日": the signature's date, the table is over
@@ -144,30 +163,43 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
         spaced = re.search(r"(?:^|\s)(\d{1,2})[.．、]$", vals)
         if spaced and before_label:  # "0 4. 网上申请数": "4." numbers the next row
             pending, vals = int(spaced.group(1)), vals[: spaced.start()]
-        elif nxt in "、.．" and (last := re.search(r"\s(\d{1,2})$", vals)):  # "23 56 2、政府公报…"
+        elif nxt and nxt in "、.．" and (last := re.search(r"\s(\d{1,2})$", vals)):  # "23 56 2、政府公报…"
             pending, vals = int(last.group(1)), vals[: last.start()]
         elif re.search(r"\d[.．、]$", vals) and before_label:
             pending = int(vals[-2])  # "…4755822." + "政府公报…": the 2 is the next row's ordinal
             vals = vals[:-2]
+        elif (
+            nxt and nxt in ".．、" and re.search(r"\d\d$", vals) and re.match(r"\s*[\u4e00-\u9fff]", text[after + 1 :])
+        ):
+            pending = int(vals[-1])  # the same with the page's line break before the point ("…4755822⏎.政府公报")
+            vals = vals[:-1]
         vals = vals.rstrip(".．")
         pos = v0 + len(vals)
         label_c = compact(m.group("label")).text.strip()
+        inner = [x for x in _INNER_ORDINAL.finditer(label_c) if x.start() > 0 and x.end() < len(label_c)]
+        if inner:  # a group label without values before this row's own: "一、主动公开情况（一）主动公开…数"
+            label_c = label_c[inner[-1].start() :]
         found = _ORDINAL_PREFIX.match(label_c)
         ordinal = int(found.group(1)) if found else carried
         label = _LEGACY_NUMBERING.sub("", label_c).strip().lstrip("、.:：")
+        if re.search(r"[A-Za-z:：]", re.sub(r"其中[:：]", "", label)):
+            break  # "网站标识码：…", "闽ICP备…": the page's footer, not a statistics row
         if not label or len(label) > 40 or not vals:
             continue
         rid = f"legacy.{label}"
         if rid in seen:
             continue
         seen.add(rid)
-        readings = _legacy_values(vals, columns)
-        row = _LegacyRow(rid, m.group("unit"), vals, v0, readings, ordinal)
-        if len(readings) > 1 and "主动公开" in label and stated:
-            by_text = [r for r in readings if r[0][0].isdigit() and Decimal(r[0][0]) in stated]
+        rows.append(_LegacyRow(rid, m.group("unit"), vals, v0, [], ordinal))
+    runs = columns == 2 and _collapsed(rows)
+    for row in rows:
+        row.readings = _legacy_values(row.vals, columns, runs)
+        if runs and len(row.vals.split()) == 1 and row.readings:
+            row.note = "printed once for both columns (the source collapses repeated values)"
+        if len(row.readings) > 1 and "主动公开" in row.rid and stated:
+            by_text = [r for r in row.readings if r[0][0].isdigit() and Decimal(r[0][0]) in stated]
             if len(by_text) == 1:
                 row.readings, row.note = by_text, "split chosen by the report's own sentence (主动公开…条)"
-        rows.append(row)
     if columns == 2:
         _settle_by_children(rows, columns)
     cells: list[Cell] = []
@@ -201,7 +233,9 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
                 )
                 continue
             raw, a, b = row.readings[0][ci]
-            method = "segmented" if len(row.readings[0]) > len(row.vals.split()) else "text_row"
+            method = "text_row"
+            if len(row.readings[0]) > len(row.vals.split()):
+                method = "expanded" if row.readings[0][0] is row.readings[0][-1] else "segmented"
             if not raw:
                 cells.append(
                     Cell("legacy", row.rid, col, None, BLANK, "", row.unit, method, row.start + a, row.start + b)

@@ -193,11 +193,51 @@ def decode_html(data: bytes) -> str:
     return decode_text(data, m.group(1).decode("ascii", "ignore") if m else None)
 
 
+# The page metadata China's government websites carry by their national page standard (政府网站发展
+# 指引 / 网页元数据): name → the crawler-header field it stands for. SiteName is the site, not the
+# issuer (a department's page sits on the city's site), so it is kept but never votes.
+_PAGE_META_FIELDS = {
+    "articletitle": "标题",
+    "pubdate": "发布时间",
+    "contentsource": "来源",
+    "columnname": "栏目",
+    "url": "原文链接",
+    "sitename": "网站",
+}
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*")
+
+
+def page_header(soup) -> str:
+    """The page's own metadata as a crawler-style header block ("标题: …" lines and a separator), so
+    that its title, date, source and column vote with the text's own sources (:mod:`ingest.metadata`).
+
+    The title comes from the ArticleTitle meta tag, else the part of <title> that reads as a report
+    title ("…2022年度政府信息公开工作年度报告_政府信息公开年报_<site>")."""
+    from ingest.clean import TITLE_RE
+    from ingest.normalize import compact_str
+
+    fields: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = str(tag.get("name") or "").strip().lower()
+        value = " ".join(str(tag.get("content") or "").split())
+        if name in _PAGE_META_FIELDS and value and len(value) <= 300:
+            fields.setdefault(_PAGE_META_FIELDS[name], value)
+    if soup.title and "标题" not in fields:
+        parts = _TITLE_SPLIT.split(" ".join(soup.title.get_text(" ").split()))
+        title = next((p for p in parts if TITLE_RE.match(compact_str(p))), "")
+        if title:
+            fields["标题"] = title
+    if not fields:
+        return ""
+    return "\n".join(f"{k}: {v}" for k, v in fields.items()) + "\n==== 正文 ===="
+
+
 def load_html(data: bytes) -> str:
     from bs4 import BeautifulSoup, Comment
 
     html = decode_html(data)
     soup = BeautifulSoup(html, "lxml")
+    header = page_header(soup)
     for tag in soup(["script", "style", "noscript", "iframe", "template", "head", "nav", "footer"]):
         tag.decompose()
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -231,7 +271,7 @@ def load_html(data: bytes) -> str:
         if "报告" in t and t not in text:
             title = t
             break
-    return "\n".join(x for x in (outside, title, text) if x)
+    return "\n".join(x for x in (header, outside, title, text) if x)
 
 
 # ---- PDF -------------------------------------------------------------------------------------

@@ -239,12 +239,18 @@ def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
         # only under the parents the text writes right before the name ("黄山市黝县"): a district
         # created after the code table ends (2013) must not be "corrected" into a neighbour
         stated = {ps[-1] for m in re.finditer(re.escape(units[0]), ctx) if (ps := _parents_before(ctx, m.start()))}
-        options = gazetteer.one_off(units[0], stated) if stated else []
+        if stated:
+            options = gazetteer.one_off(units[0], stated)
+        elif units[0].endswith(("县", "旗")):
+            # the text names no city: a county (rarely created since the code table ends, unlike
+            # districts) is matched against the whole country, and taken only when one name fits
+            options = gazetteer.one_off(units[0])
+        else:
+            options = []
         fixed = options[0] if len(options) == 1 else None
         if len(options) > 1:
-            notes.append(
-                f"place name {units[0]} does not exist; one character from {'、'.join(options)} (not corrected)"
-            )
+            named = "、".join(options[:5]) + (f" and {len(options) - 5} more" if len(options) > 5 else "")
+            notes.append(f"place name {units[0]} does not exist; one character from {named} (not corrected)")
         if fixed:
             notes.append(f"place name {units[0]} does not exist; read as {fixed} (one character apart)")
             issuer = fixed + issuer[len(units[0]) :]
@@ -258,6 +264,18 @@ def normalize_issuer(issuer: str, text: str) -> tuple[str, list[str]]:
             notes.append(f"the report names itself {qualified}")
             issuer = qualified
     return issuer, notes
+
+
+def same_body(a: str, b: str) -> bool:
+    """Whether two names are one reporting body: the same name, or a place and its people's
+    government (a report titled "莆田市2009年度政府信息公开工作年度报告" is 莆田市人民政府's: the
+    government reports for its place, §2)."""
+    if a == b:
+        return True
+    for place, organ in ((a, b), (b, a)):
+        if organ == place + "人民政府" and "".join(place_units(place)) == place:
+            return True
+    return False
 
 
 _REPORT_SIGNS = ("政府信息公开", "信息公开工作", "主动公开", "依申请公开", "政务公开")
@@ -534,7 +552,7 @@ def body_names(ident: Identity, issuer: str, header: str, fields: dict[str, str]
     owner = column_owner(header)
     if owner and owner != mine:
         out[(NameKind.COLUMN_OWNER, owner)] = BodyName(NameKind.COLUMN_OWNER, owner, "breadcrumb")
-    for key in ("原文链接", "链接", "url", "URL", "source_url"):
+    for key in ("原文链接", "原始链接", "原文地址", "链接", "url", "URL", "source_url"):
         column = column_key(fields.get(key, ""))
         if column:
             out[(NameKind.COLUMN, column)] = BodyName(NameKind.COLUMN, column, key)

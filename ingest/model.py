@@ -156,9 +156,10 @@ class ParsedReport:
     text: str
     sections: list[Section]
     tables: list[Table]
-    figures: list[Figure]
+    figures: list[Figure]  # figures of the known metrics, checked against the tables (text.applications_received…)
     flags: list[str] = field(default_factory=list)
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    stated: list[Figure] = field(default_factory=list)  # every other figure a sentence states (text.stated)
 
     @property
     def id(self) -> str:

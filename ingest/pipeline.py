@@ -14,7 +14,7 @@ from datetime import date
 from ingest.budget import check
 from ingest.clean import clean
 from ingest.derive import add_derived
-from ingest.figures import extract_figures
+from ingest.figures import extract_figures, extract_stated
 from ingest.metadata import (
     COMPILED_BY,
     body_names,
@@ -60,7 +60,7 @@ def parse_report(
     cleaned = clean(raw)
     fields = (
         cleaned.fields
-        if cleaned.fields.get("原文链接") or not source_url
+        if cleaned.fields.get("原文链接") or cleaned.fields.get("原始链接") or not source_url
         else {**cleaned.fields, "原文链接": source_url}
     )
     text = cleaned.text
@@ -122,6 +122,13 @@ def parse_report(
         for t in tables:
             guard_ocr_table(t)
     tables = [add_derived(t) for t in tables]
+    # a table's numbers are its cells, not figures stated in sentences (one-value-per-line tables would
+    # otherwise glue a row's cells into one "figure")
+    stated = [
+        f
+        for f in extract_stated(text, sections)
+        if not any(t.start is not None and t.end and t.start <= f.value_start < t.end for t in tables)
+    ]
     discrepancies = text_vs_table(tables, figures)
     flags = name_notes + [
         f"text says {format_value(d.text_value)} where {d.cell} is {format_value(d.table_value)}" for d in discrepancies
@@ -135,7 +142,7 @@ def parse_report(
     for t in tables:
         if t.status not in ("verified", "unchecked"):
             flags.append(f"{t.table}: {t.status}")
-    return ParsedReport(meta, text, sections, tables, figures, flags, discrepancies)
+    return ParsedReport(meta, text, sections, tables, figures, flags, discrepancies, stated)
 
 
 def text_vs_table(tables: list[Table], figures: list[Figure]) -> list[Discrepancy]:

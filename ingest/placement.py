@@ -17,6 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
 
 from ingest.budget import check
@@ -38,6 +39,8 @@ from ingest.normalize import nfkc
 from ingest.schema import DECIMAL_COLUMNS, IMPLIED_UNITS, SIGNED_COLUMNS, T3_OUTCOME_ROWS
 
 _COL_NAMES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+# the methods by which a cell's position was recovered rather than read as printed
+RECOVERED = frozenset({"placed", "segmented", "expanded", "joined"})
 JOINT_LIMIT = 200_000  # readings combinations tried across rows before giving up on joint solving
 ZERO = Decimal(0)
 
@@ -50,6 +53,23 @@ class Token:
     kind: str  # number | dash
     start: int
     end: int
+    # how this chunk may continue the previous one when the page broke a number between them: ""
+    # (only whitespace between: "8⏎8" may be 88), "." (a decimal point on a line of its own:
+    # "851⏎.⏎776247"), None (something else stands between: two cells for sure)
+    joins_previous: str | None = None
+
+
+class Model(StrEnum):
+    """How a source lost its cell boundaries: decides which readings of a row are considered.
+
+    STANDARD: blanks dropped between separated numbers, digits glued into runs (most flattened pages).
+    RUNS: the page was copied by a tool that drops empty lines and collapses consecutive identical
+    lines, so each printed number stands for a run of one or more equal cells ("8 0 8" for
+    8|0|0|0|0|0|8); empty cells vanish too. Chosen per report by :func:`choose_model`.
+    """
+
+    STANDARD = "standard"
+    RUNS = "runs"
 
 
 @dataclass
@@ -216,6 +236,175 @@ def row_readings(row: RowRead, table: str = "", budget: list[int] | None = None)
     return readings
 
 
+def run_readings(row: RowRead, table: str, budget: list[int], blanks: bool) -> list[Reading]:
+    """Readings of a row from a source that collapsed repeated values (:attr:`Model.RUNS`).
+
+    Each printed number stands for a run of one or more consecutive equal cells, in order; with
+    ``blanks`` a cell may also be empty (its line dropped), read as 0 by the relations. T4 block
+    sums prune as the cells fill, so a 15-cell row stays cheap.
+    """
+    n, toks = len(row.columns), row.tokens
+    if any(t.kind != "number" or not _single(t, "amount") for t in toks):
+        return []  # a glued run or a null marker: not this form
+    k = len(toks)
+    out: list[Reading] = []
+
+    def valid(ti: int, ci: int) -> bool:
+        return _single(toks[ti], row.columns[ci])
+
+    def dfs(ci: int, ti: int, cells: list[Token | None]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TooManyReadings
+        if budget[0] % 1024 == 0:
+            check()
+        if table == "t4" and ci and ci % 5 == 0:
+            vals = [c.value if c is not None and c.value is not None else ZERO for c in cells[ci - 5 : ci]]
+            if sum(vals[:4]) != vals[4]:
+                return
+        if ci == n:
+            if ti == k - 1:
+                out.append(Reading(tuple(cells), "placed" if None in cells else "text_row"))
+            return
+        if n - ci < k - 1 - ti:
+            return  # too few cells left for the numbers still to place
+        if ti >= 0 and valid(ti, ci):  # the current number's run goes on
+            dfs(ci + 1, ti, [*cells, toks[ti]])
+        if ti + 1 < k and valid(ti + 1, ci):  # the next number starts its run
+            dfs(ci + 1, ti + 1, [*cells, toks[ti + 1]])
+        if blanks:
+            dfs(ci + 1, ti, [*cells, None])
+
+    dfs(0, -1, [])
+    for i, r in enumerate(out):
+        present = [c for c in r.cells if c is not None]
+        if len(present) > len(set(map(id, present))):
+            out[i] = Reading(r.cells, "expanded")
+    return out
+
+
+def joined_variants(row: RowRead, joins: int) -> list[RowRead]:
+    """The row with ``joins`` pairs of neighbouring chunks read as one number: a page that broke a
+    number across lines or spans ("8⏎8", "851⏎.⏎776247"). Only chunks with nothing but whitespace (or a
+    lone decimal point) between them can be one number."""
+    toks = row.tokens
+    spots = [
+        i for i in range(1, len(toks)) if toks[i].joins_previous is not None and toks[i - 1].kind in ("number", "dash")
+    ]
+    variants = []
+    for chosen in itertools.combinations(spots, joins):
+        merged: list[Token] = []
+        for i, tok in enumerate(toks):
+            if i in chosen and merged:
+                prev = merged[-1]
+                raw = ("-" if prev.kind == "dash" else prev.raw) + (tok.joins_previous or "") + tok.raw
+                parsed = _parse_plain(raw)
+                if parsed is None:
+                    break
+                merged[-1] = Token(raw, parsed, tok.unit, "number", prev.start, tok.end, prev.joins_previous)
+            else:
+                merged.append(tok)
+        else:
+            variants.append(RowRead(row.row_id, row.columns, merged, row.start, row.end))
+    return variants
+
+
+def _parse_plain(raw: str) -> Decimal | None:
+    m = _PIECE.match(raw)
+    return Decimal(raw) if m else None
+
+
+MAX_JOINS = 2  # numbers a page may break within one row before the row is left unread
+
+
+def plain_readings(row: RowRead, table: str, model: Model, budget: list[int]) -> list[Reading]:
+    """The readings of a row's chunks as printed or as the source's form loses boundaries."""
+    singles = all(t.kind == "number" and _single(t, "amount") for t in row.tokens)
+    if model is Model.RUNS and row.tokens and len(row.tokens) != len(row.columns):
+        # this form prints every cell apart: a chunk that is no number on its own is one the page broke
+        return run_readings(row, table, budget, blanks=False) if singles else []
+    return row_readings(row, table, budget)
+
+
+def join_readings(row: RowRead, table: str, model: Model, budget: list[int]) -> list[Reading]:
+    """Readings that satisfy the row relation once neighbouring chunks are read as one number the
+    page broke: the fewest joins that give any."""
+    for joins in range(1, MAX_JOINS + 1):
+        found: list[Reading] = []
+        for variant in joined_variants(row, joins):
+            # plain readings only: runs with empty cells besides would let one joined number stand
+            # for a part and the total of any column ("2 0 2" as 202 … 202)
+            readings = plain_readings(variant, table, model, budget)
+            found += [Reading(r.cells, "joined") for r in readings if _row_ok(table, r.values())]
+        if found:
+            return found
+    return []
+
+
+def readings_for(row: RowRead, table: str, model: Model, budget: list[int]) -> tuple[list[Reading], list[Reading], str]:
+    """(readings that satisfy the row relation, the plain readings, how they were found).
+
+    The plainest explanation of the printed chunks is tried first: as printed; then the ways the
+    source's form loses cell boundaries (dropped blanks and glued runs, or runs of equal cells);
+    then, only when none of those adds up, chunks that are one number broken by the page. The
+    first step that gives readings satisfying the row relation decides (the table's column relations
+    may reopen it: :func:`solve_table`); a row none satisfies keeps its plain readings, so the caller
+    can say what the source prints.
+    """
+    base = plain_readings(row, table, model, budget)
+    ok = [r for r in base if _row_ok(table, r.values())]
+    if ok:
+        return ok, base, ""
+    full = len(base) == 1 and base[0].method == "text_row" and len(row.tokens) == len(row.columns)
+    if full and model is Model.STANDARD:
+        # printed in full and not adding up: the source says so, nothing to repair (in a copy that
+        # collapses repeated values a full row is rare, and more likely a short one with a number broken)
+        return [], base, ""
+    if model is Model.RUNS and row.tokens:
+        with_blanks = run_readings(row, table, budget, blanks=True)
+        ok = [r for r in with_blanks if _row_ok(table, r.values())]
+        if ok:
+            return ok, base or with_blanks, "blanks"
+        base = base or with_blanks
+    found = join_readings(row, table, model, budget)
+    return (found, base, "joined") if found else ([], base, "")
+
+
+def choose_model(rows: list[RowRead], tables: tuple[str, ...]) -> Model:
+    """Whether a report's T3/T4 rows read better as runs of equal cells than as dropped blanks.
+
+    A copy that collapses identical lines leaves a signature no other form has: rows shorter than
+    the table, every chunk a number on its own (nothing glued), and never two equal numbers side by
+    side within a row (one such pair is tolerated: a number the page broke, "11" as "1 1"). When the
+    signature is there, runs are chosen if they explain at least as many rows (by the row
+    relations) as dropped blanks do.
+    """
+    data = [(r, t) for r, t in zip(rows, tables, strict=True) if r.tokens]
+    if len(data) < 5:
+        return Model.STANDARD
+    chunks = [tok for r, _ in data for tok in r.tokens]
+    # a chunk that is no number on its own is glued cells, unless it may be the rest of a number the
+    # page broke ("5⏎03")
+    if any((t.kind != "number" or not _single(t, "amount")) and t.joins_previous is None for t in chunks):
+        return Model.STANDARD
+    pairs = sum(1 for r, _ in data for a, b in zip(r.tokens, r.tokens[1:], strict=False) if a.raw == b.raw)
+    short = sum(1 for r, _ in data if len(r.tokens) < len(r.columns))
+    if pairs > max(1, len(chunks) // 10) or short * 2 < len(data):
+        return Model.STANDARD
+    budget = [SEARCH_LIMIT]
+    explained = {Model.STANDARD: 0, Model.RUNS: 0}
+    try:
+        for r, t in data:
+            for model in explained:
+                readings = (
+                    run_readings(r, t, budget, blanks=False) if model is Model.RUNS else row_readings(r, t, budget)
+                )
+                explained[model] += any(_row_ok(t, x.values()) for x in readings)
+    except TooManyReadings:
+        return Model.STANDARD
+    return Model.RUNS if explained[Model.RUNS] >= explained[Model.STANDARD] else Model.STANDARD
+
+
 def _row_ok(table: str, values: tuple[Decimal, ...]) -> bool:
     if table == "t3":
         return sum(values[:6]) == values[6]
@@ -286,6 +475,40 @@ def _joint_keep(
     return keep
 
 
+def _joint_with_joins(
+    table: str,
+    generation: str,
+    rows: list[RowRead],
+    groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]],
+    joined: list[str],
+    model: Model,
+    budget: list[int],
+) -> tuple[dict[str, set[tuple[Decimal, ...]]] | None, list[str]]:
+    """The joint check again, each row read plainly now also offered its joined readings. Returns the
+    readings kept per undecided row (None when there are too many to try) and the rows that gained
+    joined readings; ``groups`` is extended in place."""
+    gained = []
+    for row in rows:
+        if row.row_id not in groups or row.row_id in joined:
+            continue
+        extra = [r for r in join_readings(row, table, model, budget) if r.values() not in groups[row.row_id]]
+        if extra:
+            for vec, rs in _unique_by_values(extra).items():
+                groups[row.row_id].setdefault(vec, []).extend(rs)
+            gained.append(row.row_id)
+    multi = [rid for rid, g in groups.items() if len(g) > 1]
+    fixed = {rid: next(iter(g)) for rid, g in groups.items() if len(g) == 1}
+    combos = 1
+    for rid in multi:
+        combos *= len(groups[rid])
+    if combos > JOINT_LIMIT:
+        return None, []
+    keep = _joint_keep(generation, groups, multi, fixed)
+    # a row whose kept readings are all plain took no join after all
+    used = [rid for rid in gained if any(r.method == "joined" for v in keep.get(rid, ()) for r in groups[rid][v])]
+    return keep, used
+
+
 def _unique_by_values(readings: list[Reading]) -> dict[tuple[Decimal, ...], list[Reading]]:
     groups: dict[tuple[Decimal, ...], list[Reading]] = {}
     for r in readings:
@@ -294,7 +517,12 @@ def _unique_by_values(readings: list[Reading]) -> dict[tuple[Decimal, ...], list
 
 
 def solve_table(
-    table: str, generation: str, rows: list[RowRead], problems: list[str], region: tuple[int, int]
+    table: str,
+    generation: str,
+    rows: list[RowRead],
+    problems: list[str],
+    region: tuple[int, int],
+    model: Model = Model.STANDARD,
 ) -> Table:
     reasons = list(problems)
     # 1. per-row readings, filtered by the row relations
@@ -304,15 +532,18 @@ def solve_table(
     blank_total_rows: set[str] = set()
     budget = [SEARCH_LIMIT]  # shared by the rows: a hostile table costs a bounded amount of work
     overrun: list[RowRead] = []
+    joined: list[str] = []
     for row in rows:
         try:
-            readings = row_readings(row, table, budget)
+            ok, readings, how = readings_for(row, table, model, budget)
         except TooManyReadings:
             unplaced.append(row)
             overrun.append(row)
             reasons.append(f"{row.row_id}: too many ways to split {' '.join(t.raw for t in row.tokens)} (not read)")
             continue
-        if not readings:
+        if how == "joined":
+            joined.append(row.row_id)
+        if not readings and not ok:
             unplaced.append(row)
             if len(row.tokens) > len(row.columns):
                 reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")
@@ -324,7 +555,6 @@ def solve_table(
             continue
         if not row.tokens:
             reasons.append(f"{row.row_id}: every cell empty in the source (blank)")
-        ok = [r for r in readings if _row_ok(table, r.values())]
         forced = _unique_by_values([r for r in readings if r.method == "segmented"])
         if not ok and len(forced) == 1 and table != "t2":
             # the digit run splits one way only and that way does not add up: the source is inconsistent,
@@ -349,6 +579,11 @@ def solve_table(
             )
             continue
         groups[row.row_id] = _unique_by_values(ok)
+    if model is Model.RUNS:
+        reasons.append(
+            "the source collapses repeated values (identical lines merged): a printed number stands for one"
+            " or more equal cells, placed by the checking relations"
+        )
 
     # 2. T3 column relations, jointly over the rows that still have several readings
     joint_failures: list[str] = []
@@ -360,13 +595,23 @@ def solve_table(
             combos *= len(groups[rid])
         if multi and combos <= JOINT_LIMIT:
             keep = _joint_keep(generation, groups, multi, fixed)
-            if all(keep.values()):
-                for rid in multi:
+            if not all(keep.values()):
+                # a row read plainly may be one with a number the page broke ("2⏎8 0 28" reads as runs
+                # of 2 and 8 as well as 28): give every row its joined readings too, and try again
+                keep, joined_rows = _joint_with_joins(table, generation, rows, groups, joined, model, budget)
+                joined += joined_rows
+            if keep is not None and all(keep.values()):
+                for rid in keep:
                     groups[rid] = {v: rs for v, rs in groups[rid].items() if v in keep[rid]}
             else:
                 joint_failures.append("no placement satisfies 一+二=（七）+四 and （七）=Σ办理结果 together")
         elif multi:
             reasons.append(f"too many readings to check jointly ({combos})")
+
+    if joined:
+        reasons.append(
+            "numbers broken across lines read as one where the checking relations need it: " + ", ".join(joined)
+        )
 
     # 3. cells
     cells: list[Cell] = []
@@ -432,8 +677,22 @@ def solve_table(
                 if tok.value is not None and tok.value != tok.value.to_integral() and cid not in DECIMAL_COLUMNS:
                     exact_failures.append(f"{rid}:{cid}: decimal value {tok.raw} in a count column")
                 unit = tok.unit or IMPLIED_UNITS.get(cid)
+                shared = any(sum(c is tok for c in r.cells) > 1 for r in all_readings)
+                note = "printed once for a run of equal cells (the source collapses repeated values)" if shared else ""
+                if tok.end - tok.start > len(tok.raw) and not tok.unit:
+                    note = "one number the page broke across lines (the checking relations join it)"
                 cells.append(
-                    cell(col, value, NUMBER, raw=tok.raw, unit=unit, method=method, start=tok.start, end=tok.end)
+                    cell(
+                        col,
+                        value,
+                        NUMBER,
+                        raw=tok.raw,
+                        unit=unit,
+                        method=method,
+                        start=tok.start,
+                        end=tok.end,
+                        note=note,
+                    )
                 )
 
     if blank_total_rows:
@@ -454,13 +713,13 @@ def solve_table(
     if overrun and status != INCONSISTENT:
         status = AMBIGUOUS_TABLE  # unread for lack of budget: undecided, not contradicted
     reasons = failures + reasons
-    if methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE) and table == "t2":
+    if methods & RECOVERED and status in (REPAIRED, AMBIGUOUS_TABLE) and table == "t2":
         reasons.insert(
             0,
             "cell boundaries lost in the source; a cell is read where its digits allow one reading only, "
             "the others keep their candidates (T2 has no checking relation)",
         )
-    elif methods & {"placed", "segmented"} and status in (REPAIRED, AMBIGUOUS_TABLE):
+    elif methods & RECOVERED and status in (REPAIRED, AMBIGUOUS_TABLE):
         reasons.insert(
             0, "cell boundaries lost in the source; positions recovered with the checking relations (blanks read as 0)"
         )
@@ -509,10 +768,14 @@ def _ids(row_id: str, col: str) -> tuple[str, str]:
 
 
 def _method(readings: list[Reading]) -> str:
+    """One method for a row's cells: the most inventive step any of its readings took."""
     methods = {r.method for r in readings}
     if methods == {"text_row"}:
         return "text_row"
-    return "segmented" if "segmented" in methods else "placed"
+    for method in ("segmented", "joined", "expanded"):
+        if method in methods:
+            return method
+    return "placed"
 
 
 def _known_vectors(table: str, cells: list[Cell]) -> dict[str, tuple[Decimal, ...]]:
@@ -536,6 +799,6 @@ def _status(table, cells, methods, failures, unplaced, problems) -> str:
         return AMBIGUOUS_TABLE
     if table == "t2":
         return UNCHECKED if methods <= {"text_row"} else REPAIRED
-    if methods & {"placed", "segmented", "derived"}:
+    if methods & RECOVERED | {"derived"} & methods:
         return REPAIRED
     return VERIFIED

@@ -96,8 +96,8 @@ def _group(id: str, label: str, key: str, gens: tuple[str, ...] = (GEN_2019, GEN
 
 
 T3_ROWS: list[RowSpec] = [
-    _t3("t3.new_received", "一、本年新收政府信息公开申请数量", r"本年新收"),
-    _t3("t3.carried_over", "二、上年结转政府信息公开申请数量", r"上年结转"),
+    _t3("t3.new_received", "一、本年新收政府信息公开申请数量", r"本年度?新收"),
+    _t3("t3.carried_over", "二、上年结转政府信息公开申请数量", r"上一?年度?结转"),
     _group("t3.results", "三、本年度办理结果", r"本年度办理结果"),
     _t3("t3.granted", "（一）予以公开", r"予以公开"),
     _t3("t3.partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", r"部分公开"),
@@ -293,6 +293,11 @@ def column_label(row_id: str, col_id: str, generation: str = GEN_2021) -> str:
                 for cid, label in t2_columns(generation, r.kind):
                     if cid == col_id:
                         return label
+        # a column the row does not have in this generation (a question may name one): its label wherever defined
+        for columns in T2_COLUMNS.values():
+            for cid, label in columns:
+                if cid == col_id:
+                    return label
     raise KeyError(f"{row_id}:{col_id}")
 
 

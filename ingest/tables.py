@@ -17,7 +17,7 @@ from ingest.budget import check
 from ingest.legacy import read_legacy
 from ingest.model import REPAIRED, VERIFIED, Section, Table
 from ingest.normalize import compact, parse_number
-from ingest.placement import RowRead, Token, solve_table
+from ingest.placement import Model, RowRead, Token, choose_model, solve_table
 from ingest.schema import (
     GEN_2019,
     GEN_2021,
@@ -88,18 +88,33 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
         raw = m.group(1).rstrip(".-−")
         if not raw:
             continue
+        glue = _glue(text, tokens[-1], m.start(1)) if tokens and tokens[-1].kind in ("number", "dash") else None
+        end_ = m.end() if m.group(2) else m.start(1) + len(raw)
+        if glue == "." and tokens[-1].kind == "number":
+            # a decimal point on a line of its own ("851⏎.⏎776247"): one number, whatever the page did
+            prev = tokens.pop()
+            raw, start_, glue = prev.raw + "." + raw, prev.start, prev.joins_previous
+        else:
+            start_ = m.start(1)
         parsed = parse_number(raw)
-        tokens.append(
-            Token(
-                raw,
-                parsed[0] if parsed else None,
-                m.group(2),
-                "number",
-                m.start(1),
-                m.end() if m.group(2) else m.start(1) + len(raw),
-            )
-        )
+        tokens.append(Token(raw, parsed[0] if parsed else None, m.group(2), "number", start_, end_, glue))
     return tokens
+
+
+_POINT_GAP = re.compile(r"\s*\.\s*")
+
+
+def _glue(text: str, previous: Token, start: int) -> str | None:
+    """How a chunk could continue the one before it, were they one number the page broke: only
+    whitespace between them (joined as they are) or a decimal point alone between line breaks."""
+    if previous.unit:
+        return None
+    gap = text[previous.end : start]
+    if previous.kind == "dash":  # a sign the page set apart from its figure ("-⏎15", 本年增/减)
+        return "" if previous.raw in ("-", "－", "−") and not gap.strip() else None
+    if not gap.strip():
+        return ""
+    return "." if _POINT_GAP.fullmatch(gap) and "." not in previous.raw else None
 
 
 @dataclass
@@ -194,7 +209,7 @@ def _usable(table: Table) -> bool:
     return table.status in (VERIFIED, REPAIRED)
 
 
-def read_t3(text: str, sections: list[Section], generation: str) -> Table | None:
+def read_t3(text: str, sections: list[Section], generation: str, model: Model = Model.STANDARD) -> Table | None:
     """T3 by label anchors; then, if that does not check, two other readings of the same text.
 
     - A 2021 report may print （六）其他处理 as one row without its three sub-items.
@@ -212,7 +227,7 @@ def read_t3(text: str, sections: list[Section], generation: str) -> Table | None
         rows, problems = read_rows(text, *region, anchors)
         if not rows:
             continue
-        table = solve_table("t3", GEN_2019 if single_other else generation, rows, problems, region)
+        table = solve_table("t3", GEN_2019 if single_other else generation, rows, problems, region, model)
         table.generation = generation
         if single_other:
             table.reasons.insert(0, "（六）其他处理 printed as one row, without its sub-items")
@@ -225,7 +240,7 @@ def read_t3(text: str, sections: list[Section], generation: str) -> Table | None
             ordered = [
                 RowRead(r.id, cols, toks, toks[0].start, toks[-1].end) for r, toks in zip(data_rows, runs, strict=True)
             ]
-            table = solve_table("t3", GEN_2019 if single_other else generation, ordered, [], region)
+            table = solve_table("t3", GEN_2019 if single_other else generation, ordered, [], region, model)
             table.generation = generation
             if _usable(table):
                 table.reasons.insert(0, "rows taken in order from the runs of seven numbers (labels interleaved)")
@@ -242,7 +257,7 @@ _NUMBER_RUN = re.compile(
 _T4_HEADER_END = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉")
 
 
-def read_t4(text: str, sections: list[Section], generation: str) -> Table | None:
+def t4_row(text: str, sections: list[Section]) -> tuple[RowRead, tuple[int, int]] | None:
     """T4 is one row of 15 numbers under a two-level header that PDFs scramble beyond matching.
 
     A real grid (tab-separated lines) gives its numeric lines. Otherwise the numbers are the
@@ -272,11 +287,18 @@ def read_t4(text: str, sections: list[Section], generation: str) -> Table | None
     if not tokens:
         return None
     columns = [f"{b}:{c}" for b, _ in T4_BLOCKS for c, _ in T4_COLUMNS]
-    row = RowRead("t4", columns, tokens, tokens[0].start, tokens[-1].end)
-    return solve_table("t4", generation, [row], [], region)
+    return RowRead("t4", columns, tokens, tokens[0].start, tokens[-1].end), region
 
 
-def read_t2(text: str, sections: list[Section], generation: str) -> Table | None:
+def read_t4(text: str, sections: list[Section], generation: str, model: Model = Model.STANDARD) -> Table | None:
+    found = t4_row(text, sections)
+    if found is None:
+        return None
+    row, region = found
+    return solve_table("t4", generation, [row], [], region, model)
+
+
+def read_t2(text: str, sections: list[Section], generation: str, model: Model = Model.STANDARD) -> Table | None:
     region = _region(sections, "s2", text)
     if region is None:
         return None
@@ -293,7 +315,7 @@ def read_t2(text: str, sections: list[Section], generation: str) -> Table | None
     rows, problems = read_rows(text, start, region[1], anchors)
     if not rows:
         return None
-    return solve_table("t2", generation, rows, problems, region)
+    return solve_table("t2", generation, rows, problems, region, model)
 
 
 _ROW_QUOTE_MAX = 240  # a line longer than this is a flattened page: quote the row, not the line
@@ -336,10 +358,26 @@ def read_tables(
     if generation not in ("2019", "2021"):
         legacy = read_legacy(text, stated)
         return [legacy] if legacy else []
+    model = source_model(text, sections, generation)
     tables = []
     for reader in (read_t2, read_t3, read_t4):
         check()
-        table = reader(text, sections, generation)
+        table = reader(text, sections, generation, model)
         if table is not None:
             tables.append(table)
     return tables
+
+
+def source_model(text: str, sections: list[Section], generation: str) -> Model:
+    """How this report's copy lost its cell boundaries, judged on its T3 and T4 rows together (the
+    form is the copy's, not a table's): see :func:`ingest.placement.choose_model`."""
+    region = _region(sections, "s3", text) or (0, len(text))
+    cols = [c for c, _ in T3_COLUMNS]
+    anchors = [Anchor(r.id, r.key, r.cells, cols if r.cells else []) for r in _t3_row_specs(generation, False)]
+    rows, _ = read_rows(text, *region, anchors)
+    kinds = ["t3"] * len(rows)
+    t4 = t4_row(text, sections)
+    if t4 is not None:
+        rows.append(t4[0])
+        kinds.append("t4")
+    return choose_model(rows, tuple(kinds))

@@ -319,6 +319,55 @@ def degrade(n: int, seed: int = 0) -> dict[str, object]:
     return {"tables": per_table, "damages": dict(per_damage), "statuses": statuses, "refused": refused}
 
 
+REWRAP_KNOWN = {
+    # (file name, transformation): why the source allows no identical reading
+    ("002_57d10eb15bb2ae81.txt", "one_line"): (
+        "heading 五、政府信息公开机构人员 has no heading word and no mark; only the blank line after it ends it,"
+        " and a page on one line has none"
+    ),
+}
+
+
+def rewrap(paths: list[Path]) -> list[dict]:
+    """Every real report re-wrapped the ways real pages are (``ingest.rewrap``), parsed and compared
+    with the file as it is. Prints, per transformation, how many came out identical and which differ."""
+    from collections import defaultdict
+
+    from ingest.loaders import SUPPORTED, expand_paths
+    from ingest.rewrap import check_report
+
+    rows: list[dict] = []
+    t0 = time.perf_counter()
+    files = [p for p in expand_paths(paths) if p.suffix.lower() in SUPPORTED]
+    for path in files:
+        for r in check_report(path.name, path.read_bytes()):
+            known = REWRAP_KNOWN.get((path.name, r.transform), "")
+            rows.append(
+                {
+                    "file": str(path),
+                    "transform": r.transform,
+                    "identical": r.identical,
+                    "known": known,
+                    "differences": r.differences,
+                }
+            )
+    by: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by[row["transform"]].append(row)
+    print(f"{len(files)} reports re-wrapped and parsed in {time.perf_counter() - t0:.1f}s")
+    print("transformation     identical")
+    for transform, rs in by.items():
+        same = sum(r["identical"] for r in rs)
+        print(f"{transform:<18} {same}/{len(rs)}")
+    for row in rows:
+        if not row["identical"]:
+            why = f"  (documented: {row['known']})" if row["known"] else ""
+            print(f"  differs: {row['transform']} {row['file']}{why}")
+            for d in row["differences"]:
+                print(f"      {d[:240]}")
+    return rows
+
+
 def hostile_one(name: str) -> dict:
     """Read one hostile input as ingestion does (under the per-file budget) and report the outcome,
     the seconds taken and this process's peak resident memory. Run in a process of its own."""
@@ -551,3 +600,75 @@ def ocr(paths: list[Path], dpi: int = 200, angle: float = 0.0, jpeg_quality: int
         )
     print(f"(cores: {os.cpu_count()}, onnxruntime threads: {threads})")
     return rows
+
+
+SAMPLE_SETS = ("samples/reports", "samples/corpus", "samples/corpus2")
+
+
+def questions(
+    home: bool = False,
+    limit: int | None = None,
+    seed: int = 0,
+    kind: str | None = None,
+    json_out: Path | None = None,
+) -> dict[str, int]:
+    """Questions with known answers generated from the collection's own cells and sentence figures
+    (``measure.questions``), asked and scored: right / said-ambiguous / not-found / missed / wrong /
+    error per kind and per language. ``home``: the collection of ``GONGKAI_HOME``; otherwise the
+    samples (reports, corpus, corpus2) ingested into a private temporary home. Returns the outcome counts."""
+    import json
+    import shutil
+    import tempfile
+    from collections import Counter
+    from dataclasses import replace
+
+    from index.collection import Collection
+    from index.settings import Settings
+    from measure.questions import choose, generate, score, summary, to_json
+
+    tmp = None
+    try:
+        if home:
+            coll = Collection()
+        else:  # always SQLite + embedded Chroma in a throw-away home, whatever the environment names
+            tmp = tempfile.mkdtemp(prefix="gongkai-bench-questions-")
+            settings = replace(
+                Settings.from_env(tmp), database_url=f"sqlite:///{Path(tmp) / 'facts.sqlite'}", chroma_url=None
+            )
+            coll = Collection(settings)
+            t0 = time.perf_counter()
+            root = Path(__file__).resolve().parents[1]
+            found = [root / d for d in SAMPLE_SETS if (root / d).exists()]
+            if not found:
+                raise SystemExit(f"no samples under {root}: give --home to use the collection of GONGKAI_HOME")
+            results = list(coll.ingest(found))
+            failed = [r for r in results if r.error]
+            names = ", ".join(str(p.relative_to(root)) for p in found)
+            print(f"ingested {len(results)} files of {names} in {time.perf_counter() - t0:.1f}s ({len(failed)} failed)")
+            for r in failed[:5]:
+                print(f"  failed {r.path}: {r.error}")
+        t0 = time.perf_counter()
+        coll.warm()
+        generated = generate(coll.facts, seed)
+        chosen = choose(generated, limit, seed, kind)
+        kinds = Counter(q.kind for q in generated)
+        print(
+            f"{len(generated)} questions generated from {len(coll.reports())} reports in {time.perf_counter() - t0:.1f}s"
+            f" (seed {seed}): " + ", ".join(f"{k} {n}" for k, n in kinds.items())
+        )
+
+        def progress(i: int, n: int) -> None:
+            if i % 500 == 0 or i == n:
+                print(f"  … {i}/{n} asked", file=sys.stderr, flush=True)
+
+        t0 = time.perf_counter()
+        scored = score(chosen, coll, progress)
+        seconds = time.perf_counter() - t0
+        print(summary(scored, seconds))
+        if json_out:
+            json_out.write_text(json.dumps(to_json(scored), ensure_ascii=False, indent=1), encoding="utf-8")
+            print(f"every question with its outcome: {json_out}")
+        return dict(Counter(r.outcome for r in scored))
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)

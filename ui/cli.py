@@ -367,6 +367,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     elif args.what == "hostile":
         rows = bench.hostile(args.names or None)
         return 1 if any(r["outcome"] == "crashed" for r in rows) else 0
+    elif args.what == "rewrap":
+        found = [Path(p) for p in args.paths] or [
+            p
+            for d in ("samples/reports", "samples/corpus", "samples/corpus-html", "samples/corpus2")
+            if (p := Path(d)).exists()
+        ]
+        rows = bench.rewrap(found)
+        return 1 if any(not r["identical"] and not r["known"] for r in rows) else 0
+    elif args.what == "questions":
+        counts = bench.questions(args.home, args.limit, args.seed, args.kind, Path(args.json) if args.json else None)
+        return 1 if counts.get("wrong") else 0
     elif args.what == "degrade":
         result = bench.degrade(args.n, args.seed)
         t34 = [result["tables"]["t3"], result["tables"]["t4"]]
@@ -433,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="gongkai", description="Questions over government information disclosure annual reports."
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    from measure import KINDS as QUESTION_KINDS
+
     p = sub.add_parser("ingest", help="ingest report files or folders")
     p.add_argument("paths", nargs="+")
     p.add_argument("--issuer", help="the issuer, when the files do not say it (overrides what they say)")
@@ -504,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_crawl)
     p = sub.add_parser(
         "bench",
-        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | hostile | writers | ocr",
+        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | rewrap | hostile | writers | ocr | questions",
     )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
@@ -534,9 +547,26 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--dpi", type=int, default=200)
     b.add_argument("--angle", type=float, default=0.0, help="lean the pages by this many degrees")
     b.add_argument("--jpeg", type=int, default=0, help="JPEG quality of the page images (0: lossless)")
+    b = bsub.add_parser(
+        "rewrap", help="real reports re-wrapped as real pages are (one line, a line per figure, …): identical reads"
+    )
+    b.add_argument("paths", nargs="*", help="report files or folders (default: the samples)")
     b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")
     b.add_argument("n", type=int)
     b.add_argument("--seed", type=int, default=0)
+    b = bsub.add_parser(
+        "questions",
+        help="questions with known answers generated from the collection's cells and sentence figures: "
+        "right / said-ambiguous / not-found / missed / wrong per kind; exit 1 if any wrong",
+    )
+    b.add_argument(
+        "--set", choices=["samples"], default="samples", help="samples: reports + corpus + corpus2 in a temporary home"
+    )
+    b.add_argument("--home", action="store_true", help="use the collection of GONGKAI_HOME instead of the samples")
+    b.add_argument("--limit", type=int, help="ask only this many (taken in turn from every kind)")
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--kind", choices=list(QUESTION_KINDS), help="ask only this kind")
+    b.add_argument("--json", metavar="OUT", help="write every question with its outcome to this file")
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
     p.add_argument(

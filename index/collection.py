@@ -1,17 +1,25 @@
 """The collection: one object over the facts store and the vector index, used by every front end.
 
 Ingestion is per file and all-or-nothing: a report's catalog row, sections, cells, figures and
-chunks are committed together or not at all, and a file that fails is reported and skipped.
+chunks are committed together or not at all, and a file that fails is reported and skipped. A store
+that fails (the disk full, the database or the vector server gone) is not a file's fault: the batch
+stops there, and the files it did not store are listed as not tried, to be ingested again.
+
+A held report is replaced only by something that is at least as much of a report — every table it has,
+with as many cells, and as many headed sections — or when the user says so (``replace_anyway``): a
+page holding only a report's title, fetched or uploaded, never takes the place of the report.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -22,15 +30,21 @@ from sqlalchemy.exc import IntegrityError
 from index.chunking import Chunk, chunk_report, table_row_chunks
 from index.duplicates import NEAR_DUPLICATE, resemblance, shingles
 from index.facts import PENDING, READY, REPLACED, FactStore, PendingRow, ReportRow, WriterRow
+from index.faults import FACTS, OUTAGES, VECTORS, StoreFault, StoreUnavailable, fault_of
 from index.search import Hit, expand_query, fuse, rerank
 from index.settings import Settings
-from index.vectors import VectorIndex
+from index.vectors import VectorIndex, VectorStoreBusyError
 from ingest.budget import OverBudgetError, time_budget
 from ingest.loaders import LoadError, expand_paths, load
 from ingest.model import BodyName, Origin, ParsedReport, ReportMeta, Section
 from ingest.pipeline import NotAReportError, parse_report
 
 _OPENING = threading.Lock()
+# reports this process staged and then had to leave when a store failed (a full disk refuses even the delete):
+# removed as soon as the store lets us, and never mistaken for work still under way (by any collection object
+# of this process: its writer is alive, so nothing else would reclaim them before the writer lease runs out)
+_ABANDONED: set[str] = set()
+log = logging.getLogger("gongkai.collection")
 RECONCILE = "reconcile"  # maintenance debt: vectors may be left without their report
 WRITER_LEASE = timedelta(minutes=10)  # a writer heartbeats every batch; silent this long, it is gone
 
@@ -42,6 +56,7 @@ class IngestStatus(StrEnum):
     REPLACED = "replaced"  # added, and earlier versions of the same report removed
     UNCHANGED = "unchanged"  # the same content (or a better-read file of the same report) is held already
     FAILED = "failed"
+    NOT_TRIED = "not_tried"  # a store failed (disk full, a server gone) before this file was stored: try again
 
 
 @dataclass
@@ -62,6 +77,45 @@ class IngestResult:
     near_duplicates: list[str] = field(default_factory=list)  # ids of held reports with nearly the same text
     note: str = ""  # why a file that did not fail was not simply added (a better-read copy, a near-duplicate)
     ocr_pages: int = 0  # pages read by OCR (a scan)
+    fault: StoreFault | None = field(default=None, repr=False, compare=False)  # why the batch stopped here
+
+
+@dataclass(frozen=True)
+class Substance:
+    """How much of a report a parse holds: its headed sections (the preamble not counted) and each table
+    with its number of cells. What decides whether a new file may replace a held report."""
+
+    sections: int
+    tables: tuple[tuple[str, int], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.sections and not self.tables
+
+    def covers(self, other: Substance) -> bool:
+        """At least as much of a report as ``other``: every table of it with as many cells, as many sections."""
+        mine = dict(self.tables)
+        return self.sections >= other.sections and all(mine.get(t, 0) >= n for t, n in other.tables)
+
+    def words(self) -> str:
+        cells = sum(n for _, n in self.tables)
+        return f"{self.sections} sections, {len(self.tables)} tables, {cells} cells"
+
+
+def substance_of(report: ParsedReport) -> Substance:
+    return Substance(
+        sum(1 for s in report.sections if s.level >= 1), tuple(sorted((t.table, len(t.cells)) for t in report.tables))
+    )
+
+
+class _Degraded(threading.local):
+    """What the current request had to do without, in this thread (see ``Collection.degradation``)."""
+
+    notes: list[str] | None = None
+
+
+_DEGRADED = _Degraded()
+LEXICAL_ONLY = "vector index unavailable: passages found by their words only"
 
 
 def _checkpoint(name: str) -> None:
@@ -85,6 +139,15 @@ class _Staged:
     unread: int = 0  # standard-table cells ambiguous or missing: the measure of a version's quality
     text: str = ""
     origin: Origin | None = None
+    substance: Substance = Substance(0, ())
+
+
+class _BatchStopped(Exception):
+    """A store failed mid-batch: the results that are final (in order) and the fault."""
+
+    def __init__(self, fault: StoreFault, results: list[IngestResult]) -> None:
+        super().__init__(str(fault))
+        self.fault, self.results, self.done = fault, results, len(results)
 
 
 class Collection:
@@ -94,14 +157,26 @@ class Collection:
         self.facts = FactStore(self.settings.database_url)
         self._vectors: VectorIndex | None = None
         self._writer: str | None = None  # this process's writer id, registered at its first ingest
+        self._abandoned = _ABANDONED
         self._writer_lock = threading.Lock()
         # one report per (issuer, year, title): a new version replaces the old, whatever its file; True keeps both
         self.keep_versions = False
+        # True: a new version replaces the held one even when it holds less of a report (the user says so)
+        self.replace_anyway = False
         self._catalog: list[ReportRow] | None = None
         self._names: dict[str, list[BodyName]] = {}
         self._catalog_version: tuple[int, str] | None = None
+        self.read_only = ""  # why recovery could not write (a full disk): the collection is read, not changed
         if recover:
-            self.recover()
+            try:
+                self.recover()
+            except Exception as exc:
+                fault = fault_of(exc)
+                if fault is None:
+                    raise
+                # reads need no recovery: what an interrupted ingest left stays invisible until the next open
+                self.read_only = str(fault)
+                log.warning("recovery postponed, reading only: %s", fault)
 
     @property
     def vectors(self) -> VectorIndex:
@@ -114,10 +189,15 @@ class Collection:
 
     # ---- writes --------------------------------------------------------------
     def ingest_file(
-        self, path: str | Path, issuer: str | None = None, year: int | None = None, origin: Origin | None = None
+        self,
+        path: str | Path,
+        issuer: str | None = None,
+        year: int | None = None,
+        origin: Origin | None = None,
+        replace: bool | None = None,
     ) -> IngestResult:
         origins = {str(path): origin} if origin is not None else None
-        return next(iter(self.ingest([path], issuer=issuer, year=year, origins=origins)))
+        return next(iter(self.ingest([path], issuer=issuer, year=year, origins=origins, replace=replace)))
 
     def _prepare(
         self, path: str | Path, issuer: str | None = None, year: int | None = None, origin: Origin | None = None
@@ -191,7 +271,14 @@ class Collection:
             result.seconds = time.perf_counter() - t0
             return result, None
         except Exception as exc:
-            self.remove(report.id)
+            fault = fault_of(exc)
+            try:
+                self.remove(report.id)
+            except Exception:  # noqa: BLE001 - the store is failing: recovery reclaims the pending rows later
+                if fault is None:
+                    raise
+            if fault is not None:
+                raise fault from exc  # not this file's fault: the batch stops here
             result.error = f"could not store the report: {type(exc).__name__}: {exc}"
             result.seconds = time.perf_counter() - t0
             return result, None
@@ -204,11 +291,22 @@ class Collection:
             if c.status in ("ambiguous", "missing")
         )
         return result, _Staged(
-            report.id, m.issuer, m.report_year, m.source_path, passages, meta, m.title, unread, report.text, origin
+            report.id,
+            m.issuer,
+            m.report_year,
+            m.source_path,
+            passages,
+            meta,
+            m.title,
+            unread,
+            report.text,
+            origin,
+            substance_of(report),
         )
 
-    def _publish(self, result: IngestResult, staged: _Staged) -> None:
-        """Make a staged report visible, replacing earlier versions of it, in one step."""
+    def _publish(self, result: IngestResult, staged: _Staged, replace: bool | None = None) -> None:
+        """Make a staged report visible, replacing earlier versions of it, in one step — those it holds
+        at least as much of, or any when ``replace`` (default ``replace_anyway``) says so."""
         title = "" if self.keep_versions else staged.title
         same = [
             r for r in self.facts.same_report(staged.issuer, staged.year, staged.source, title) if r.id != staged.id
@@ -227,6 +325,13 @@ class Collection:
             )
             return
         older = [r.id for r in same]
+        if older and not (self.replace_anyway if replace is None else replace):
+            held = {rid: self.substance(rid) for rid in older}
+            more = [rid for rid in older if not staged.substance.covers(held[rid])]
+            if more:
+                if self._refuse_or_keep_beside(result, staged, more[0], held[more[0]]):
+                    return
+                older = []
         with self.facts.Session() as session:
             if not self.facts.set_state(session, staged.id, READY, expect=PENDING):
                 session.rollback()
@@ -243,7 +348,7 @@ class Collection:
             self.remove(old)
         result.replaced = older
         result.status = IngestStatus.REPLACED if older else IngestStatus.ADDED
-        if not older:
+        if not older and not result.near_duplicates:
             near = self._near_duplicates(staged)
             if near:
                 result.near_duplicates = [rid for rid, _ in near]
@@ -252,6 +357,37 @@ class Collection:
                     f"near-duplicate of {rid} ({share:.0%} of the text the same, same issuer and year, another "
                     f"title): both are kept; remove one with `gongkai remove`"
                 )
+
+    def _refuse_or_keep_beside(self, result: IngestResult, staged: _Staged, held_id: str, held: Substance) -> bool:
+        """A new file of a held report that holds less of it: refused (True) when it holds no section or
+        table at all (a page with the title only, a detail page that links the report), otherwise kept
+        beside the held one as a near-duplicate; the reply says which, and how to have it replace the held one."""
+        mine = staged.substance
+        if mine.empty:
+            self.remove(staged.id)
+            result.status = IngestStatus.FAILED
+            result.report_id = held_id
+            result.error = (
+                f"not a report: no sections or tables (the report held for {staged.issuer} {staged.year}, "
+                f"{held_id}, has {held.words()}: kept it; ingest with --replace to replace it anyway)"
+            )
+            return True
+        result.near_duplicates = [held_id]
+        result.note = (
+            f"kept beside {held_id}, which holds more of the report ({held.words()} against {mine.words()}): "
+            "both are kept; remove one with `gongkai remove`, or ingest with --replace to replace it"
+        )
+        return False
+
+    def substance(self, report_id: str) -> Substance:
+        """How much of a report a held one is (as :func:`substance_of` measures a parse)."""
+        sections = sum(1 for s in self.facts.sections(report_id) if s.level >= 1)
+        cells: dict[str, int] = {}
+        for c in self.facts.cells([report_id]):
+            cells[c.table] = cells.get(c.table, 0) + 1
+        for t in self.facts.tables(report_id):
+            cells.setdefault(t.table, 0)
+        return Substance(sections, tuple(sorted(cells.items())))
 
     def add_origin(self, report_id: str, origin: Origin) -> None:
         """Record another URL a held report was fetched from."""
@@ -314,6 +450,10 @@ class Collection:
             if existing.state == PENDING and existing.id not in owners:
                 continue  # published (or removed) since it was read: look again
             owner = owners.get(existing.id)
+            if existing.id in self._abandoned:  # ours, left by a store fault: not going in; start again
+                self.remove(existing.id)
+                self._abandoned.discard(existing.id)
+                return None
             if owner is not None and owner.id == self._writer:
                 return IngestStatus.UNCHANGED, ""  # the same content twice in this very ingest: it is going in already
             if existing.state == PENDING and self._alive(owner):
@@ -333,39 +473,106 @@ class Collection:
         issuer: str | None = None,
         year: int | None = None,
         origins: Mapping[str, Origin] | None = None,
+        replace: bool | None = None,
     ) -> Iterator[IngestResult]:
         """Ingest files, each all-or-nothing: facts staged pending, passages embedded a batch at a time
         (one call to the vector index per batch), then each report made visible. ``origins``: the URL
-        each file (by its path as given) was fetched from, stored with its report."""
+        each file (by its path as given) was fetched from, stored with its report. ``replace``: a new
+        version replaces the held one even when it holds less of the report (default: ``replace_anyway``).
+        A store fault stops the batch: every file not stored comes back ``not_tried`` with the fault
+        (``result.fault``)."""
         files = list(expand_paths(paths))
         origins = origins or {}
-        if files:
-            _ = self.vectors  # an embedded store owned by another process: say so before any file is read
-        for i in range(0, len(files), batch):
-            t0 = time.perf_counter()
+        done = 0  # files whose result is final and yielded
+        try:
+            self._reclaim_abandoned()
+            if files:
+                _ = self.vectors  # an embedded store owned by another process: say so before any file is read
+            for i in range(0, len(files), batch):
+                yield from self._batch(files[i : i + batch], issuer, year, origins, replace)
+                done = min(len(files), i + batch)
+        except _BatchStopped as stop:
+            fault, done = stop.fault, done + stop.done
+            yield from stop.results
+        except Exception as exc:
+            fault = fault_of(exc, VECTORS if self._vectors is None else FACTS)
+            if fault is None:
+                raise
+        else:
+            return
+        for f in files[done:]:
+            yield IngestResult(str(f), IngestStatus.NOT_TRIED, error=f"not tried: {fault}", fault=fault)
+
+    def _reclaim_abandoned(self) -> None:
+        """Remove what a store fault made this process leave staged, now that the store may let us."""
+        for rid in sorted(self._abandoned):
+            try:
+                self.remove(rid)
+            except Exception:  # noqa: BLE001 - still failing: the next ingest tries again
+                return
+            self._abandoned.discard(rid)
+
+    def _batch(
+        self,
+        files: list[Path],
+        issuer: str | None,
+        year: int | None,
+        origins: Mapping[str, Origin],
+        replace: bool | None,
+    ) -> Iterator[IngestResult]:
+        """One batch: its results in order, or _BatchStopped with those that are final when a store fails."""
+        t0 = time.perf_counter()
+        prepared: list[tuple[IngestResult, _Staged | None]] = []
+        published: set[str] = set()
+        try:
             if self._writer is not None:
                 self.facts.heartbeat(self._writer)
-            prepared = [self._prepare(f, issuer, year, origins.get(str(f))) for f in files[i : i + batch]]
+            for f in files:
+                prepared.append(self._prepare(f, issuer, year, origins.get(str(f))))
             staged = [(r, st) for r, st in prepared if st is not None]
             if staged:
                 _checkpoint("after-facts")
                 try:
                     self.vectors.add_many([(st.passages, st.meta) for _, st in staged])
                     _checkpoint("after-vectors")
-                    for r, st in staged:
-                        self._publish(r, st)
                 except Exception as exc:
+                    fault = fault_of(exc, VECTORS)
+                    if fault is not None:
+                        raise fault from exc
                     for r, st in staged:
                         self.remove(st.id)
                         r.status, r.error = (
                             IngestStatus.FAILED,
                             f"could not index the report: {type(exc).__name__}: {exc}",
                         )
-            share = (time.perf_counter() - t0 - sum(r.seconds for r, _ in prepared)) / max(1, len(staged))
+                else:
+                    OUTAGES.up(VECTORS)
+                    for r, st in staged:
+                        self._publish(r, st, replace)
+                        published.add(st.id)
+        except Exception as exc:
+            fault = fault_of(exc, FACTS)
+            if fault is None:
+                raise
+            # what is final stays so; what was staged and not published is taken back (if the store lets us)
+            final: list[IngestResult] = []  # in order, up to the first result that is not final
+            cut = False
             for r, st in prepared:
-                if st is not None:
-                    r.seconds += share  # each file's part of the batch's indexing time
-                yield r
+                unpublished = st is not None and st.id not in published
+                if unpublished:
+                    try:
+                        self.remove(st.id)
+                    except Exception:  # noqa: BLE001 - removed at this process's next ingest, or by recovery
+                        self._abandoned.add(st.id)
+                cut = cut or unpublished
+                if not cut:
+                    final.append(r)
+            raise _BatchStopped(fault, final) from exc
+        share = (time.perf_counter() - t0 - sum(r.seconds for r, _ in prepared)) / max(1, len(staged))
+        for r, st in prepared:
+            if st is not None:
+                r.seconds += share  # each file's part of the batch's indexing time
+            yield r
 
     def remove(self, report_id: str) -> bool:
         """Delete a report's facts and chunks, whatever its state. True if there was anything."""
@@ -459,9 +666,29 @@ class Collection:
 
     def warm(self) -> None:
         """Load the embedding model now, not on the first question (the lexical index needs no warming:
-        it lives in the database)."""
-        if self.vectors.count():
-            self.vectors.query("政府信息公开申请", None, 1)
+        it lives in the database). A vector index that cannot be reached is said once and left: searches
+        answer from the lexical index meanwhile."""
+        try:
+            if self.vectors.count():
+                self.vectors.query("政府信息公开申请", None, 1)
+        except VectorStoreBusyError:
+            raise
+        except Exception as exc:
+            fault = fault_of(exc, VECTORS)
+            if fault is None:
+                raise
+            OUTAGES.down(StoreUnavailable(VECTORS, fault.reason))
+
+    @contextmanager
+    def degradation(self) -> Iterator[list[str]]:
+        """The notes of what the searches made in this thread, inside the block, had to do without (a
+        vector index that cannot be reached: lexical search only), for an answer to say so."""
+        previous = _DEGRADED.notes
+        _DEGRADED.notes = notes = []
+        try:
+            yield notes
+        finally:
+            _DEGRADED.notes = previous
 
     def _hits(self, ids: list[str]) -> dict[str, Hit]:
         """Lexical hits the dense side did not return, read from the facts store with their metadata."""
@@ -486,11 +713,27 @@ class Collection:
         }
 
     def search(self, question: str, report_ids: list[str] | None = None, k: int = 5, mode: str = "hybrid") -> list[Hit]:
-        """Passages for a question, within ``report_ids`` when given. ``mode``: hybrid | dense | lexical."""
-        if self.vectors.count() == 0:
-            return []
+        """Passages for a question, within ``report_ids`` when given. ``mode``: hybrid | dense | lexical.
+        When the vector index cannot be reached, the lexical index answers alone and the search is noted
+        (``degradation``): one store down is not every answer down."""
         pool = max(k * 4, 20)
-        dense = self.vectors.query(question, report_ids, pool) if mode in ("hybrid", "dense") else []
+        dense: list[Hit] = []
+        try:
+            if self.vectors.count() == 0:
+                return []
+            if mode in ("hybrid", "dense"):
+                dense = self.vectors.query(question, report_ids, pool)
+            OUTAGES.up(VECTORS)
+        except VectorStoreBusyError:
+            raise
+        except Exception as exc:
+            fault = fault_of(exc, VECTORS)
+            if fault is None:
+                raise
+            OUTAGES.down(StoreUnavailable(VECTORS, fault.reason))
+            if _DEGRADED.notes is not None and LEXICAL_ONLY not in _DEGRADED.notes:
+                _DEGRADED.notes.append(LEXICAL_ONLY)
+            mode = "lexical"
         if mode == "dense":
             return dense[:k]
         lexical = [(h.chunk_id, h.score) for h in self.facts.lexical.search(expand_query(question), report_ids, pool)]

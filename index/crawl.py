@@ -7,17 +7,24 @@ outcome is kept in the facts store (``crawl_urls``) with its ETag/Last-Modified 
 a second crawl asks conditionally and fetches only what changed, the same report under two URLs
 is one report, and a crawl killed mid-way resumes where it stopped (``crawl_runs``). Each report
 keeps the URL it came from and when (``report_sources``), for citations.
+
+A crawl meets hostile and broken sites: each URL's failure is that URL's outcome (a broken gzip body, a
+page of random bytes) and the crawl goes on to its summary; only a store fault (the database gone, the
+disk full) or a stop (the API client hung up) ends it early, and then the summary says why.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -26,7 +33,8 @@ from urllib.parse import urlsplit
 
 from index.collection import Collection, IngestResult, IngestStatus
 from index.facts import CrawlUrlRow
-from index.fetch import Fetched, Fetcher, FetchError
+from index.faults import StoreFault, fault_of
+from index.fetch import Fetched, Fetcher, FetchError, Stopped, host_port, resolve
 from ingest.loaders import LoadError, load_bytes, max_file_bytes
 from ingest.model import Origin
 from ingest.portal import (
@@ -41,6 +49,10 @@ from ingest.portal import (
 )
 
 MAX_ATTACHMENTS = 5  # report files taken from one detail page
+# report links taken from one list page: a column lists a few dozen a page; 100,000 links (a trap, or a
+# site map) would be ~100 minutes of fetching at one request a second
+MAX_LINKS = 500
+log = logging.getLogger("gongkai.crawl")
 
 
 class CrawlStatus(StrEnum):
@@ -58,6 +70,7 @@ class CrawlStatus(StrEnum):
     OFF_SITE = "off_site"  # another host: not followed unless allowed
     OLDER = "older"  # listed before --since
     NEW = "new"  # --dry-run: would be fetched
+    LIMITED = "limited"  # a list page with more report links than a crawl takes from one page
 
 
 # outcomes that hold until the page changes: asked conditionally next time
@@ -95,6 +108,8 @@ class CrawlOptions:
     timeout: float = 20.0
     retries: int = 3
     backoff: float = 2.0
+    deadline: float | None = None  # seconds one request may take in all (default: 3 × timeout)
+    max_links: int = MAX_LINKS  # report links taken from one list page
 
 
 @dataclass
@@ -106,9 +121,11 @@ class CrawlSummary:
     retries: int = 0
     bytes: int = 0
     fastest_gap: float | None = None
+    stopped: str = ""  # why the crawl ended before its end (a store fault, a stop), or ""
 
     def as_dict(self) -> dict:
         return {
+            "stopped": self.stopped,
             "counts": dict(self.counts),
             "seconds": round(self.seconds, 2),
             "requests": self.requests,
@@ -124,11 +141,12 @@ def _key(url: str) -> str:
 
 
 def site_of(host: str) -> str:
-    """The site a host belongs to: www.pingtan.gov.cn and file.pingtan.gov.cn are one site (a portal's
-    attachment host), pingtan.gov.cn and fuzhou.gov.cn are not; an address or a port is its own."""
-    name = host.split(":")[0]
+    """The site a ``host:port`` (``index.fetch.host_port``) belongs to: www.pingtan.gov.cn and
+    file.pingtan.gov.cn are one site (a portal's attachment host), pingtan.gov.cn and fuzhou.gov.cn are
+    not; an address (with its port) is its own."""
+    name = host.rsplit(":", 1)[0] if host.rsplit(":", 1)[-1].isdigit() else host
     labels = name.split(".")
-    if name.replace(".", "").isdigit() or len(labels) < 3:
+    if name.startswith("[") or name.replace(".", "").isdigit() or len(labels) < 3:
         return host
     return ".".join(labels[1:])
 
@@ -136,12 +154,25 @@ def site_of(host: str) -> str:
 class Crawler:
     """Walks columns and ingests what they list; yields a CrawlEvent per URL as it goes."""
 
-    def __init__(self, collection: Collection, options: CrawlOptions | None = None, fetcher: Fetcher | None = None):
+    def __init__(
+        self,
+        collection: Collection,
+        options: CrawlOptions | None = None,
+        fetcher: Fetcher | None = None,
+        stop: threading.Event | None = None,
+        resolver: Callable[[str, int], list[str]] = resolve,
+    ) -> None:
+        """``stop``: set it to end the crawl at once (its waits and reads end; the summary says so);
+        ``resolver``: host name → addresses (tests give their loopback site a name)."""
         self.collection = collection
         self.facts = collection.facts
         self.options = options or CrawlOptions()
+        self.stop = stop or threading.Event()
         self._sites: set[str] = set()
-        self._hosts: set[str] = {h.lower() for h in self.options.allow_hosts}
+        # --allow-host, and the server's own list (GONGKAI_ALLOW_HOSTS, comma-separated: an intranet portal
+        # on a private address, crawled from the Upload tab too)
+        named = [*self.options.allow_hosts, *os.environ.get("GONGKAI_ALLOW_HOSTS", "").split(",")]
+        self._hosts: set[str] = {h.strip().lower() for h in named if h.strip()}
         self.fetcher = fetcher or Fetcher(
             self.allowed,
             delay=self.options.delay,
@@ -149,22 +180,38 @@ class Crawler:
             retries=self.options.retries,
             backoff=self.options.backoff,
             max_bytes=max_file_bytes(),
+            deadline=self.options.deadline,
+            private_hosts=self._hosts,
+            resolver=resolver,
+            stop=self.stop,
         )
         self.cache = collection.settings.home / "crawl"
         self.summary = CrawlSummary()
 
     def allowed(self, url: str) -> bool:
         """Only the hosts of the columns being crawled (and their sites' attachment hosts), and hosts
-        allowed by name."""
-        host = urlsplit(url).netloc.lower()
-        return host in self._hosts or site_of(host) in self._sites
+        allowed by name — compared by host name and port, never by the user-name part of the URL, and
+        never for a URL that has one."""
+        if "@" in urlsplit(url).netloc:
+            return False
+        try:
+            host = host_port(url)
+        except ValueError:
+            return False
+        return host in self._hosts or host.rsplit(":", 1)[0] in self._hosts or site_of(host) in self._sites
 
     # ---- the walk ------------------------------------------------------------------------------
     def run(self, start_urls: list[str]) -> Iterator[CrawlEvent]:
+        """Crawl each column in turn. Ends with its summary in ``self.summary`` however it ends: a store
+        fault stops it with one event saying so (and ``summary.stopped``), a stop ends it quietly."""
         t0 = time.perf_counter()
         starts = [canonical(u) for u in start_urls]
         for u in starts:
-            self._sites.add(site_of(urlsplit(u).netloc))
+            try:
+                self._sites.add(site_of(host_port(u)))
+            except ValueError:
+                pass  # no host: its fetch fails with the reason
+        start = starts[0] if starts else ""
         try:
             for start in starts:
                 if self.options.dry_run:
@@ -174,6 +221,15 @@ class Crawler:
                 before = Counter(self.summary.counts)
                 yield from self._column(start, run_id, resumed)
                 self.facts.finish_crawl_run(run_id, dict(self.summary.counts - before))
+        except Stopped:
+            self.summary.stopped = "stopped before its end (its client went away, or it was cancelled)"
+        except Exception as exc:
+            fault = fault_of(exc)
+            if fault is None:
+                raise
+            left = len(starts) - starts.index(start) - 1
+            self.summary.stopped = f"{fault}; the crawl stopped" + (f" ({left} more columns not tried)" if left else "")
+            yield self._event(CrawlEvent(start, "list", CrawlStatus.FAILED, message=self.summary.stopped))
         finally:
             log = self.fetcher.log
             self.summary.seconds = time.perf_counter() - t0
@@ -201,7 +257,12 @@ class Crawler:
             if body is None:
                 failed.add(url)
                 continue
-            page = parse_list_page(body, final)
+            try:
+                page = parse_list_page(body, final)
+            except Exception as exc:  # noqa: BLE001 - a page that cannot be read fails alone
+                failed.add(url)
+                yield self._event(CrawlEvent(url, "list", CrawlStatus.FAILED, message=_why(exc)))
+                continue
             for more in page.pages:
                 if more not in queued and self.allowed(more):
                     queued.add(more)
@@ -209,11 +270,22 @@ class Crawler:
             items = page.items
             if url == start and not items and not page.pages and is_report_title(page.title):
                 items = [Listing(page.title, final)]  # the address given is a report itself
+            if len(items) > self.options.max_links:
+                yield self._event(
+                    CrawlEvent(
+                        url,
+                        "list",
+                        CrawlStatus.LIMITED,
+                        message=f"{len(items):,} report links on this page: the first {self.options.max_links} "
+                        f"taken (a list page holds a few dozen; the rest are not fetched)",
+                    )
+                )
+                items = items[: self.options.max_links]
             listed += len(items)
             for item in items:
                 if item.url not in done:
                     done.add(item.url)
-                    yield from self._item(item, run_id, resumed)
+                    yield from self._one(item, run_id, resumed)
         if pages and not listed and start not in failed:
             yield self._event(
                 CrawlEvent(
@@ -233,6 +305,24 @@ class Crawler:
                     message=f"stopped at --max-pages {self.options.max_pages}; {len(queue)} list pages left",
                 )
             )
+
+    def _one(self, item: Listing, run_id: int, resumed: bool) -> Iterator[CrawlEvent]:
+        """One listed URL, whatever it does: its failure (a body that cannot be decoded, a page of random
+        bytes, anything unforeseen) is its own outcome and the crawl goes on. A stop and a store fault
+        are the crawl's, not the URL's: they go up."""
+        if self.stop.is_set():
+            raise Stopped("the crawl was stopped")
+        try:
+            yield from self._item(item, run_id, resumed)
+        except (Stopped, StoreFault):
+            raise
+        except Exception as exc:  # noqa: BLE001 - one URL's failure ends that URL only
+            fault = fault_of(exc)
+            if fault is not None:
+                raise fault from exc
+            log.warning("crawl: %s failed: %s", item.url, _why(exc))
+            kind = "attachment" if is_attachment(item.url) else "page"
+            yield self._event(CrawlEvent(item.url, kind, CrawlStatus.FAILED, item.title, message=_why(exc)))
 
     def _list_page(self, url: str, run_id: int, bodies: set[str]):
         """A list page's body (from the local copy when the server says it has not changed); None when
@@ -287,12 +377,22 @@ class Crawler:
     def _item(self, item: Listing, run_id: int, resumed: bool) -> Iterator[CrawlEvent]:
         url, kind = item.url, "attachment" if is_attachment(item.url) else "page"
         event = CrawlEvent(url, kind, CrawlStatus.FAILED, item.title)
+        if "@" in urlsplit(url).netloc:  # http://www.x.gov.cn:80@169.254.169.254/ is 169.254.169.254
+            event.message = "an address with a user name in it (…@host): refused"
+            yield self._event(event)
+            return
         if not self.allowed(url):
             event.status, event.message = CrawlStatus.OFF_SITE, "another host: not followed (--allow-host to follow)"
             yield self._event(event)
             return
-        if not self.fetcher.robots_allow(url):
-            event.status, event.message = CrawlStatus.DISALLOWED, "disallowed by robots.txt: not fetched"
+        try:
+            robots = self.fetcher.robots_allow(url)
+        except FetchError as exc:  # its address may not be reached
+            event.message = str(exc)
+            yield self._event(event)
+            return
+        if not robots:
+            event.status, event.message = CrawlStatus.DISALLOWED, f"{self.fetcher.robots_why(url)}: not fetched"
             yield self._event(event)
             return
         row = self.facts.crawl_url(_key(url))
@@ -356,11 +456,12 @@ class Crawler:
     def _page(self, event: CrawlEvent, got: Fetched, item: Listing, run_id: int) -> Iterator[CrawlEvent]:
         """A detail page: ingest it when it carries the report, else the report files it links (each
         file's event then stands for the page, which is only recorded)."""
-        detail = parse_detail_page(got.body, got.url)
         try:
+            detail = parse_detail_page(got.body, got.url)
             text = load_bytes(got.body, "page.html").text
-        except LoadError:
-            text = ""
+        except LoadError as exc:  # random bytes served as text/html, a binary behind a page's address
+            event.status, event.message = CrawlStatus.NOT_A_REPORT, f"not a readable page: {exc}"
+            return
         if carries_report(text) or not detail.attachments:
             if not carries_report(text):
                 event.status = CrawlStatus.NOT_A_REPORT
@@ -375,8 +476,8 @@ class Crawler:
             sub = CrawlEvent(a.url, "attachment", CrawlStatus.FAILED, a.name, message="")
             if not self.allowed(a.url):
                 sub.status, sub.message = CrawlStatus.OFF_SITE, "another host: not followed (--allow-host to follow)"
-            elif not self.fetcher.robots_allow(a.url):
-                sub.status, sub.message = CrawlStatus.DISALLOWED, "disallowed by robots.txt: not fetched"
+            elif not self._robots_allow(sub):
+                pass  # the reason is in sub
             else:
                 try:
                     fetched = self.fetcher.get(a.url)
@@ -393,10 +494,35 @@ class Crawler:
         event.status, event.report_id, event.issuer, event.year = best.status, best.report_id, best.issuer, best.year
         event.message = f"the report is its attachment {best.url}"
 
+    def _robots_allow(self, event: CrawlEvent) -> bool:
+        """robots.txt's word on ``event.url``; False with the reason in ``event`` when it says no or the
+        host's address may not be reached."""
+        try:
+            if self.fetcher.robots_allow(event.url):
+                return True
+        except FetchError as exc:
+            event.status, event.message = CrawlStatus.FAILED, str(exc)
+            return False
+        event.status, event.message = CrawlStatus.DISALLOWED, f"{self.fetcher.robots_why(event.url)}: not fetched"
+        return False
+
     def _ingest(self, event: CrawlEvent, got: Fetched, title: str, origin: Origin) -> None:
-        """Keep the file, ingest it with its origin, and say what became of it in ``event``."""
+        """Keep the file, ingest it with its origin, and say what became of it in ``event``. An attachment
+        that turns out to be a page (its link redirected to the detail page, or to a login) must carry the
+        report as a detail page must; a page holding only the title is not a report."""
         # an address without a telling suffix (a download script): the bytes say what the file is
         default = ".pdf" if got.body[:5] == b"%PDF-" else ".docx" if got.body[:2] == b"PK" else ".html"
+        if event.kind == "attachment" and default == ".html" and not _is_office_file(got.body):
+            try:
+                text = load_bytes(got.body, "page.html").text
+            except LoadError as exc:
+                text, why = "", f"not a report file: {exc}"
+            else:
+                why = "the link gave a page, not a report file, and the page holds no report text"
+            if not carries_report(text):
+                where = f" (redirected to {got.url})" if canonical(got.url) != canonical(event.url) else ""
+                event.status, event.message = CrawlStatus.NOT_A_REPORT, why + where
+                return
         path = self._keep(got.url, file_name(title, got.url, default), got.body)
         if path.suffix.lower() in (".doc", ".wps"):
             converted = convert_to_docx(path)
@@ -406,6 +532,8 @@ class Crawler:
                 return
             path = converted
         result: IngestResult = self.collection.ingest_file(path, origin=origin)
+        if result.fault is not None:
+            raise result.fault
         event.ingest, event.report_id, event.issuer, event.year = (
             result.status,
             result.report_id,
@@ -418,7 +546,9 @@ class Crawler:
         elif result.status == IngestStatus.UNCHANGED:
             event.status = CrawlStatus.HELD
             event.message = result.note or "the same report is held already"
-        elif "not a government information disclosure report" in result.error:
+        elif "not a government information disclosure report" in result.error or result.error.startswith(
+            "not a report"
+        ):
             event.status, event.message = CrawlStatus.NOT_A_REPORT, result.error
         else:
             event.status, event.message = CrawlStatus.FAILED, result.error
@@ -458,6 +588,17 @@ class Crawler:
         )
 
 
+def _why(exc: BaseException) -> str:
+    """An unforeseen failure in a line: its kind and its first words (never a traceback)."""
+    text = str(exc).strip().splitlines()
+    return f"could not be read ({type(exc).__name__}{': ' + text[0][:200] if text else ''})"
+
+
+def _is_office_file(body: bytes) -> bool:
+    """A Word 97 / WPS file (OLE2 compound document): what .doc/.wps links give."""
+    return body[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def event_line(event: CrawlEvent) -> str:
     """One progress line: the outcome, the report (issuer and year) when known, the URL, the reason."""
     who = f"{event.issuer} {event.year or ''}".strip()
@@ -482,6 +623,7 @@ WORDS: dict[CrawlStatus, tuple[str, str]] = {
     CrawlStatus.FAILED: ("失败", "failed"),
     CrawlStatus.DISALLOWED: ("robots.txt 禁止", "disallowed by robots.txt"),
     CrawlStatus.OFF_SITE: ("站外链接", "off-site"),
+    CrawlStatus.LIMITED: ("链接超出上限的列表页", "list pages cut at the link limit"),
 }
 
 
@@ -493,6 +635,7 @@ def summary_line(summary: CrawlSummary, columns: int, zh: bool = False) -> str:
         return (
             f"完成：{columns} 个栏目（{c.get('listed', 0)} 个列表页），用时 {summary.seconds:.1f} 秒；{outcomes}；"
             f"共 {summary.requests} 次请求（{summary.not_modified} 次未变化 304），重试 {summary.retries} 次"
+            + (f"；提前结束：{summary.stopped}" if summary.stopped else "")
         )
     outcomes = ", ".join(f"{n} {WORDS[s][1]}" for s, n in counted)
     gap = (
@@ -504,6 +647,7 @@ def summary_line(summary: CrawlSummary, columns: int, zh: bool = False) -> str:
         f"crawled {columns} column{'s' if columns != 1 else ''} ({c.get('listed', 0)} list pages) in {summary.seconds:.1f} s: "
         f"{outcomes or 'nothing listed'}; {summary.requests} requests ({summary.not_modified} answered 304), "
         f"{summary.retries} retries, {summary.bytes / 1048576:.1f} MB{gap}"
+        + (f"; {summary.stopped}" if summary.stopped else "")
     )
 
 

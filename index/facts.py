@@ -38,6 +38,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from index.collector import without_collector_pauses
+from index.faults import FACTS, OUTAGES
 from index.lexical import BOUND_REPORTS, LexicalIndex, tokenize
 from ingest.model import BodyName, NameKind, ParsedReport
 from ingest.normalize import format_value
@@ -349,10 +350,17 @@ def _enforce_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001 - 
 class FactStore:
     def __init__(self, url: str) -> None:
         # several processes may share one SQLite file: wait for a writer's lock rather than fail at once
-        kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}} if url.startswith("sqlite") else {}
+        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}} if url.startswith("sqlite") else {}
+        if url.startswith("postgresql"):
+            # a server that went away and came back: a pooled connection is tested before use (a round trip on
+            # loopback, ~0.1 ms) instead of failing the first request after the outage; a server that does not
+            # answer at all is given up after 10 s, not the operating system's minutes
+            kwargs = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
         self.engine: Engine = create_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":  # check references as PostgreSQL does, so the default catches
             event.listen(self.engine, "connect", _enforce_foreign_keys)  # what only a server would refuse
+        else:  # a new connection made: the database answers again (one log line ends an outage)
+            event.listen(self.engine, "connect", lambda *_: OUTAGES.up(FACTS))
         self._create_tables()
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.lexical = LexicalIndex(self.engine)  # in the same database: nothing to load, any size

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,33 @@ def check_the_catalog_keeps_issuer_names(coll) -> None:
         assert coll.facts.issuer_names(NAMES_VERSION)[issuer] == right
     finally:
         coll.facts.keep_issuer_names(NAMES_VERSION, {issuer: right})
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    """The app under uvicorn on 127.0.0.1, in a thread of this process: real connections that can hang up."""
+
+    def __init__(self, app, **config) -> None:
+        import uvicorn
+
+        self.port = _free_port()
+        config = {"log_level": "warning", **config}
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, **config))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        for _ in range(200):
+            if self.server.started:
+                return f"http://127.0.0.1:{self.port}"
+            time.sleep(0.05)
+        raise RuntimeError("uvicorn did not start")
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)

@@ -32,8 +32,13 @@ def site():
     s.stop()
 
 
+def _hosts(site: PortalSite) -> tuple[str, ...]:
+    """The loopback portal names itself (and its file host): loopback addresses are refused otherwise."""
+    return (f"127.0.0.1:{site.port}", f"localhost:{site.port}")
+
+
 def _options(site: PortalSite, **kw) -> CrawlOptions:
-    return CrawlOptions(delay=DELAY, timeout=1.0, retries=1, backoff=0.1, allow_hosts=(f"localhost:{site.port}",), **kw)
+    return CrawlOptions(delay=DELAY, timeout=1.0, retries=1, backoff=0.1, allow_hosts=_hosts(site), **kw)
 
 
 def _crawl(coll: Collection, site: PortalSite, **kw):
@@ -212,6 +217,8 @@ def test_a_crawl_killed_mid_way_resumes_without_duplicates(site, tmp_path):
         "1",
         "--allow-host",
         f"localhost:{site.port}",
+        "--allow-host",
+        f"127.0.0.1:{site.port}",
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     done = []
@@ -249,7 +256,7 @@ def test_the_api_and_the_upload_tab_crawl_with_the_admin_token(site, tmp_path, m
     monkeypatch.setenv("GONGKAI_ADMIN_TOKEN", "s3cret")
     coll = Collection(Settings.from_env(tmp_path / "home"))
     client = TestClient(create_app(coll, with_ui=False))
-    body = {"urls": [site.url + COLUMN_B], "delay": 0.1, "allow_hosts": [f"localhost:{site.port}"]}
+    body = {"urls": [site.url + COLUMN_B], "delay": 0.1, "allow_hosts": list(_hosts(site))}
     assert client.post("/api/crawl", json=body).status_code == 401
     assert (
         client.post(
@@ -272,6 +279,7 @@ def test_the_api_and_the_upload_tab_crawl_with_the_admin_token(site, tmp_path, m
     assert client.get(f"/api/reports/{rid}").json()["sources"][0]["url"] == site.url + "/files/hongze-2023.pdf"
 
     # the upload tab: refused without the token; with it, progress line by line, in the reader's words
+    monkeypatch.setenv("GONGKAI_ALLOW_HOSTS", ",".join(_hosts(site)))  # the Upload tab has no --allow-host
     demo = build_ui(coll)
     assert list(demo.crawl("wrong", site.url + COLUMN_A, True, "中文")) == ["管理员令牌缺失或错误"]
     assert "http" in list(demo.crawl("s3cret", "ftp://x", True, "English"))[-1]

@@ -192,11 +192,6 @@ def test_scoring_rules():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 32: today's answers still state wrong figures and raise on 2019 表二 columns "
-    "(gongkai bench questions); remove this mark when the subset passes",
-)
 def test_a_subset_has_no_wrong_figure_and_no_error(corpus_collection, generated):
     chosen = choose(generated, 90, seed=0)
     results = score(chosen, corpus_collection)

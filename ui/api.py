@@ -1,35 +1,97 @@
-"""The HTTP API and the chat UI on one FastAPI app: the same ``ask`` behind both."""
+"""The HTTP API and the chat UI on one FastAPI app: the same ``ask`` behind both.
+
+Routes only call the core and turn its errors into replies: every error is JSON ``{"detail": …}``; a
+store that cannot be reached is 503 with Retry-After and one log line per outage (``index.faults``), a
+full disk 507. A crawl runs in a thread of its own — never in the pool that serves the API — and ends
+when its client hangs up.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 import os
 import secrets
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.background import BackgroundTask
 
 from assistant.answer import respond, values_for
 from assistant.glossary import BY_KEY, METRICS
 from assistant.types import Answer, Citation, Fact
-from index.collection import Collection, IngestResult, IngestStatus
+from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatus
 from index.detail import ReportDetail, report_detail
 from index.facts import ReportRow
+from index.faults import FACTS, OUTAGES, RETRY_AFTER, VECTORS, DiskFull, StoreFault, fault_of
 from ingest.loaders import SUPPORTED
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+log = logging.getLogger("gongkai.api")
+
+
+class ErrorOut(BaseModel):
+    """Every error the API gives: what was wrong, in words (never the input echoed back)."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="where: body/query/path, then the field")
+    msg: str
+    type: str
+
+
+class InvalidOut(BaseModel):
+    """422: the parameters' errors, each with where and what; or one sentence for a rule across them."""
+
+    detail: list[FieldError] | str
+
+
+class StoppedOut(BaseModel):
+    """503/507 from an upload: what stopped the batch, and the result of each file (``not_tried``: ingest
+    it again when the store is back)."""
+
+    detail: str
+    results: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def _reply(model: type[BaseModel], what: str) -> dict[str, Any]:
+    return {"model": model, "description": what}
+
+
+UNAVAILABLE = _reply(
+    ErrorOut,
+    "a store (the database, or the vector index for writes) cannot be reached: retry after Retry-After seconds",
+)
+INVALID = _reply(InvalidOut, "bad parameters")
+NOT_FOUND = _reply(ErrorOut, "no such report, or none matches the filters")
+TOO_LARGE = _reply(ErrorOut, "body too large (64 KB; uploads 50 MB)")
+BAD_REQUEST = _reply(ErrorOut, "a body that cannot be read (not JSON, not a form)")
+READS = {400: BAD_REQUEST, 422: INVALID, 503: UNAVAILABLE}
+POSTS = {**READS, 413: TOO_LARGE}  # a body past 64 KB
+WRITES = {
+    **READS,
+    401: _reply(ErrorOut, "missing or wrong admin token"),
+    403: _reply(ErrorOut, "writes are off: GONGKAI_ADMIN_TOKEN is not set on the server"),
+    413: TOO_LARGE,
+}
 
 
 _ZWSP = "\u200b"
@@ -195,11 +257,17 @@ class CompareResponse(BaseModel):
 
 class CrawlRequest(BaseModel):
     urls: list[str] = Field(min_length=1, max_length=20, description="annual-report columns' list pages (http/https)")
-    max_pages: int = Field(50, ge=1, le=500, description="list pages to read per column")
+    max_pages: int = Field(50, ge=1, le=500, strict=True, description="list pages to read per column")
     since: date | None = Field(None, description="only reports listed on or after this date")
-    dry_run: bool = Field(False, description="read the lists and say what would be fetched; store nothing")
-    allow_hosts: list[str] = Field(default_factory=list, max_length=20, description="other hosts to fetch from")
-    delay: float = Field(1.0, ge=0.1, le=60, description="seconds between two requests to one host")
+    dry_run: bool = Field(False, strict=True, description="read the lists and say what would be fetched; store nothing")
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="other hosts to fetch from (host or host:port); also the only hosts that may be on a "
+        "private, loopback or link-local address",
+    )
+    delay: float = Field(1.0, ge=0.1, le=60, strict=True, description="seconds between two requests to one host")
+    deadline: float = Field(60.0, ge=1, le=600, strict=True, description="seconds one request may take in all")
 
     @field_validator("urls")
     @classmethod
@@ -210,31 +278,48 @@ class CrawlRequest(BaseModel):
         return urls
 
 
+class ContentPart(BaseModel):
+    """An OpenAI "content part": its text is read, anything else it carries is ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field("text", max_length=40)
+    text: str = Field("", max_length=4000)
+
+    _valid = field_validator("text")(classmethod(lambda cls, v: _no_surrogates(v)))
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = ""
+    # at most 4000 characters of text, or 8 parts of 4000: bounds the schema states (the body is 64 KB at most)
+    content: Annotated[str, Field(max_length=4000)] | Annotated[list[ContentPart], Field(max_length=8)] | None = ""
 
     @field_validator("content")
     @classmethod
-    def _bounded_text(cls, value: str | list[dict[str, Any]] | None) -> str | list[dict[str, Any]] | None:
-        text = value if isinstance(value, str) else json.dumps(value or "", ensure_ascii=False)
-        if len(text) > 4000:
-            raise ValueError("a message may hold at most 4000 characters")
-        _no_surrogates(text)
+    def _valid_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            _no_surrogates(value)
         return value
 
 
 class ChatRequest(BaseModel):
     model: str = "gongkai"
-    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
-    stream: bool = False
-    temperature: float | None = None
-    max_tokens: int | None = None
+    messages: list[ChatMessage] = Field(
+        min_length=1,
+        max_length=100,
+        description="the conversation; at least one message from the user (else 422)",
+        json_schema_extra={
+            "contains": {"type": "object", "properties": {"role": {"const": "user"}}, "required": ["role"]}
+        },
+    )
+    # strict: JSON says what it means ("5" is not a number, "true" not a boolean), as the schema does
+    stream: bool = Field(False, strict=True)
+    temperature: float | None = Field(None, strict=True)
+    max_tokens: int | None = Field(None, strict=True)
 
 
 def _text_of(message: ChatMessage) -> str:
     if isinstance(message.content, list):  # OpenAI "content parts"
-        return " ".join(str(p.get("text", "")) for p in message.content if isinstance(p, dict))
+        return " ".join(p.text for p in message.content)
     return message.content or ""
 
 
@@ -252,6 +337,79 @@ def require_admin(request: Request) -> None:
         raise HTTPException(
             status_code=401, detail="missing or wrong admin token", headers={"WWW-Authenticate": "Bearer"}
         )
+
+
+def admin_given(request_headers: dict[bytes, bytes]) -> bool:
+    """Whether a request carries the admin token: ``Authorization: Bearer …``, or the ``gongkai_admin``
+    cookie the Upload tab sets when the token is typed (a browser's file upload sends no header of ours)."""
+    token = admin_token()
+    if token is None:
+        return False
+    given = request_headers.get(b"authorization", b"").decode("latin-1")
+    if given.lower().startswith("bearer ") and secrets.compare_digest(given[7:].strip(), token):
+        return True
+    from http.cookies import SimpleCookie
+    from urllib.parse import unquote
+
+    jar = SimpleCookie()
+    try:
+        jar.load(request_headers.get(b"cookie", b"").decode("latin-1"))
+    except Exception:  # noqa: BLE001 - a malformed cookie header carries no token
+        return False
+    cookie = jar.get(ADMIN_COOKIE)
+    return cookie is not None and secrets.compare_digest(unquote(cookie.value), token)
+
+
+ADMIN_COOKIE = "gongkai_admin"
+_PAGE_UPLOADS = ("/gradio_api/upload", "/upload")
+
+
+class AdminUploads:
+    """The page's own upload route (Gradio's ``/gradio_api/upload``) takes files only from the admin: it
+    kept every file an anonymous visitor sent (50 MB each, no count limit). Refused before the body is
+    read, with the API's JSON errors."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if scope["type"] == "http" and scope.get("method") == "POST" and path.rstrip("/") in _PAGE_UPLOADS:
+            if admin_token() is None:
+                status, detail = 403, "uploads are off: set GONGKAI_ADMIN_TOKEN on the server"
+            elif not admin_given(dict(scope.get("headers") or [])):
+                status, detail = 401, "uploads need the admin token: type it in the Upload tab first"
+            else:
+                status = 0
+            if status:
+                await JSONResponse({"detail": detail}, status_code=status)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class AllowedMethods:
+    """405 with Allow for a method an API route does not take. Without it, TRACE /api/ask fell through to
+    the chat page mounted at "/" and came back 404 (a mount takes every method)."""
+
+    def __init__(self, app: Any, routes: Any) -> None:
+        self.app = app
+        self.routes = routes  # the FastAPI app's route list, read at request time (routes are added after)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith(("/api/", "/v1/")):
+            allowed = {
+                m
+                for r in self.routes
+                if getattr(r, "methods", None) and getattr(r, "path_regex", None) and r.path_regex.match(scope["path"])
+                for m in r.methods
+            }
+            if allowed and scope.get("method") not in allowed:
+                reply = JSONResponse(
+                    {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(sorted(allowed))}
+                )
+                await reply(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class _TooLarge(Exception):
@@ -322,15 +480,62 @@ def upload_path(home: Path, filename: str, data: bytes) -> Path:
 
 
 def store_upload(home: Path, filename: str, data: bytes) -> Path:
-    """Save an upload by content hash (see :func:`upload_path`)."""
+    """Save an upload by content hash (see :func:`upload_path`). A write that fails (a full disk) leaves
+    no partial file and raises the fault (``DiskFull``)."""
     path = upload_path(home, filename, data)
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
     if not path.exists():  # written once, atomically: a concurrent upload of the same file never sees it half-written
         tmp = folder / f".{path.name}.{uuid.uuid4().hex}.part"
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise fault_of(exc) or exc from exc
     return path
+
+
+class CrawlSlots:
+    """How many crawls run at once (``GONGKAI_MAX_CRAWLS``, default 2): each is a thread of its own,
+    polite to the sites and busy ingesting; past the limit a crawl is refused with 503 and Retry-After."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.running = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.running >= self.limit:
+                return False
+            self.running += 1
+            return True
+
+    def give(self) -> None:
+        with self._lock:
+            self.running -= 1
+
+
+def _status_of(fault: StoreFault) -> int:
+    return 507 if isinstance(fault, DiskFull) else 503
+
+
+def _public(fault: StoreFault) -> str:
+    """What a client is told: the store and what to do, never the server's addresses or paths (those go
+    to the log, once per outage)."""
+    if isinstance(fault, DiskFull):
+        return "the server's disk is full: nothing can be stored until space is made; try again later"
+    return f"the {fault.store} is unavailable; try again"
+
+
+def fault_reply(fault: StoreFault, **extra: Any) -> JSONResponse:
+    """503 (507 for a full disk) with Retry-After, the outage logged once (``index.faults.OUTAGES``)."""
+    OUTAGES.down(fault)
+    wait = 60 if isinstance(fault, DiskFull) else RETRY_AFTER  # space is made by a person, not a restart
+    return JSONResponse(
+        {"detail": _public(fault), **extra}, status_code=_status_of(fault), headers={"Retry-After": str(wait)}
+    )
 
 
 def create_app(collection: Collection | None = None, with_ui: bool = True, llm: Any | None = None) -> FastAPI:
@@ -351,7 +556,10 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         "Every figure in an answer is a stored table cell or a quoted sentence; `citations` say where.",
     )
 
+    app.add_middleware(AllowedMethods, routes=app.router.routes)
     app.add_middleware(BodyLimit)
+    app.add_middleware(AdminUploads)  # outermost: an anonymous page upload is refused before its body is read
+    crawls = CrawlSlots(int(os.environ.get("GONGKAI_MAX_CRAWLS") or 2))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -359,20 +567,49 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         errors = [{"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
 
-    @app.get("/api/health")
-    def health() -> dict[str, object]:
-        return {"status": "ok", "reports": len(coll.reports())}
+    async def store_fault(request: Request, exc: Exception) -> JSONResponse:
+        """A store that cannot be reached (or a full disk): 503/507 JSON with Retry-After and one log line
+        per outage. Anything else is a bug, and goes on to be one (500, with its traceback logged)."""
+        fault = fault_of(exc, FACTS)
+        if fault is None:
+            raise exc
+        return fault_reply(fault)
 
-    @app.post("/api/ask", response_model=AskResponse)
+    for kind in (StoreFault, DBAPIError, PoolTimeout, OSError):
+        app.add_exception_handler(kind, store_fault)
+
+    @app.get("/api/health", responses={503: UNAVAILABLE})
+    def health() -> dict[str, object]:
+        """The server answers and its facts store too (503 when it cannot be reached); ``degraded`` names
+        a vector index that cannot (searches answer from the lexical index meanwhile); ``crawls`` running."""
+        reports = len(coll.reports())
+        degraded = [VECTORS] if OUTAGES.is_down(VECTORS) else []
+        return {"status": "ok", "reports": reports, "degraded": degraded, "crawls": crawls.running}
+
+    def answer_noting(question: str, history: list[dict[str, Any]] | None, model: Any | None) -> Answer:
+        """``respond``, and a note in the answer's language when a search had to do without the vectors."""
+        with coll.degradation() as notes:
+            answer = respond(question, history, coll, model)
+        if LEXICAL_ONLY in notes:
+            answer.notes.append(
+                "向量索引暂时不可用：本次只按词语检索段落"
+                if answer.language == "zh"
+                else "the vector index is unavailable: passages were found by their words only"
+            )
+        return answer
+
+    @app.post("/api/ask", response_model=AskResponse, responses=POSTS)
     async def api_ask(req: AskRequest) -> dict[str, object]:
-        """Answer a question; `history` resolves follow-ups such as "那2019年呢？"."""
+        """Answer a question; `history` resolves follow-ups such as "那2019年呢？". When the vector index
+        cannot be reached the answer comes from the lexical index and `notes` says so."""
         history = [t.model_dump() for t in req.history]
         llm = require_llm() if req.mode == "generative" else None
-        answer = await run_in_threadpool(respond, req.question, history, coll, llm)
+        answer = await run_in_threadpool(answer_noting, req.question, history, llm)
         return answer.to_dict()
 
-    @app.get("/api/search", response_model=list[SearchHit])
+    @app.get("/api/search", response_model=list[SearchHit], responses={**READS, 404: NOT_FOUND})
     def api_search(
+        response: Response,
         q: str = Query(min_length=1, max_length=500),
         issuer: str | None = Query(None, description="part of the issuer's name"),
         year: int | None = None,
@@ -384,7 +621,10 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             ids = [r.id for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
             if not ids:
                 raise HTTPException(status_code=404, detail="no report matches that issuer and year")
-        hits = coll.search(q, ids, k=k)
+        with coll.degradation() as notes:
+            hits = coll.search(q, ids, k=k)
+        if notes:  # the vector index cannot be reached: these are the lexical index's hits alone
+            response.headers["X-Gongkai-Degraded"] = "; ".join(notes)
         return [
             SearchHit(
                 chunk_id=h.chunk_id,
@@ -400,7 +640,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             for h in hits
         ]
 
-    @app.get("/api/facts", response_model=list[FactRow])
+    @app.get("/api/facts", response_model=list[FactRow], responses={**READS, 404: NOT_FOUND})
     def api_facts(
         issuer: str | None = None,
         year: int | None = None,
@@ -411,8 +651,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         ),
         column: str | None = None,
     ) -> list[FactRow]:
-        """Stored table cells and prose figures, filtered (at least one filter: the unfiltered store is
-        hundreds of thousands of rows); each with its status and where it stands in the text."""
+        """Stored table cells and prose figures, filtered: at least one of `issuer`, `year`, `metric` (else
+        422; the unfiltered store is hundreds of thousands of rows); each with its status and where it
+        stands in the text."""
         if not (issuer or year or metric):
             raise HTTPException(status_code=422, detail="give at least one of issuer, year or metric")
         reports = [r for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
@@ -478,16 +719,21 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 )
         return out
 
-    @app.get("/api/metrics")
+    @app.get("/api/metrics", responses={503: UNAVAILABLE})
     def api_metrics() -> list[dict[str, Any]]:
         """The glossary: every metric gongkai understands, with its cell and its words."""
         return [{"key": m.key, "zh": m.zh, "en": m.en, "cell": m.cell, "prose": list(m.prose)} for m in METRICS]
 
-    @app.get("/api/compare", response_model=CompareResponse)
+    @app.get("/api/compare", response_model=CompareResponse, responses=READS)
     def api_compare(
-        metric: str = Query(description="a glossary key, e.g. applications_received, reviews, granted"),
+        metric: str = Query(
+            description="a glossary key, e.g. applications_received, reviews, granted (GET /api/metrics)",
+            json_schema_extra={"enum": [m.key for m in METRICS]},
+        ),
         issuers: str | None = Query(None, description="comma-separated parts of issuer names"),
-        years: str | None = Query(None, description="comma-separated years"),
+        years: str | None = Query(
+            None, pattern=r"^ *([0-9]+ *)?(, *([0-9]+ *)?)*$", description="comma-separated years"
+        ),
         column: str | None = None,
         limit: int = Query(COMPARE_PAGE, ge=1, le=COMPARE_PAGE_MAX, description="rows per page"),
         offset: int = Query(0, ge=0, description="rows to skip: the next page starts at offset+limit"),
@@ -511,7 +757,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             citations=cites,
         )
 
-    @app.get("/api/reports", response_model=list[ReportOut])
+    @app.get("/api/reports", response_model=list[ReportOut], responses=READS)
     def api_reports(
         response: Response,
         limit: int = Query(REPORTS_PAGE, ge=1, le=REPORTS_PAGE_MAX, description="reports per page"),
@@ -522,7 +768,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         response.headers["X-Total-Count"] = str(len(reports))
         return catalog(coll, reports[offset : offset + limit])
 
-    @app.get("/api/reports/{report_id}", response_model=ReportDetail)
+    @app.get("/api/reports/{report_id}", response_model=ReportDetail, responses={**READS, 404: NOT_FOUND})
     def api_report(report_id: str) -> ReportDetail:
         """One report: metadata, sections, every table cell with its status, prose figures, discrepancies."""
         detail = report_detail(coll.facts, report_id)
@@ -530,16 +776,27 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             raise HTTPException(status_code=404, detail=f"no report with id {report_id!r}")
         return detail
 
-    @app.post("/api/reports", dependencies=[Depends(require_admin)])
+    @app.post(
+        "/api/reports",
+        dependencies=[Depends(require_admin)],
+        responses={**WRITES, 503: _reply(StoppedOut, UNAVAILABLE["description"]), 507: _reply(StoppedOut, "disk full")},
+    )
     async def api_upload(
-        files: list[UploadFile] = File(...),
+        files: list[UploadFile] = File(..., description="one or more report files", json_schema_extra={"minItems": 1}),
         issuer: str | None = Form(None, max_length=100),
         year: int | None = Form(None, ge=1990, le=2100),
+        # a form's words, as sent: "1"/"0"/"yes" are not booleans to the schema either
+        replace: Literal["true", "false"] = Form(
+            "false", description="replace the held version even if it holds less of the report"
+        ),
     ) -> list[dict[str, Any]]:
         """Upload report files (HTML/PDF/DOCX/TXT); a result per file. Needs the admin token.
-        ``issuer``/``year`` override what the files say (for a file that does not name them)."""
-        results = []
-        for f in files:
+        ``issuer``/``year`` override what the files say (for a file that does not name them). A file that
+        would replace a held report with less of it (a page with only its title) is refused or kept beside
+        it, and says so; ``replace`` overrides. When the disk fills or a store goes away, the batch stops:
+        507/503 with each file's result, those not stored ``not_tried``."""
+        results: list[dict[str, Any]] = []
+        for n, f in enumerate(files):
             data = await f.read(MAX_UPLOAD_BYTES + 1)
             if len(data) > MAX_UPLOAD_BYTES:
                 results.append({"file": f.filename, "status": IngestStatus.FAILED, "error": "file too large"})
@@ -550,9 +807,15 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             except HTTPException as exc:
                 results.append({"file": f.filename, "status": IngestStatus.FAILED, "error": exc.detail})
                 continue
-            r: IngestResult = await run_in_threadpool(coll.ingest_file, path, issuer or None, year)
-            if r.status == IngestStatus.FAILED and not existed:
+            except StoreFault as fault:
+                return _stopped(fault, results, files[n:])
+            r: IngestResult = await run_in_threadpool(
+                coll.ingest_file, path, issuer or None, year, None, replace == "true"
+            )
+            if r.status in (IngestStatus.FAILED, IngestStatus.NOT_TRIED) and not existed:
                 path.unlink(missing_ok=True)  # keep only uploads that became (or are) reports
+            if r.fault is not None:
+                return _stopped(r.fault, results, files[n:])
             results.append(
                 {
                     "file": f.filename,
@@ -569,31 +832,86 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             )
         return results
 
-    @app.post("/api/crawl", dependencies=[Depends(require_admin)])
-    def api_crawl(body: CrawlRequest) -> StreamingResponse:
+    def _stopped(fault: StoreFault, results: list[dict[str, Any]], rest: list[UploadFile]) -> JSONResponse:
+        """An upload batch stopped by a store fault: what was done, and the files not stored."""
+        not_tried = [{"file": f.filename, "status": IngestStatus.NOT_TRIED, "error": ""} for f in rest]
+        return fault_reply(fault, results=results + not_tried)
+
+    @app.post(
+        "/api/crawl",
+        dependencies=[Depends(require_admin)],
+        responses={
+            **WRITES,
+            200: {"content": {"application/x-ndjson": {}}, "description": "an event per line, then the summary"},
+            503: _reply(ErrorOut, "as many crawls as GONGKAI_MAX_CRAWLS run already, or a store is unavailable"),
+        },
+    )
+    async def api_crawl(body: CrawlRequest) -> StreamingResponse:
         """Crawl annual-report columns and ingest what they list (``gongkai crawl``). Streams one JSON
         object per line as the crawl goes: an event per URL (``url``, ``kind``, ``status``, ``issuer``,
-        ``year``, ``report_id``, ``message``), then ``{"summary": …}``. Needs the admin token."""
+        ``year``, ``report_id``, ``message``), then ``{"summary": …}`` (``summary.stopped`` says why a
+        crawl ended early). The crawl runs in a thread of its own and stops when the client hangs up;
+        at most ``GONGKAI_MAX_CRAWLS`` (default 2) at once, past that 503. Needs the admin token."""
         from index.crawl import Crawler, CrawlOptions
 
+        if not crawls.take():  # the slot is this crawl's until its thread ends (or its stream never starts)
+            raise HTTPException(
+                status_code=503,
+                detail=f"{crawls.running} crawls are running (GONGKAI_MAX_CRAWLS={crawls.limit}): "
+                "try again when one ends",
+                headers={"Retry-After": "30"},
+            )
         options = CrawlOptions(
             max_pages=body.max_pages,
             since=body.since,
             dry_run=body.dry_run,
             allow_hosts=tuple(body.allow_hosts),
             delay=body.delay,
+            deadline=body.deadline,
         )
-        crawler = Crawler(coll, options)
+        stop = threading.Event()
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
 
-        def lines() -> Iterator[str]:
-            for e in crawler.run(body.urls):
-                event = {k: v for k, v in e.__dict__.items() if k != "ingest"}
-                yield json.dumps(event, ensure_ascii=False) + "\n"
-            yield json.dumps({"summary": crawler.summary.as_dict()}, ensure_ascii=False) + "\n"
+        def put(line: str | None) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            except RuntimeError:  # the server is shutting down: nobody reads any more
+                stop.set()
 
-        return StreamingResponse(lines(), media_type="application/x-ndjson")
+        def work() -> None:
+            crawler = Crawler(coll, options, stop=stop)  # here, not in the event loop: it makes an SSL context
+            try:
+                for e in crawler.run(body.urls):
+                    put(json.dumps({k: v for k, v in e.__dict__.items() if k != "ingest"}, ensure_ascii=False))
+                put(json.dumps({"summary": crawler.summary.as_dict()}, ensure_ascii=False))
+            except Exception as exc:  # noqa: BLE001 - the stream's last line says what ended it, not a hang-up
+                log.exception("crawl failed")
+                put(json.dumps({"summary": crawler.summary.as_dict(), "error": f"{type(exc).__name__}: {exc}"}))
+            finally:
+                crawler.fetcher.close()
+                crawls.give()
+                put(None)
 
-    @app.delete("/api/reports/{report_id}", dependencies=[Depends(require_admin)])
+        started = threading.Event()
+
+        async def lines() -> AsyncIterator[str]:
+            # the thread starts with the stream: a client gone before it started costs nothing
+            started.set()
+            threading.Thread(target=work, name="gongkai-crawl", daemon=True).start()
+            try:
+                while (line := await queue.get()) is not None:
+                    yield line + "\n"
+            finally:  # the stream ended, or its client hung up (the server cancels the stream): stop the crawl
+                stop.set()
+
+        async def never_started() -> None:  # after the response, however it ended
+            if not started.is_set():
+                crawls.give()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson", background=BackgroundTask(never_started))
+
+    @app.delete("/api/reports/{report_id}", dependencies=[Depends(require_admin)], responses={**WRITES, 404: NOT_FOUND})
     def api_delete(report_id: str) -> dict[str, str]:
         if coll.facts.report(report_id) is None:
             raise HTTPException(status_code=404, detail=f"no report with id {report_id!r}")
@@ -609,7 +927,17 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             "data": [{"id": i, "object": "model", "created": 0, "owned_by": "gongkai"} for i in ids],
         }
 
-    @app.post("/v1/chat/completions")
+    @app.post(
+        "/v1/chat/completions",
+        responses={
+            **POSTS,
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "a chat.completion, or its chunks when streaming",
+            },
+            503: _reply(ErrorOut, "a store is unavailable, or gongkai-generative asked and no model configured"),
+        },
+    )
     async def chat_completions(req: ChatRequest):
         """OpenAI chat completions. `model: "gongkai"` gives the exact answer, `"gongkai-generative"` the
         configured LLM's checked rephrasing (its tokens stream as written). Citations, facts and the mode
@@ -635,10 +963,11 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                 "facts": body["facts"],
                 "status": answer.status,
                 "mode": answer.mode,
+                "notes": answer.notes,
             }
 
         if not req.stream:
-            answer = await run_in_threadpool(respond, question, history, coll, model if generative else None)
+            answer = await run_in_threadpool(answer_noting, question, history, model if generative else None)
             return {
                 **base,
                 "object": "chat.completion",
@@ -661,6 +990,9 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             }
             return f"data: {json.dumps({**body, **extra}, ensure_ascii=False)}\n\n"
 
+        # the exact answer is made before the stream starts: a store that fails is a 503, not a cut stream
+        exact = None if generative else await run_in_threadpool(answer_noting, question, history, None)
+
         def pieces() -> Iterator[str | Answer]:
             """Model tokens then the final answer (generative); the exact answer in slices (exact)."""
             if generative:
@@ -668,7 +1000,8 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
 
                 yield from stream(question, history, coll, model)
                 return
-            answer = respond(question, history, coll)
+            answer = exact
+            assert answer is not None
             text = inert(answer.answer)
             for i in range(0, len(text), 24):
                 yield text[i : i + 24]
@@ -676,7 +1009,17 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
 
         def events() -> Iterator[str]:  # a sync generator: Starlette runs it in a worker thread
             yield chunk({"role": "assistant"})
-            shown = ""
+            try:
+                yield from answered("")
+            except Exception as exc:  # a store failing mid-stream: the headers are sent, so say it in the stream
+                fault = fault_of(exc, FACTS)
+                if fault is None:
+                    raise
+                OUTAGES.down(fault)
+                yield f"data: {json.dumps({'error': {'message': _public(fault), 'type': 'unavailable'}})}\n\n"
+            yield "data: [DONE]\n\n"
+
+        def answered(shown: str) -> Iterator[str]:
             for piece in pieces():
                 if isinstance(piece, Answer):
                     if shown and piece.mode == "exact_fallback":  # a client cannot unsay tokens: correct
@@ -692,9 +1035,25 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
                     break
                 shown += piece
                 yield chunk({"content": inert(piece)})
-            yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")
+
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's schema, with the upload form's optional fields as the form sends them: a multipart
+        field is text, and "absent" is how a form says none (a JSON null has no spelling there)."""
+        if app.openapi_schema is None:
+            schema = default_openapi()
+            form = schema["components"]["schemas"].get("Body_api_upload_api_reports_post", {})
+            for prop in form.get("properties", {}).values():
+                kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
+                if len(kinds) == 1:
+                    prop.update(kinds[0])
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     if with_ui:
         import gradio as gr

@@ -552,7 +552,9 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
     years = [str(y) for y in coll.facts.years()]  # not the catalog: a national one takes seconds to load
     metric_choices = [(f"{m.zh} · {m.en}", m.key) for m in METRICS]
 
-    with gr.Blocks(title="公开 gongkai", analytics_enabled=False) as demo:  # CSS and HEAD: at mount (ui/api.py)
+    # CSS and HEAD: at mount (ui/api.py). delete_cache: what the page's upload route keeps is deleted after a
+    # day, checked hourly (the admin's files, once ingested, are kept by content hash under GONGKAI_HOME/uploads)
+    with gr.Blocks(title="公开 gongkai", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         with gr.Row():
             lang = gr.Radio(list(LABELS), value="中文", label="界面语言 / Language", elem_id="gk-lang", scale=8)
             dark = gr.Button("🌓 深色 / Dark", elem_id="gk-dark", scale=1, size="sm")
@@ -629,6 +631,15 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
                 crawl_dry = gr.Checkbox(label=LABELS["中文"]["crawl_dry"], value=False)
                 crawl = gr.Button(LABELS["中文"]["crawl"])
                 crawl_log = gr.Textbox(label=LABELS["中文"]["crawl_log"], lines=14, max_lines=30, interactive=False)
+        # the page's upload route takes files only with the admin token (ui.api.AdminUploads); a browser's
+        # upload sends no header of ours, so the token typed here goes along as a same-site cookie
+        token.change(
+            None,
+            [token],
+            None,
+            js="(t) => { document.cookie = 'gongkai_admin=' + encodeURIComponent(t || '')"
+            " + '; path=/; SameSite=Strict'; return []; }",
+        )
 
         # ---- chat
         def respond(

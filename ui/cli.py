@@ -10,7 +10,10 @@ import sys
 import threading
 import time
 
-from index.collection import Collection, IngestResult, IngestStatus
+from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatus
+from index.faults import fault_of
+
+EX_TEMPFAIL = 75  # a store failed (disk full, a server gone): nothing wrong with the command; try again later
 
 _BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), "\ufffd")
 
@@ -42,29 +45,41 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     coll = Collection()
     coll.keep_versions = args.keep_versions
+    coll.replace_anyway = args.replace
     t0 = time.perf_counter()
     results = []
+    not_tried: list[IngestResult] = []
 
     def pages(what: str, done: int, total: int) -> None:  # a scan is read by OCR at seconds a page
         print(f"  … {what} ({done}/{total} scanned pages read)", file=sys.stderr, flush=True)
 
     with listening(pages):
         for r in coll.ingest(args.paths, issuer=args.issuer, year=args.year):
+            if r.status == IngestStatus.NOT_TRIED:
+                if not not_tried:  # the store's fault, said once: not a file's
+                    print(f"STOPPED    {r.fault}")
+                not_tried.append(r)
+                continue
             _print_result(r)
             results.append(r)
     failed = [r for r in results if r.status == IngestStatus.FAILED]
     added = sum(r.status in (IngestStatus.ADDED, IngestStatus.REPLACED) for r in results)
     unchanged = sum(r.status == IngestStatus.UNCHANGED for r in results)
     print(
-        f"{len(results)} files: {added} added, {unchanged} unchanged, {len(failed)} failed "
-        f"in {time.perf_counter() - t0:.1f}s"
+        f"{len(results) + len(not_tried)} files: {added} added, {unchanged} unchanged, {len(failed)} failed"
+        + (f", {len(not_tried)} not tried" if not_tried else "")
+        + f" in {time.perf_counter() - t0:.1f}s"
     )
-    if not results:
+    if not_tried:
+        print(f"not tried ({len(not_tried)} files; ingest them again once the store is back):")
+        for r in not_tried:
+            print(f"  {printable(r.path)}")
+    if not results and not not_tried:
         print("no report files found in " + ", ".join(args.paths), file=sys.stderr)
         return 1
-    if added:
+    if added and not not_tried:
         prepare_catalog(coll)
-    return 1 if failed else 0
+    return EX_TEMPFAIL if not_tried else 1 if failed else 0
 
 
 def prepare_catalog(coll: Collection) -> None:
@@ -155,7 +170,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answer import respond
 
     llm = _llm_or_exit() if args.mode == "generative" else None
-    answer = respond(args.question, None, Collection(), llm)
+    coll = Collection()
+    with coll.degradation() as degraded:
+        answer = respond(args.question, None, coll, llm)
+    if LEXICAL_ONLY in degraded:
+        answer.notes.append(LEXICAL_ONLY)
+        print(f"gongkai: {LEXICAL_ONLY}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -309,11 +329,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         delay=args.delay,
         timeout=args.timeout,
         retries=args.retries,
+        deadline=args.deadline,
     )
     crawler = Crawler(Collection(), options)
     for event in crawler.run(args.urls):
         print(printable(event_line(event)), flush=True)
     print(summary_line(crawler.summary, len(args.urls)))
+    if crawler.summary.stopped:
+        return EX_TEMPFAIL
     return 0 if crawler.summary.counts.get("listed") else 1
 
 
@@ -432,6 +455,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep a file whose issuer, year and title match a report already held (default: it replaces it)",
     )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the held version even when the new file holds less of the report (default: such a file "
+        "is refused when it has no sections or tables, else kept beside the held one)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("audit", help="what ingestion makes of every file: metadata, tables, checks (stores nothing)")
@@ -468,12 +497,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("urls", nargs="+", metavar="URL", help="a column's list page, e.g. https://…/zfxxgknb/")
     p.add_argument("--max-pages", type=int, default=50, help="list pages to read per column (default 50)")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to one host (default 1)")
-    p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for one answer (default 20)")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a read (default 20)")
+    p.add_argument(
+        "--deadline",
+        type=float,
+        help="seconds one request may take in all, however the site drips its bytes (default 3 × --timeout)",
+    )
     p.add_argument("--retries", type=int, default=3, help="tries again after a 5xx or a timeout (default 3)")
     p.add_argument("--since", help="only reports listed on or after this date (YYYY-MM-DD)")
     p.add_argument("--dry-run", action="store_true", help="read the lists and say what would be fetched; store nothing")
     p.add_argument(
-        "--allow-host", action="append", default=[], metavar="HOST", help="also fetch from this host (repeatable)"
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also fetch from this host, host:port (repeatable); the only hosts that may be on a private, "
+        "loopback or link-local address",
     )
     p.set_defaults(func=cmd_crawl)
     p = sub.add_parser(
@@ -554,6 +593,12 @@ def main(argv: list[str] | None = None) -> int:
     except VectorStoreBusyError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return 3
+    except Exception as exc:
+        fault = fault_of(exc)  # a store down or a full disk: a sentence, not a traceback
+        if fault is None:
+            raise
+        print(f"gongkai: {fault}", file=sys.stderr)
+        return EX_TEMPFAIL
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ class Composer:
         self.candidates: list[str] = []  # bodies the question's name could mean: offered to pick from
         # one body's figure over its years, for a chart: (year, value, printed figure, citation id)
         self.series: list[tuple[str, Decimal | None, str, str]] = []
+        self.series_title = ""  # what the series is, in the asker's language
         self._numbers: dict[tuple[str, Any, Any], str] = {}  # (report, start, quote) -> its number
 
     def cite(self, report: ReportRow, **kw: Any) -> str:
@@ -75,7 +76,10 @@ class Composer:
             notes=self.notes,
             candidates=self.candidates,
             series=[
-                SeriesPoint(label, format_value(v) if v is not None else None, text, c)
+                SeriesPoint(
+                    label, format_value(v) if v is not None else None, text, c, int(label) if label.isdigit() else None
+                )
                 for label, v, text, c in self.series
             ],
+            series_title=self.series_title,
         )

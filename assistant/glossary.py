@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -1099,15 +1100,23 @@ ZH_UNITS = (
 )
 
 
+@cache
+def word_at_start(word: str) -> re.Pattern[str]:
+    """An English glossary word where a word starts ("review" in "reviews", not in "preview"), compiled
+    once: a question is matched against thousands of glossary words, more patterns than the re module
+    keeps (512), so each was compiled again for every question — half of a question's time."""
+    return re.compile(r"\b" + re.escape(word))
+
+
 def topic_words(question: str) -> list[str]:
     """The Chinese words an English question's topic is written with in the reports."""
     q = question.lower()
-    return [zh for en, zh in EN_TOPIC_WORDS.items() if re.search(rf"\b{re.escape(en)}", q)]
+    return [zh for en, zh in EN_TOPIC_WORDS.items() if word_at_start(en).search(q)]
 
 
 def _has(text: str, word: str, english: bool) -> bool:
     if english:
-        return re.search(r"\b" + re.escape(word), text) is not None
+        return word_at_start(word).search(text) is not None
     return word in text
 
 
@@ -1264,11 +1273,16 @@ class Mention:
 def _spans(q: str, words: tuple[str, ...], english: bool) -> list[tuple[int, int]]:
     out = []
     for w in words:
-        # "申请人" is the applicant, not a request: 申请 alone never names requests there
-        boundary = r"\b" if english and re.match(r"\w", w) else ""
-        rx = re.compile(boundary + re.escape(w) + ("(?!人)" if w == "申请" else ""))
-        out += [(m.start(), m.end()) for m in rx.finditer(q)]
+        out += [(m.start(), m.end()) for m in _mention_rx(w, english).finditer(q)]
     return out
+
+
+@cache
+def _mention_rx(word: str, english: bool) -> re.Pattern[str]:
+    """A glossary word as it names a metric or column in a question, compiled once (see :func:`word_at_start`)."""
+    boundary = r"\b" if english and re.match(r"\w", word) else ""
+    # "申请人" is the applicant, not a request: 申请 alone never names requests there
+    return re.compile(boundary + re.escape(word) + ("(?!人)" if word == "申请" else ""))
 
 
 def _non_overlapping(found: list[tuple[int, int, int, str]]) -> list[Mention]:
@@ -1413,8 +1427,4 @@ def legacy_terms(question: str, lang: str) -> list[str]:
     if lang == "zh":
         return [question]
     q = question.lower()
-    return [
-        zh
-        for en, zh in sorted(LEGACY_WORDS_EN.items(), key=lambda kv: -len(kv[0]))
-        if re.search(rf"\b{re.escape(en)}", q)
-    ]
+    return [zh for en, zh in sorted(LEGACY_WORDS_EN.items(), key=lambda kv: -len(kv[0])) if word_at_start(en).search(q)]

@@ -381,7 +381,17 @@ def trend(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) 
     first, last = found[0], found[-1]
     top = max(found, key=lambda v: v.value or 0)
     low = min(found, key=lambda v: v.value or 0)
-    comp.series = [(str(v.report.year), v.value, f"{v.text}{v.unit}", v.citation) for v in found]
+    # every year held, in order; a year whose report states no figure is a point without one (the chart
+    # draws it as "no value", as the Compare tab does: a year is never dropped silently)
+    by_report = {v.report.id: v for v in found}
+    comp.series = [
+        (str(r.year), v.value, f"{v.text}{v.unit}", v.citation)
+        if (v := by_report.get(r.id))
+        else (str(r.year), None, "", "")
+        for r in by_year
+    ]
+    title_zh, title_en = say.series_title(max(found, key=lambda v: v.report.year).report.issuer, label_zh, label_en)
+    comp.series_title = title_zh if comp.lang == "zh" else title_en
     if q.ascending or (q.kind == u.TREND and _asks_for_top(q.question)):
         lead = low if q.ascending else top
         comp.say(

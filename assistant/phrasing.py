@@ -543,6 +543,11 @@ def trend_heading(issuer: str, label_zh: str, label_en: str, n: int) -> Pair:
     return (f"{issuer}历年“{label_zh}”（{n}个年度）：", f"{issuer}, {label_en} by year ({n} years):")
 
 
+def series_title(issuer: str, label_zh: str, label_en: str) -> Pair:
+    """What a trend's chart shows, named in its text alternative."""
+    return f"{issuer}历年“{label_zh}”", f"{issuer}, {label_en} by year"
+
+
 def trend_year(year: int | None, value: str, unit: str, cite: str, from_text: bool) -> Pair:
     src_zh, src_en = ("（正文）", " (text)") if from_text else ("", "")
     return f"- {year}年：{value}{unit} [{cite}]{src_zh}", f"- {year}: {value}{unit_en(unit)} [{cite}]{src_en}"

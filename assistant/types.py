@@ -63,10 +63,11 @@ class Fact:
 class SeriesPoint:
     """One point of a figure over the years, for the chart an answer shows beside its lines."""
 
-    label: str  # the year
+    label: str  # the year, as the chart labels its bar
     value: str | None  # the figure as a plain number ("3119"), None where the year has none
     text: str  # as printed, with its unit ("3119件")
     citation: str
+    year: int | None = None  # the statistics year, as a number for API clients that plot it
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Answer:
     candidates: list[str] = field(default_factory=list)
     # one body's figure over its years (a trend question): what the chat draws as a chart
     series: list[SeriesPoint] = field(default_factory=list)
+    series_title: str = ""  # what the series is ("…交通与建设局历年“行政复议”"): the chart's text alternative names it
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -25,6 +25,7 @@ from assistant.glossary import (
     ZH_UNITS,
     Metric,
     legacy_terms,
+    word_at_start,
 )
 from assistant.types import Fact, Value
 from index.collection import Collection
@@ -217,7 +218,7 @@ def _terms(text: str, lang: str) -> list[str]:
 
     if lang == "en":
         q = text.lower()
-        return [zh for en, zh in EN_TOPIC_WORDS.items() if re.search(rf"\b{re.escape(en)}", q)]
+        return [zh for en, zh in EN_TOPIC_WORDS.items() if word_at_start(en).search(q)]
     _domain_words()
     words = {w for w in jieba.cut_for_search(_YEARISH.sub(" ", compact_str(text))) if len(w) >= 2}
     return sorted(w for w in words if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w))
@@ -226,7 +227,7 @@ def _terms(text: str, lang: str) -> list[str]:
 def units_asked(text: str, lang: str) -> set[str]:
     if lang == "en":
         q = text.lower()
-        return {u for en, units in EN_UNIT_WORDS.items() if re.search(rf"\b{re.escape(en)}", q) for u in units}
+        return {u for en, units in EN_UNIT_WORDS.items() if word_at_start(en).search(q) for u in units}
     c = compact_str(text)
     found = {u for u in ZH_UNITS if re.search(rf"(?:多少|几){u}", c)}
     if "百分之" in c or "%" in c or "比例" in c or "率" in c:

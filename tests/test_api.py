@@ -129,6 +129,8 @@ def test_openapi_documents_the_answer_shape(client):
         "notes",
         "mode",
         "candidates",
+        "series",
+        "series_title",
     }
     assert {"id", "report_id", "issuer", "year", "section", "quote", "table", "row", "column"} <= set(
         comps["Citation"]["properties"]
@@ -185,3 +187,17 @@ def test_ask_returns_the_bodies_a_name_fits_as_candidates(corpus_collection):
     one = client.post("/api/ask", json={"question": "交建局2022年收到多少政府信息公开申请？"}).json()
     assert one["candidates"] == [] and [f["value"] for f in one["facts"]][:1] == ["11"]
     assert {"table_status", "note", "formula"} <= set(one["facts"][0])
+
+
+def test_a_trend_answer_carries_its_series_and_others_none(client):
+    """The chart's data in the JSON answer: each point's year, label, value, printed text and the id of the
+    citation whose quote holds it; documented in the OpenAPI schema; empty for an answer that is no trend."""
+    body = ask(client, "淮安市历年行政复议数量有什么变化？")
+    assert body["series"] == [{"label": "2024", "value": "351", "text": "351件", "citation": "1", "year": 2024}]
+    assert "行政复议" in body["series_title"] and "淮安市人民政府" in body["series_title"]
+    cites = {c["id"]: c for c in body["citations"]}
+    assert all(p["value"] in cites[p["citation"]]["quote"] for p in body["series"])
+    plain = ask(client, DONGSHAN_ZH)
+    assert plain["series"] == [] and plain["series_title"] == ""
+    points = client.get("/openapi.json").json()["components"]["schemas"]["SeriesPoint"]["properties"]
+    assert set(points) == {"year", "label", "value", "text", "citation"}

@@ -1,5 +1,7 @@
 """End to end in a real browser: Debian's chromium drives the chat, asks the Dongshan question, and
-finds the figure and a citation on screen. The screenshot is kept under test-output/."""
+finds the figure and a citation on screen. The screenshot is kept under test-output/.
+
+The server holds the samples and three years of one body (平潭's 交通与建设局), for a trend's chart."""
 
 import os
 import shutil
@@ -57,6 +59,8 @@ def _text(driver, css: str) -> str:
 
 
 TOKEN = "browser-test-token"
+# three years of one body beside the samples' one-year bodies: a trend question has a chart to draw
+TREND_REPORTS = [ROOT / "samples" / "corpus" / "pingtan-depts" / f"jtj-{y}.txt" for y in (2020, 2022, 2025)]
 
 
 def _free_port() -> int:
@@ -73,7 +77,17 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "GONGKAI_HOME": str(home), "HF_HUB_OFFLINE": "1", "GONGKAI_ADMIN_TOKEN": TOKEN}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--ingest", str(SAMPLES)],
+        [
+            sys.executable,
+            "-m",
+            "ui.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--ingest",
+            str(SAMPLES),
+            *map(str, TREND_REPORTS),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -82,7 +96,7 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
-            if httpx.get(f"{url}/api/health", timeout=1).json().get("reports") == 6:
+            if httpx.get(f"{url}/api/health", timeout=1).json().get("reports") == 6 + len(TREND_REPORTS):
                 break
         except (httpx.HTTPError, ValueError):
             pass
@@ -148,6 +162,22 @@ def test_ask_the_dongshan_question_in_the_browser(server):
         box.send_keys(Keys.ENTER)
         _until(driver, 60, lambda d: "淮安市人民政府 2024" in source_text(d))
         assert "东山" not in source_text(driver)
+        # a trend's answer draws its years as a bar chart in the bubble, each bar with its figure (issue 32)
+        box = driver.find_element(By.CSS_SELECTOR, "#gk-box textarea")
+        box.send_keys("交通与建设局2020—2025年的行政复议数量")
+        box.send_keys(Keys.ENTER)
+        chart = _until(
+            driver,
+            60,
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#gk-chat .bot-row")[-1].find_element(
+                By.CSS_SELECTOR, "svg.gk-chart"
+            ),
+        )
+        assert [t.text for t in chart.find_elements(By.CSS_SELECTOR, "text.gk-label")] == ["2020", "2022", "2025"]
+        # its text alternative, as a screen reader gets it (the page's sanitiser keeps the SVG's <title>)
+        assert "2020年：0件" in chart.accessible_name and "2025年：9件" in chart.accessible_name
+        driver.execute_script("arguments[0].scrollIntoView()", chart)
+        driver.save_screenshot(str(out / "e2e-trend-chart.png"))
     finally:
         driver.quit()
 

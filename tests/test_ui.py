@@ -236,3 +236,85 @@ def test_the_reports_tab_page_shows_the_same_checks_as_the_whole_catalog(collect
     cut = catalog_frame(collection)  # only the shown reports' table statuses are read
     assert list(cut["表格校验"][:n]) == list(whole["表格校验"][:n])
     assert any(v != "-" for v in cut["表格校验"][:n])
+
+
+# ---- a trend's chart in the chat (issue 32, item 2)
+
+
+def _chart_of(md: str) -> str:
+    return md[md.index("<svg") : md.index("</svg>") + len("</svg>")]
+
+
+def test_a_trend_chart_is_escaped_names_every_year_and_is_absent_without_a_series():
+    """Report text and labels are data: a label with markup and "&" reaches the page as text, a line
+    break in it cannot end the chart's HTML block, and the chart's text alternative lists each year's
+    figure (a year without one said so); an answer without a series draws nothing."""
+    import html
+    import re
+
+    from assistant.types import SeriesPoint
+    from ui.render import series_chart, stream_cuts
+
+    evil = "<script>alert(1)</script> R&D\n\n<img src=x onerror=alert(2)>"
+    points = [
+        SeriesPoint("2020", "3", "3件", "1", 2020),
+        SeriesPoint("2021", None, "", "", 2021),
+        SeriesPoint("2022", "12", evil, "2", 2022),
+        SeriesPoint(evil, "5", "5件", "3", None),
+    ]
+    answer = Answer("交通与建设局历年“行政复议”：", "answered", [], [], "zh", series=points, series_title=evil)
+    chart = series_chart(answer)
+    assert chart.count("<svg") == 1 and "<script" not in chart and "<img" not in chart and "\n" not in chart
+    assert re.search(r"&(?!amp;|lt;|gt;|quot;|#x27;)", chart) is None  # every "&" is an entity
+    assert "R&amp;D" in chart and "&lt;script&gt;" in chart
+    alt = html.unescape(re.search(r'<title class="gk-alt">([^<]*)</title>', chart).group(1))
+    assert html.unescape(re.search(r'aria-label="([^"]*)"', chart).group(1)) == alt
+    assert "2020年：3件" in alt and "2021年：无数值" in alt and "R&D" in alt and "\n" not in alt
+    assert 'class="gk-missing-label">无数值<' in chart  # the year without a figure is a bar of its own
+    # in the answer: its own HTML block under the words, before the citations; streamed whole or not at all
+    md = answer_markdown(answer)
+    assert f"\n\n{chart}\n\n" in md and md.index("交通与建设局") < md.index("<svg")
+    cuts = stream_cuts(md, 8)
+    assert cuts[-1] == len(md) and all(("<svg" in md[:i]) == ("</svg>" in md[:i]) for i in cuts)
+    english = series_chart(Answer("", "answered", [], [], "en", series=points[:2], series_title="Office, reviews"))
+    assert "Office, reviews: 2020: 3件; 2021: no value" in english and ">no value<" in english
+    # no series: no chart, and nothing of one in the chat
+    plain = Answer("2件：东山县…… [1]", "answered", [], [], "zh")
+    assert (
+        series_chart(plain) == "" and "<svg" not in answer_markdown(plain) and "gk-trend" not in answer_markdown(plain)
+    )
+
+
+@pytest.mark.slow
+def test_a_trend_question_draws_its_chart_in_the_chat(corpus_collection):
+    """Through the chat's own handler on the real reports: 交通与建设局's three years as bars, each with the
+    figure the answer cites, under the answer's words; streamed without a half-drawn chart; a question that
+    is not a trend draws none."""
+    import re
+
+    from assistant.answer import ask
+    from ui.chat import build_ui
+
+    demo = build_ui(corpus_collection)
+    for question, lang in (
+        ("交通与建设局2020—2025年的行政复议数量", "zh"),
+        ("How has the number of requests to the transport bureau changed since 2019?", "en"),
+    ):
+        steps = list(demo.respond(question, []))
+        md = steps[-1][0][-1]["content"]
+        chart = _chart_of(md)
+        years = re.findall(r'class="gk-label"><title>([^<]*)</title>', chart)
+        assert years == ["2020", "2022", "2025"], question  # every year the collection holds, in order
+        answer = ask(question, None, corpus_collection)
+        cited = {f.citation: f"{f.value}{f.unit}" for f in answer.facts if f.source == "table"}
+        assert re.findall(r'class="gk-value">([^<]*)<', chart) == [cited[p.citation] for p in answer.series]
+        alt = re.search(r'<title class="gk-alt">([^<]*)</title>', chart).group(1)
+        assert all(y in alt for y in years) and "交通与建设局" in alt
+        assert (
+            md.index(answer.answer.split("\n")[-1][:6])
+            < md.index("<svg")
+            < md.index("引用" if lang == "zh" else "Citations")
+        )
+        assert all(("<svg" in s[0][-1]["content"]) == ("</svg>" in s[0][-1]["content"]) for s in steps)
+    *_, last = demo.respond("东山县2020年收到多少政府信息公开申请？", [])
+    assert "<svg" not in last[0][-1]["content"]

@@ -34,7 +34,7 @@ from starlette.background import BackgroundTask
 
 from assistant.answer import respond, values_for
 from assistant.glossary import BY_KEY, METRICS
-from assistant.types import Answer, Citation, Fact
+from assistant.types import Answer, Citation, Fact, SeriesPoint
 from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatus
 from index.detail import ReportDetail, report_detail
 from index.facts import ReportRow
@@ -145,6 +145,14 @@ class AskResponse(BaseModel):
         default_factory=list,
         description="the bodies the question's name fits when it fits several (the answer gives each): ask about one",
     )
+    series: list[SeriesPoint] = Field(
+        default_factory=list,
+        description="a trend's figure year by year (one body over its years), what the chat draws as a bar chart; "
+        "empty for any other answer. Each point: `year`, `label` (the bar's label), `value` (a plain number, null "
+        "for a year whose report states none), `text` (as printed, with its unit) and `citation` (an id in "
+        '`citations`; "" without a value)',
+    )
+    series_title: str = Field("", description="what `series` is, in the question's language")
 
 
 class ReportOut(BaseModel):

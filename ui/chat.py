@@ -26,7 +26,7 @@ from assistant.types import Answer
 from index.collection import Collection, IngestStatus
 from index.detail import report_detail
 from ui.charts import Bar, bar_chart_svg
-from ui.render import answer_markdown, esc, safe_url
+from ui.render import answer_markdown, esc, safe_url, stream_cuts
 
 EXAMPLES = [
     "东山县2020年收到多少政府信息公开申请？",
@@ -667,8 +667,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             else:
                 answer = answer_question(message, users, coll)
             md = answer_markdown(answer)
-            step = max(8, len(md) // 12)
-            for i in range(step, len(md) + step, step):  # the answer streams in
+            for i in stream_cuts(md, max(8, len(md) // 12)):  # the answer streams in (a trend's chart whole)
                 history[-1] = {"role": "assistant", "content": md[:i]}
                 yield history, "", gr.update(), gr.update()
             if seen is not None:

@@ -1,4 +1,4 @@
-"""Answers as Markdown for the chat: the answer text, then one citation card per source.
+"""Answers as Markdown for the chat: the answer text, a trend's chart, then one citation card per source.
 
 Everything that comes from a report is escaped: report text is data, never markup.
 """
@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote
 
 from assistant.types import Answer, Citation
+from ui.charts import Bar, bar_chart_svg
 
 
 def esc(text: object) -> str:
@@ -88,12 +89,61 @@ def origin_link(url: str, fetched: str | None, zh: bool) -> str:
     return f"[{esc(words)}]({target})"
 
 
+CHART_OPEN, CHART_CLOSE = '<div class="gk-trend">', "</div>"
+
+
+def _flat(text: str) -> str:
+    """One line: a line break in a label would end the Markdown HTML block the chart stands in."""
+    return " ".join(str(text).split())
+
+
+def series_chart(answer: Answer) -> str:
+    """A trend's figure over the years as the Compare tab's bar chart (one bar a year, its figure printed
+    on it), as an HTML block for the chat bubble; "" when the answer has no series. Its text alternative
+    (the SVG's title and aria-label) names what is charted and every year's figure, for a screen reader
+    cannot read a bar's length. The chart escapes every label and figure: they are report data."""
+    if not answer.series:
+        return ""
+    zh = answer.language == "zh"
+    bars = [
+        Bar(
+            _flat(p.label),
+            float(p.value) if p.value is not None else None,
+            _flat(p.text) if p.value is not None else "",
+        )
+        for p in answer.series
+    ]
+    if zh:
+        years = "；".join(f"{b.label}{'年' if b.label.isdigit() else ''}：{b.text or '无数值'}" for b in bars)
+        alt = f"{_flat(answer.series_title) or '逐年数值'}：{years}"
+    else:
+        years = "; ".join(f"{b.label}: {b.text or 'no value'}" for b in bars)
+        alt = f"{_flat(answer.series_title) or 'By year'}: {years}"
+    return CHART_OPEN + bar_chart_svg(bars, zh, title=alt, fluid=True) + CHART_CLOSE
+
+
+def stream_cuts(md: str, step: int) -> list[int]:
+    """Where the chat cuts an answer it streams in, every ``step`` characters, the last cut the whole: never
+    inside the chart, which is HTML and shows only whole (a cut inside it leaves a broken tag in the bubble)."""
+    start = md.find(CHART_OPEN)
+    end = md.find(CHART_CLOSE, start) + len(CHART_CLOSE) if start >= 0 else -1
+    cuts: list[int] = []
+    for i in range(step, len(md) + step, step):
+        i = end if start < i < end else min(i, len(md))
+        if not cuts or i > cuts[-1]:
+            cuts.append(i)
+    return cuts
+
+
 def answer_markdown(answer: Answer) -> str:
     zh = answer.language == "zh"
     by_id = {c.id: c for c in answer.citations}
     parts = ["  \n".join(_linked_markers(_figure_first(esc(line)), by_id) for line in answer.answer.split("\n"))]
     if answer.mode in MODE_NOTES:  # say who wrote the words: the model (checked) or the code (model rejected)
         parts.append("  \n_" + MODE_NOTES[answer.mode][0 if zh else 1] + "_")
+    chart = series_chart(answer)
+    if chart:  # under the words it draws; an HTML block of its own (blank lines around it), on one line
+        parts.append("\n\n" + chart + "\n\n")
     flagged = [f for f in answer.facts if f.note or f.table_status in ("inconsistent", "ambiguous")]
     for f in flagged:  # a figure from a table that is not verified says so, with the reason
         label = "质量提示" if zh else "Quality"

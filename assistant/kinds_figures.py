@@ -571,13 +571,35 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
         asked = units_asked(clause, q.language)
         if metric_mentions(clause.lower(), q.language) and not (asked and not asked & units_said):
             continue  # the lookup's, unless it was answered in another unit ("几个人参加培训": 1次)
-        for f, _ in stated_scored(coll, r, clause, q.language, names):
+        found = stated_scored(coll, r, clause, q.language, names)
+        for f, _ in found:
             if (r.id, f.value_text) in said:
                 continue
             v = stated_value(comp, r, f)
             add_fact(comp, v, STATED)
             said.add((r.id, f.value_text))
             comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
+        if not found and _asks_its_own_item(clause, names, q):
+            # "…，驳回多少": a part asked that neither a table nor a sentence answers is said, never dropped
+            comp.say(*say.clause_not_found(r, clause.strip()))
+            comp.incomplete = True
+
+
+# the words of a clause that only ask ("各有几件", "分别是多少呢"), not what is asked about
+_ONLY_ASKING = re.compile(
+    r"多少|几|[个件条次名人项份批家]|各|分别|其中|又|还|呢|吗|是|有|为|的|共|一共|合计|总共|年度?|\d+|[\s、和与及]"
+)
+
+
+def _asks_its_own_item(clause: str, names: list[str], q: Query) -> bool:
+    """A clause that names an item of its own (not a continuation like "自然人和企业各几件", whose column
+    words belong to the lookup, nor "各有几件")."""
+    if any(column_mentions(clause.lower(), "zh", m) for m in [q.metric, *(m for m, _ in q.parts or [])]):
+        return False
+    rest = clause
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    return len(re.sub(r"[^\u4e00-\u9fff]", "", _ONLY_ASKING.sub("", rest))) >= 2
 
 
 def stated_phrase(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> bool:

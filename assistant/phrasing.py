@@ -613,6 +613,14 @@ def stated_figure(r: ReportRow, label: str, value: str, unit: str, quote: str, c
     )
 
 
+def clause_not_found(r: ReportRow, clause: str) -> Pair:
+    """A part of the question that neither the report's tables nor its sentences answer."""
+    return (
+        f"“{clause}”：{report_name(r, 'zh')}的表格和正文中没有找到对应的数字。",
+        f"“{clause}”: neither the tables nor the text of {report_name(r, 'en')} give a figure for it.",
+    )
+
+
 def stated_beside(r: ReportRow, label: str, value: str, unit: str, quote: str, cite: str) -> Pair:
     label = _words_of(label)
     return (

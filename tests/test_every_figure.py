@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import ask
-from assistant.types import ANSWERED, NOT_FOUND
+from assistant.types import ANSWERED, NOT_FOUND, PARTIAL
 from assistant.understand import find_parts, odd_years
 
 PEOPLE = Path(__file__).parent / "devset" / "people.jsonl"
@@ -183,6 +183,15 @@ def test_a_year_no_report_can_have_is_answered_not_found(portal_collection, ques
     a = ask(question, None, portal_collection)
     assert a.status == NOT_FOUND and not a.facts
     assert ("3000" in a.answer or "20200" in a.answer) and "1900" in a.answer
+
+
+def test_a_part_nothing_answers_is_said_beside_the_parts_that_are(portal_collection):
+    a = ask("东山县2020年收到多少申请，驳回多少", None, portal_collection)
+    assert a.status == PARTIAL and "t3.new_received:total" in [f.metric for f in a.facts]
+    assert "“驳回多少”" in a.answer and "没有找到" in a.answer
+    # a clause continuing the lookup with a column ("其中自然人几件") is the lookup's, not a part of its own
+    b = ask("东山县2020年收到多少申请，其中自然人几件", None, portal_collection)
+    assert "“其中自然人几件”" not in b.answer
 
 
 def test_a_span_of_years_not_held_is_said_as_the_span(portal_collection):

@@ -371,6 +371,8 @@ METRICS: list[Metric] = [
         ["无法提供"],
         [
             "unable",
+            "could not answer",
+            "could not be answered",
             "could not provide",
             "couldn't provide",
             "cannot provide",
@@ -1305,7 +1307,10 @@ def metric_mentions(question: str, lang: str) -> list[Mention]:
     english = lang == "en"
     found = []
     for rank, m in enumerate(METRICS):
-        found += [(a, b, rank, m.key) for a, b in _spans(q, m.words_en if english else m.words_zh, english)]
+        # the metric's own Chinese name is one of its words: said whole, "…不再处理其政府信息公开申请" is
+        # that item, not it and the requests received
+        own = () if english else (m.zh,)
+        found += [(a, b, rank, m.key) for a, b in _spans(q, own + (m.words_en if english else m.words_zh), english)]
         if not english:
             found += [(a, b, rank, m.key) for a, b in _spans(q, m.words_en, True)]
     out: list[Mention] = []

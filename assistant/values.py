@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from assistant import phrasing as say
 from assistant.compose import Composer
@@ -199,28 +200,29 @@ _YEARISH = re.compile(r"(?:19|20)\d{2}\s*年?度?")
 
 
 @lru_cache(maxsize=1)
-def _domain_words() -> None:
-    """The reports' own terms cut as one word ("同意公开", "依申请公开", "不予公开"), so that a question and
-    a sentence that share one share it whole, not as 同意 + 公开 (公开 is in every sentence)."""
+def _term_cutter() -> Any:
+    """A jieba tokenizer of its own that cuts the reports' terms as one word ("同意公开", "依申请公开",
+    "不予公开"), so that a question and a sentence that share one share it whole, not as 同意 + 公开 (公开 is
+    in every sentence). Its own, never jieba's shared one: words added there would change how passages are
+    tokenized for the lexical index once a question had been asked in the process."""
     import jieba
 
     jieba.setLogLevel(60)
+    cutter = jieba.Tokenizer()
     for m in METRICS:
         for w in m.words_zh:
             if len(w) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", w):
-                jieba.add_word(w)
+                cutter.add_word(w)
+    return cutter
 
 
 def _terms(text: str, lang: str) -> list[str]:
     """The words a question item asks with, in the reports' language: jieba words of two characters or
     more that are not generic; English words through the topic glossary."""
-    import jieba
-
     if lang == "en":
         q = text.lower()
         return [zh for en, zh in EN_TOPIC_WORDS.items() if word_at_start(en).search(q)]
-    _domain_words()
-    words = {w for w in jieba.cut_for_search(_YEARISH.sub(" ", compact_str(text))) if len(w) >= 2}
+    words = {w for w in _term_cutter().cut_for_search(_YEARISH.sub(" ", compact_str(text))) if len(w) >= 2}
     return sorted(w for w in words if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w))
 
 

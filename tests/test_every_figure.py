@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import ask
+from assistant.glossary import METRICS
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL
 from assistant.understand import find_parts, odd_years
 
@@ -99,6 +100,19 @@ def test_a_year_no_report_can_have_is_noticed(question, expected):
 )
 def test_the_figures_a_question_asks_for(question, lang, parts):
     assert [(m.key, c) for m, c in find_parts(question, lang)] == parts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_metric_asked_by_its_own_name_is_that_metric(lang):
+    # the glossary's own name of each item, said whole, names it and nothing else ("申请人逾期未按收费通知要求缴纳
+    # 费用、行政机关不再处理其政府信息公开申请" is one item, though it holds 申请)
+    template = "东山县2020年{}有多少？" if lang == "zh" else "Dongshan County 2020: {}, how many?"
+    misread = {}
+    for m in METRICS:
+        got = [p.key for p, _ in find_parts(template.format(m.zh if lang == "zh" else m.en), lang)]
+        if got != [m.key]:
+            misread[m.key] = got
+    assert misread == {}
 
 
 # ---- answers over the three corpora ---------------------------------------------------------------------

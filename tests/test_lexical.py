@@ -183,3 +183,16 @@ def test_hits_are_read_by_their_ids_and_only_from_visible_reports(collection):
         with collection.facts.Session() as s:
             collection.facts.set_state(s, rid, READY)
             s.commit()
+
+
+def test_a_passage_is_tokenized_the_same_after_questions_were_asked():
+    # the answer path cuts the reports' terms whole ("依申请公开") with a tokenizer of its own: asking a
+    # question must not change how a passage ingested afterwards is indexed (PostgreSQL and SQLite ranked
+    # the same passage differently when one was filled after questions had been asked in the process)
+    from assistant.values import question_terms
+    from index.lexical import tokenize
+
+    text = "本年度依申请公开政府信息12件，同意公开8件，不予公开2件。"
+    before = tokenize(text)
+    assert question_terms("依申请公开和不予公开各多少件", "zh", [])
+    assert tokenize(text) == before

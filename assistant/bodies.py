@@ -421,6 +421,32 @@ class BodyCatalog:
                 found |= best[2]
         return found
 
+    def _unsuffixed(self, question: str, taken: list[tuple[int, int]]) -> set[str]:
+        """Departments named right after their place by a short form with no suffix ("莆田水利", "平潭交建",
+        "莆田城管"): people drop 局 as readily as the place. Only a stretch no alias took, only among the
+        departments of that place, and only a form that keeps the stem's word order (part of it, or the first
+        characters of its words), so 莆田全市 or 平潭2020年 name nothing."""
+        found: set[str] = set()
+        for place in (p for p in self._prefixes if len(p) >= 2 and p not in _PLACE_WORDS):
+            for m in re.finditer(re.escape(place), question):
+                end = m.end()
+                for n in range(6, 1, -1):
+                    short = question[end : end + n]
+                    if len(short) < n or not re.fullmatch(r"[\u4e00-\u9fff]+", short):
+                        continue
+                    if any(x < end + n and end < y for x, y in taken):
+                        continue
+                    scored = [
+                        (abbreviation_score(short, stem), issuers)
+                        for (stem, _), issuers in self._dept_index.items()
+                        if any(place in i for i in issuers)
+                    ]
+                    top = max((sc for sc, _ in scored), default=0)
+                    if top >= 2:
+                        found |= {i for sc, issuers in scored if sc == top for i in issuers if place in i}
+                        break
+        return found
+
     def _english(self, question: str) -> set[str]:
         """Departments named in English: the department words before "bureau/department/office"."""
         q = normal_en(question)
@@ -485,7 +511,7 @@ class BodyCatalog:
     def resolve(self, question: str, years: list[int]) -> Resolution:
         literal, taken = self._literal(question)
         english = self._english(question)
-        named = literal | self._abbreviated(question, taken)
+        named = literal | self._abbreviated(question, taken) | self._unsuffixed(question, taken)
         if not named or not any(self.bodies[i].dept for i in named) and any(self.bodies[i].dept for i in english):
             named |= english  # an English name; a Chinese one given beside it ("… office (市府办)") wins
         if any(self.bodies[i].dept for i in named) and not _GOVERNMENT_WORD.search(question):

@@ -424,7 +424,8 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
     kept = [m for m in mentions if (m.key != GENERIC_METRIC or not specific or alone(m)) and not narrowed(m)]
     # a word another figure's column is named with ("decided by the court against the agency") is that column
     columns = [c for m in kept for c in column_mentions(question, lang, BY_KEY[m.key])]
-    kept = [m for m in kept if not any(c.start < m.end and m.start < c.end for c in columns)] or kept
+    # (covering it whole: "行政事业性收费金额" is the fees' amount, though 收费金额 is a column word of 表二)
+    kept = [m for m in kept if not any(c.start <= m.start and m.end <= c.end for c in columns)] or kept
     kept = _one_per_phrase(question, kept)
     parts: list[tuple[Metric, str | None]] = []
     for m in kept:

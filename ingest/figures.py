@@ -67,7 +67,9 @@ PATTERNS: list[Pattern] = [
     ),
     _p(
         "text.proactive_items",
-        rf"主动公开(?P<scope>{_STOP}{{0,40}}?)(?:政府)?信息(?:数|工作)?(?:共计|共|合计)?{_NUM}(?P<unit>条|件|项)",
+        # not a sub-count ("其他因主动公开的政府信息数56条"); "信息数为140条"; "信息数169，" with the unit unsaid
+        rf"(?<!其他)(?<!其他因)主动公开(?P<scope>{_STOP}{{0,40}}?)(?:政府)?信息(?:数|工作)?(?:共计|共|合计)?"
+        rf"(?:为|达到?)?{_NUM}(?:(?P<unit>条|件|项|份)|(?=[，,；;。]))",
         "条",
     ),
     _p(
@@ -231,6 +233,8 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
                 groups = m.groupdict()
                 if p.metric == "text.applications_received" and "公开" not in m.group(0):
                     continue  # 民事全程代办申请 and the like are not disclosure requests
+                if p.metric == "text.proactive_items" and "其他" in (groups.get("scope") or ""):
+                    continue  # "主动公开的其他信息6条": one kind of what was disclosed, not all of it
                 zero = groups.get("zero") or groups.get("zero2")
                 if zero:
                     value, vstart, vend = Decimal(0), flat.start(m.start()), flat.end(m.end())

@@ -43,7 +43,11 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
     if running is not None:
         return running  # a 历年累计 asked of reports that count one year: a sentence's, or not held
     if fig.stated_first(comp, coll, q, reports):
+        mark, known = len(comp.lines), len(comp.facts)
         fig.lookup(comp, coll, q, reports)  # the table's own figure for the metric it also names, after it
+        said = {(f.citation, f.value) for f in comp.facts[:known]}
+        if comp.facts[known:] and all((f.citation, f.value) in said for f in comp.facts[known:]):
+            del comp.lines[mark:], comp.facts[known:]  # the same figure of the same sentence: said once
         fig.stated_items(comp, coll, q, reports)
         return ANSWERED
     mark = len(comp.lines)

@@ -430,6 +430,8 @@ class BodyCatalog:
         for place in (p for p in self._prefixes if len(p) >= 2 and p not in _PLACE_WORDS):
             for m in re.finditer(re.escape(place), question):
                 end = m.end()
+                if any(len(p) > len(place) and question.startswith(p, m.start()) for p in self._prefixes):
+                    continue  # "平潭综合实验区国资局": 平潭 begins a longer place name, not 综合(执法)
                 for n in range(6, 1, -1):
                     short = question[end : end + n]
                     if len(short) < n or not re.fullmatch(r"[\u4e00-\u9fff]+", short):

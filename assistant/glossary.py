@@ -1122,12 +1122,30 @@ def _has(text: str, word: str, english: bool) -> bool:
     return word in text
 
 
+# the unit a Chinese question counts in ("几个人", "多少次")
+_ASKED_UNIT = re.compile(r"(?:多少|几)个?(人次|人|次|期|场|条|件|项|元|万元)")
+
+
+def unit_sibling(metric: Metric, text: str) -> Metric:
+    """The metric a question means when it counts in another unit than the one its words name: "有几个人
+    参加了培训" asks for the people trained (人), not the sessions (次) 培训 names. A sibling is a metric
+    whose words contain one of the named metric's words and whose unit is the one asked."""
+    asked = {m.group(1) for m in _ASKED_UNIT.finditer(text)}
+    if not asked or metric.unit_zh in asked:
+        return metric
+    said = [w for w in metric.words_zh if w in text]
+    for other in METRICS:
+        if other.unit_zh in asked and any(w in x for w in said for x in other.words_zh):
+            return other
+    return metric
+
+
 def find_metric(question: str, lang: str) -> Metric | None:
     q = question.lower()
     english = lang == "en"
     for m in METRICS:
         if any(_has(q, w, english) for w in (m.words_en if english else m.words_zh)):
-            return m
+            return m if english else unit_sibling(m, q)
     if lang == "zh":  # English words in a Chinese question ("东山县 applications")
         for m in METRICS:
             if any(_has(q, w, True) for w in m.words_en):

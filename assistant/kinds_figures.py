@@ -11,7 +11,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from assistant import phrasing as say
 from assistant import understand as u
 from assistant.compose import SHOWN, Composer
-from assistant.glossary import BY_KEY, COLUMN_GLOSS_EN, CUMULATIVE_WORDS, T2_BOTH, column_mentions, metric_mentions
+from assistant.glossary import (
+    BY_KEY,
+    COLUMN_GLOSS_EN,
+    CUMULATIVE_WORDS,
+    T2_BOTH,
+    column_mentions,
+    metric_mentions,
+    unit_sibling,
+)
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
 from assistant.values import (
@@ -579,7 +587,7 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
             add_fact(comp, v, STATED)
             said.add((r.id, f.value_text))
             comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
-        if not found and _asks_its_own_item(clause, names, q):
+        if not found and _asks_its_own_item(clause, names, q) and not _answered(comp, clause):
             # "…，驳回多少": a part asked that neither a table nor a sentence answers is said, never dropped
             comp.say(*say.clause_not_found(r, clause.strip()))
             comp.incomplete = True
@@ -589,6 +597,13 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
 _ONLY_ASKING = re.compile(
     r"多少|几|[个件条次名人项份批家]|各|分别|其中|又|还|呢|吗|是|有|为|的|共|一共|合计|总共|年度?|\d+|[\s、和与及]"
 )
+
+
+def _answered(comp: Composer, clause: str) -> bool:
+    """Whether a figure of the metric a clause names (in the unit it asks) is already among the answer's."""
+    metrics = [unit_sibling(BY_KEY[m.key], clause) for m in metric_mentions(clause.lower(), "zh")]
+    ids = {i for m in metrics for i in (*m.prose, m.cell_for("2019"), m.cell_for("2021")) if i}
+    return any(f.metric in ids or f.metric.split(":")[0] in {i.split(":")[0] for i in ids} for f in comp.facts)
 
 
 def _asks_its_own_item(clause: str, names: list[str], q: Query) -> bool:

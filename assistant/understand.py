@@ -24,6 +24,7 @@ from assistant.glossary import (
     find_t2_column,
     metric_mentions,
     printed_row,
+    unit_sibling,
 )
 from assistant.names import match_regions, unknown_places
 from ingest.normalize import nfkc
@@ -429,9 +430,9 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
     kept = _one_per_phrase(question, kept)
     parts: list[tuple[Metric, str | None]] = []
     for m in kept:
-        metric = BY_KEY[m.key]
-        cols = column_mentions(question, lang, metric)
         a, b = span(m.start, _CLAUSE)
+        metric = BY_KEY[m.key] if lang != "zh" else unit_sibling(BY_KEY[m.key], question[a:b])
+        cols = column_mentions(question, lang, metric)
         if len(kept) > 1:  # several metrics: each takes the columns of its own clause
             cols = [c for c in cols if a <= c.start < b]
         if not cols:

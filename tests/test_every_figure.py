@@ -177,6 +177,20 @@ def test_a_place_said_as_a_body_is_its_government(portal_collection):
     assert {f.issuer for f in a.facts} == {"莆田市审计局"}
 
 
+@pytest.mark.parametrize(
+    ("question", "issuer"),
+    [
+        ("莆田水利2020年主动公开了多少信息？", "莆田市水利局"),
+        ("平潭交建2020年收到多少申请", "平潭综合实验区交通与建设局"),
+        ("平潭市监2021年收到多少申请", "平潭综合实验区市场监督管理局"),
+        ("平潭综合实验区国资局2021年收到多少申请", "平潭综合实验区国有资产管理局"),  # 平潭 begins a longer place
+    ],
+)
+def test_a_department_said_after_its_place_without_its_suffix(portal_collection, question, issuer):
+    a = ask(question, None, portal_collection)
+    assert a.facts and {f.issuer for f in a.facts} == {issuer}
+
+
 def test_a_statistics_table_row_by_its_english_words(portal_collection):
     a = ask(
         "In 2014, how many replies to disclosure requests (cumulative, all years to date) were reported by Putian City Water Resources Bureau?",
@@ -206,6 +220,16 @@ def test_a_part_nothing_answers_is_said_beside_the_parts_that_are(portal_collect
     # a clause continuing the lookup with a column ("其中自然人几件") is the lookup's, not a part of its own
     b = ask("东山县2020年收到多少申请，其中自然人几件", None, portal_collection)
     assert "“其中自然人几件”" not in b.answer
+
+
+def test_a_clause_counting_in_another_unit_asks_for_that_figure(portal_collection):
+    # 培训 names the sessions (次); "几个人参加了培训" counts people: the people trained, from the same sentence
+    a = ask("铜川镇2017年政府信息公开工作经费支出多少元？有几个人参加了培训？", None, portal_collection)
+    assert [(f.metric, f.value) for f in a.facts] == [("text.budget", "5000"), ("text.training_attendees", "5")]
+    assert "没有找到" not in a.answer
+    # the same figure of the same sentence is said once, not once as a sentence and once as the metric
+    b = ask("铜川镇2017年参加了几次培训？", None, portal_collection)
+    assert [f.value for f in b.facts] == ["1"] and len(b.answer.splitlines()) == 1
 
 
 def test_a_span_of_years_not_held_is_said_as_the_span(portal_collection):

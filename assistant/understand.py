@@ -425,8 +425,13 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
     kept = [m for m in mentions if (m.key != GENERIC_METRIC or not specific or alone(m)) and not narrowed(m)]
     # a word another figure's column is named with ("decided by the court against the agency") is that column
     columns = [c for m in kept for c in column_mentions(question, lang, BY_KEY[m.key])]
-    # (covering it whole: "行政事业性收费金额" is the fees' amount, though 收费金额 is a column word of 表二)
-    kept = [m for m in kept if not any(c.start <= m.start and m.end <= c.end for c in columns)] or kept
+    # (not a column word that only begins inside the metric's and runs on past it: "行政事业性收费金额" is the
+    # fees' amount, though 收费金额 is a column word of 表二)
+    kept = [
+        m
+        for m in kept
+        if not any(c.start < m.end and m.start < c.end and not m.start < c.start < m.end < c.end for c in columns)
+    ] or kept
     kept = _one_per_phrase(question, kept)
     parts: list[tuple[Metric, str | None]] = []
     for m in kept:
@@ -582,12 +587,15 @@ def parse(
     if metric is not None and q.kind not in (REPORT_FACT, T2_COLUMN, SCOPE):
         if parts and parts[0][0].cell is not None and q.kind != T2_COLUMN:
             # the longest words win ("mass repeated requests" is 大量反复申请, not 重复申请)
-            q.metric, q.column = parts[0][0], parts[0][1] or q.column
+            # the column found for the first reading stays only if the longer words' metric has it
+            keep = q.column if find_column(question, lang, parts[0][0]) == q.column else None
+            q.metric, q.column = parts[0][0], parts[0][1] or keep
         if len(parts) > 1:
             q.parts, q.kind = parts, COMPOUND
             q.metric, q.column = parts[0]
         elif resolution.lineages == 1 and (len(years) > 1 or _TREND.search(question)):
-            if q.kind in (LOOKUP, COMPARE, RANK, DIFFERENCE):
+            # "how many in each year, and which years are missing": the trend names the years with no report
+            if q.kind in (LOOKUP, COMPARE, RANK, DIFFERENCE) or (q.kind == COVERAGE and _COUNT_ASKED.search(question)):
                 q.trend, q.kind = True, TREND
     return q
 

@@ -91,6 +91,12 @@ def test_a_year_no_report_can_have_is_noticed(question, expected):
         ("平潭市监局2025年因无法提供相关信息答复多少件？", "zh", [("unable", None)]),
         ("行政复议行政诉讼各多少", "zh", [("reviews", None), ("lawsuits", None)]),
         ("东山县2020年收到的申请和行政复议各多少", "zh", [("applications_received", None), ("reviews", None)]),
+        ("In 2024, how many lawsuits still pending at Huai'an City?", "en", [("lawsuits", "pending")]),
+        (
+            "洪泽区2023年行政处罚、行政强制的决定数量，还有行政事业性收费金额，分别是多少？",
+            "zh",
+            [("penalty", None), ("coercion", None), ("admin_fees", "amount_wan_yuan")],
+        ),
         (
             "How many partially granted requests from individuals, and how many from companies?",
             "en",
@@ -250,7 +256,7 @@ def test_questions_people_wrote_from_the_reports_alone(portal_collection):
 
     report = run(PEOPLE, portal_collection)
     print(report.table())
-    assert report.accuracy >= 0.75, report.table()
+    assert report.accuracy >= 0.83, report.table()  # 84.4% measured (gongkai eval --set tests/devset/people.jsonl)
     for r in report.results:
         if r.kind == "honest" and r.passed is False and r.answer.status == NOT_FOUND:
             assert not r.answer.facts, (r.question, r.answer.answer)

@@ -199,6 +199,16 @@ _RATE_LABEL = re.compile(r"同比|比上年|较上年|比去年|较去年|上升
 _YEARISH = re.compile(r"(?:19|20)\d{2}\s*年?度?")
 
 
+_BEFORE = re.compile(r"^(约|近|超过|逾)")
+
+
+def qualified(value: str, qualifier: str) -> str:
+    """A figure with the words that make it approximate, where the report put them: 约200000, 20余."""
+    m = _BEFORE.match(qualifier)
+    pre = m.group(1) if m else ""
+    return pre + value + qualifier[len(pre) :]
+
+
 @lru_cache(maxsize=1)
 def _term_cutter() -> Any:
     """A jieba tokenizer of its own that cuts the reports' terms as one word ("同意公开", "依申请公开",
@@ -305,7 +315,7 @@ def stated_scored(
 def stated_value(comp: Composer, report: ReportRow, f: FigureRow) -> Value:
     cid = comp.cite(report, section=f.section, quote=f.quote, start=f.start, end=f.end)
     return Value(
-        report, Decimal(f.value_text), f.value_text + f.qualifier, f.unit or "", "text", cid, f.label, metric_id=STATED
+        report, Decimal(f.value_text), qualified(f.value_text, f.qualifier), f.unit or "", "text", cid, f.label, metric_id=STATED
     )
 
 
@@ -422,7 +432,7 @@ def prose_values(comp: Composer, coll: Collection, report: ReportRow, metric: Me
             Value(
                 report,
                 Decimal(f.value_text),
-                f.value_text + f.qualifier,
+                qualified(f.value_text, f.qualifier),
                 f.unit or "",
                 "text",
                 cid,

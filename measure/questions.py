@@ -644,6 +644,8 @@ class _Gen:
             if not held or not body.zh:
                 continue
             taken = {y for k in related.get(key, {key}) for y in self.held.years(k)}
+            # any report of the collection titled by the place alone counts for its government
+            taken |= {r.year for r in self.held.reports.values() if r.year and _place_alone_of(r.issuer, body.display)}
             gaps = [y for y in range(min(held) + 1, max(held)) if y not in taken]
             edges = [y for y in (min(held) - 1, max(held) + 1) if FIRST_YEAR <= y <= newest and y not in taken]
             rng = self.rng("not_held", key)
@@ -695,6 +697,12 @@ class _Gen:
                     text = single_question(rng.choice(cells), lang, body, year, rng)
                     out.append(self.question("unknown_body", lang, text, [], zh, expect_status="not_found"))
         return out
+
+
+def _place_alone_of(issuer: str, government: str) -> bool:
+    """Whether a report titled ``issuer`` is by the place alone ("莆田市") whose government is ``government``."""
+    a, b = parse_issuer(issuer), parse_issuer(government)
+    return bool(a.places and b.places) and a.places[0].name == b.places[0].name and not a.organ and "政府" in b.organ
 
 
 def _organ_words(organ: str) -> set[str]:

@@ -158,6 +158,7 @@ class CatalogView:
     bodies: BodyCatalog  # bodies and lineages
     entries: Entries  # (issuer, year, regions) of each report, for the question parser
     by_issuer: dict[str, list[tuple[int, ReportRow]]]  # issuer -> its reports with their place in ``reports``
+    copies: frozenset[str] = frozenset()  # reports that repeat another held one (its HTML page beside its text)
 
 
 _VIEWS: dict[int, CatalogView] = {}
@@ -191,11 +192,34 @@ def _build_view(coll: Collection, reports: list[ReportRow]) -> CatalogView:
         by_issuer.setdefault(r.issuer, []).append((pos, r))
     bodies = BodyCatalog(((r.issuer, r.year) for r in reports), names, _stored_names(coll))
     coll.facts.keep_issuer_names(NAMES_VERSION, {i: n.as_json() for i, n in bodies.fresh.items()})
-    view = CatalogView(reports, bodies, [(r.issuer, r.year, r.regions) for r in reports], by_issuer)
+    view = CatalogView(
+        reports, bodies, [(r.issuer, r.year, r.regions) for r in reports], by_issuer, _copies(coll, reports)
+    )
     # the name and place indexes the question parser builds on first use, built here under the lock
     for question in WARM_QUESTIONS:
         u.parse(question, view.entries, None, view.bodies)
     return view
+
+
+def _copies(coll: Collection, reports: list[ReportRow]) -> frozenset[str]:
+    """Reports that are another held report again: the same issuer and year and the same cells (a portal's
+    HTML page kept beside its crawled text as a near-duplicate). An answer cites one, not each figure twice;
+    the one kept is the first held. Only issuer-years held more than once are read."""
+    groups: dict[tuple[str, int | None], list[ReportRow]] = {}
+    for r in reports:
+        groups.setdefault((r.issuer, r.year), []).append(r)
+    copies: set[str] = set()
+    for group in (g for g in groups.values() if len(g) > 1):
+        cells: dict[str, set[tuple[str, str, str]]] = {r.id: set() for r in group}
+        for c in coll.facts.cells([r.id for r in group]):
+            cells[c.report_id].add((c.row_id, c.col_id, c.value_text or c.status))
+        kept: list[ReportRow] = []
+        for r in group:
+            if cells[r.id] and any(cells[r.id] == cells[k.id] for k in kept):
+                copies.add(r.id)
+            else:
+                kept.append(r)
+    return frozenset(copies)
 
 
 def _stored_names(coll: Collection) -> dict[str, IssuerNames]:
@@ -226,11 +250,15 @@ def select_reports(comp: Composer, q: Query, view: CatalogView) -> list[ReportRo
         nearest = view.bodies.nearest(q.unknown, set(q.places), regions)
         comp.say(*say.no_such_body(q.unknown, [(i, view.bodies.lineage_years(i)) for i in nearest]))
         return None
-    pool = all_reports
+    pool = [r for r in all_reports if r.id not in view.copies] if view.copies else all_reports
     for zh, en in q.name_notes:
         comp.note(zh, en)
     if q.issuers:
-        pool = [r for _, r in sorted(pr for i in set(q.issuers) for pr in view.by_issuer.get(i, []))]
+        pool = [
+            r
+            for _, r in sorted(pr for i in set(q.issuers) for pr in view.by_issuer.get(i, []))
+            if r.id not in view.copies
+        ]
     elif q.regions:
         pool = [r for r in pool if set(r.regions.values()) & set(q.regions)]
     if not q.years:

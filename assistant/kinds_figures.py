@@ -18,7 +18,6 @@ from assistant.glossary import (
     T2_BOTH,
     column_mentions,
     metric_mentions,
-    unit_sibling,
 )
 from assistant.types import ANSWERED, NOT_FOUND, PARTIAL, AnswerStatus, Fact, Value
 from assistant.understand import Query
@@ -568,7 +567,12 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
     words, beside what the tables answered. A clause that names a metric was the lookup's."""
     if len(reports) != 1 or q.language != "zh":
         return
-    clauses = [m.group(0) for m in _ASKING_CLAUSE.finditer(q.question) if _ASKS_FOR.search(m.group(0))]
+    clauses = [
+        piece
+        for m in _ASKING_CLAUSE.finditer(q.question)
+        if _ASKS_FOR.search(m.group(0))
+        for piece in _each_item(m.group(0), q.language)
+    ]
     if len(clauses) < 2:
         return  # one clause: the question's metric is what it asks
     r = reports[0]
@@ -587,7 +591,7 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
             add_fact(comp, v, STATED)
             said.add((r.id, f.value_text))
             comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
-        if not found and _asks_its_own_item(clause, names, q) and not _answered(comp, clause):
+        if not found and not metric_mentions(clause.lower(), q.language) and _asks_its_own_item(clause, names, q):
             # "…，驳回多少": a part asked that neither a table nor a sentence answers is said, never dropped
             comp.say(*say.clause_not_found(r, clause.strip()))
             comp.incomplete = True
@@ -599,11 +603,21 @@ _ONLY_ASKING = re.compile(
 )
 
 
-def _answered(comp: Composer, clause: str) -> bool:
-    """Whether a figure of the metric a clause names (in the unit it asks) is already among the answer's."""
-    metrics = [unit_sibling(BY_KEY[m.key], clause) for m in metric_mentions(clause.lower(), "zh")]
-    ids = {i for m in metrics for i in (*m.prose, m.cell_for("2019"), m.cell_for("2021")) if i}
-    return any(f.metric in ids or f.metric.split(":")[0] in {i.split(":")[0] for i in ids} for f in comp.facts)
+_JOIN = re.compile(r"和|及|与|以及|、")
+_EACH_ASKED = re.compile(r"各|分别")
+
+
+def _each_item(clause: str, lang: str) -> list[str]:
+    """A clause asking for each of several things one of which a metric names ("全年主动公开政府信息和公众号
+    发布信息各多少条"): each thing with the clause's asking words, so the one no metric names is looked for in
+    the sentences. Any other clause stays whole."""
+    each = _EACH_ASKED.search(clause)
+    if not each or not metric_mentions(clause.lower(), lang):
+        return [clause]
+    tail = clause[each.start() :]
+    items = [p for p in _JOIN.split(clause[: each.start()]) if p.strip()]
+    named = [bool(metric_mentions(p.lower(), lang)) for p in items]
+    return [p + tail for p in items] if len(items) > 1 and not all(named) else [clause]
 
 
 def _asks_its_own_item(clause: str, names: list[str], q: Query) -> bool:

@@ -200,6 +200,7 @@ _YEARISH = re.compile(r"(?:19|20)\d{2}\s*年?度?")
 
 
 _BEFORE = re.compile(r"^(约|近|超过|逾)")
+_OVER_YEARS = re.compile(r"历年|至今|以来累计|截至|截止")
 
 
 def qualified(value: str, qualifier: str) -> str:
@@ -244,6 +245,8 @@ def units_asked(text: str, lang: str) -> set[str]:
     found = {u for u in ZH_UNITS if re.search(rf"(?:多少|几){u}", c)}
     if "百分之" in c or "%" in c or "比例" in c or "率" in c:
         found.add("%")
+    if re.search(r"(?:多少|几块)钱|金额(?:是|为|有)?多少|花了多少|支出多少", c):
+        found.add("元")  # money asked without its unit: "减免多少钱"
     return found
 
 
@@ -302,6 +305,8 @@ def stated_scored(
                 continue
             if not rate and ((f.unit or "") == "%" or _RATE_LABEL.search(label)):
                 continue  # a share or a rise is asked for as such, never given for the count itself
+            if _OVER_YEARS.search(label) and not _OVER_YEARS.search(item if len(items) > 1 else question):
+                continue  # a running total over the years ("历年累计减免") is asked for as such, not the year's
             scored.append(((score, -len(label)), f))  # as many of its words, then the fewest other words
         if not scored:
             continue
@@ -315,7 +320,14 @@ def stated_scored(
 def stated_value(comp: Composer, report: ReportRow, f: FigureRow) -> Value:
     cid = comp.cite(report, section=f.section, quote=f.quote, start=f.start, end=f.end)
     return Value(
-        report, Decimal(f.value_text), qualified(f.value_text, f.qualifier), f.unit or "", "text", cid, f.label, metric_id=STATED
+        report,
+        Decimal(f.value_text),
+        qualified(f.value_text, f.qualifier),
+        f.unit or "",
+        "text",
+        cid,
+        f.label,
+        metric_id=STATED,
     )
 
 

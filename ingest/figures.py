@@ -297,6 +297,7 @@ _CLAUSE_MARK = re.compile(r"[，,；;、：:（(]")
 _RELATIVE = re.compile(r"^(?:其中)?(?:占|同比|比上年|较上年|比去年|较去年|比上半年|增长|下降|上升|提高|减少|增加)")
 _TAIL = re.compile(r"[\u4e00-\u9fff]{2,12}(?=$|[，,；;、：:。（(）)\s]|\d)")
 _MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_TOTAL_ONLY = re.compile(r"(?:共计?|合计|总计|累计|总共|一共|计)?")
 
 
 def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section]) -> list[Figure]:
@@ -316,6 +317,10 @@ def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section
             default=0,
         )
         label = sentence[max(boundary, prev_end) : m.start()].strip("，,；;、：:")
+        if _TOTAL_ONLY.fullmatch(label) and not prev_label and boundary > prev_end:
+            # "…有关政府信息不予公开，共563条": a total whose words are the clause before it
+            clause = _CLAUSE_MARK.split(sentence[prev_end:boundary].rstrip("，,；;、：:"))[-1]
+            label = clause[-30:] + label
         if _RELATIVE.match(label) or len(label) <= 1:  # "占9.9%": the share of what came before
             label = prev_label + label
         unit = (m.group("unit") or "").replace("％", "%")

@@ -238,6 +238,25 @@ def test_a_clause_counting_in_another_unit_asks_for_that_figure(portal_collectio
     assert [f.value for f in b.facts] == ["1"] and len(b.answer.splitlines()) == 1
 
 
+def test_figures_sentences_state_asked_in_other_words(portal_collection):
+    coll = portal_collection
+    # money asked as 多少钱, the year's figure apart from the running total, each item of one sentence
+    a = ask("2013年莆田全市为多少人减免了依申请公开产生的费用？减免多少钱？历年累计减免多少？", None, coll)
+    assert [f.value for f in a.facts] == ["73", "259", "3918"]
+    # "A和B各多少条" where only A is a metric: B from the sentence that states it
+    b = ask("东山县政府办2020年组织了几次业务培训？全年主动公开政府信息和公众号发布信息各多少条？", None, coll)
+    assert {"3", "164", "129"} <= {f.value for f in b.facts}
+    # a total whose words are the clause before it ("…不予公开，共563条")
+    c = ask("平潭县综合执法局2013年不予公开的政府信息有多少条？", None, coll)
+    assert [f.value for f in c.facts] == ["563"]
+
+
+def test_a_portal_page_beside_its_crawled_text_is_cited_once(portal_collection):
+    # 莆田市 2011 is held twice (the portal's HTML page and its crawled text, the same cells): one answer
+    a = ask("莆田市2011年收到多少申请？", None, portal_collection)
+    assert [f.value for f in a.facts] == ["238"] and len(a.citations) == 1
+
+
 def test_a_span_of_years_not_held_is_said_as_the_span(portal_collection):
     # 东山县 holds 2020 only: "近三年" (the last three report years, counted from today) is not held, and the
     # answer says the whole span it read, not its first year

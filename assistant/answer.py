@@ -58,6 +58,7 @@ def _lookup_then_text(comp: Composer, coll: Collection, q: Query, reports: list[
         said = comp.lines[mark:]
         del comp.lines[mark:]
         if fig.stated(comp, coll, q, reports) == ANSWERED:
+            fig.stated_items(comp, coll, q, reports)  # and the other clauses' ("专职、兼职各多少")
             return ANSWERED  # no table figure: one the report's sentences state in the question's words
         comp.lines[mark:mark] = said  # none either: what the lookup found to say stands
     if comp.held_open and not comp.facts:

@@ -581,7 +581,8 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
     units_said = {f.unit for f in comp.facts if f.report_id == r.id}
     for clause in clauses:
         asked = units_asked(clause, q.language)
-        if metric_mentions(clause.lower(), q.language) and not (asked and not asked & units_said):
+        named = metric_mentions(clause.lower(), q.language)
+        if named and (_metric_answered(comp, named) or comp.held_open) and not (asked and not asked & units_said):
             continue  # the lookup's, unless it was answered in another unit ("几个人参加培训": 1次)
         found = stated_scored(coll, r, clause, q.language, names)
         for f, _ in found:
@@ -618,6 +619,16 @@ def _each_item(clause: str, lang: str) -> list[str]:
     items = [p for p in _JOIN.split(clause[: each.start()]) if p.strip()]
     named = [bool(metric_mentions(p.lower(), lang)) for p in items]
     return [p + tail for p in items] if len(items) > 1 and not all(named) else [clause]
+
+
+def _metric_answered(comp: Composer, named: list) -> bool:
+    """Whether the answer already holds a figure of a metric the clause names ("专职" names the staff, whose
+    figure no table or pattern gave: the clause is still the sentences' to answer)."""
+    ids = set()
+    for mention in named:
+        m = BY_KEY[mention.key]
+        ids |= {i.split(":")[0] for i in (*m.prose, m.cell_for("2019"), m.cell_for("2021")) if i}
+    return any(f.metric.split(":")[0] in ids for f in comp.facts)
 
 
 def _asks_its_own_item(clause: str, names: list[str], q: Query) -> bool:

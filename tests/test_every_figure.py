@@ -249,6 +249,9 @@ def test_figures_sentences_state_asked_in_other_words(portal_collection):
     # a total whose words are the clause before it ("…不予公开，共563条")
     c = ask("平潭县综合执法局2013年不予公开的政府信息有多少条？", None, coll)
     assert [f.value for f in c.facts] == ["563"]
+    # the other clauses of a question the sentences answered: "专职、兼职各多少" beside the whole
+    d = ask("莆田市2009年全市有多少政府信息公开指定工作人员？专职、兼职各多少？", None, coll)
+    assert [f.value for f in d.facts] == ["502", "86", "416"]
 
 
 def test_a_portal_page_beside_its_crawled_text_is_cited_once(portal_collection):

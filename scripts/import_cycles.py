@@ -136,7 +136,7 @@ def main() -> int:
             for e in edges:
                 if e.source == a and e.target == b and not e.typing_only:
                     print(f"    {a} -> {b}  {a.replace('.', '/')}.py:{e.line} in {e.where}")
-    print(f"{len(found)} circles")
+    print(f"{len(found)} circle{'' if len(found) == 1 else 's'}")
     return 1 if found else 0
 
 

@@ -9,7 +9,6 @@ when its client hangs up.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import os
@@ -20,7 +19,6 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, Response, UploadFile
@@ -39,7 +37,7 @@ from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatu
 from index.detail import ReportDetail, report_detail
 from index.facts import ReportRow
 from index.faults import FACTS, OUTAGES, RETRY_AFTER, VECTORS, DiskFull, StoreFault, fault_of
-from ingest.loaders import SUPPORTED
+from index.uploads import UnsupportedUpload, store_upload, upload_path
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -479,31 +477,6 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def upload_path(home: Path, filename: str, data: bytes) -> Path:
-    """Where an upload is kept: GONGKAI_HOME/uploads/<content hash><suffix> — the client's name never becomes a path."""
-    suffix = Path(filename.replace("\\", "/")).suffix.lower()
-    if suffix not in SUPPORTED:
-        raise HTTPException(status_code=415, detail=f"unsupported file type {suffix or '(none)'!r}")
-    return home / "uploads" / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
-
-
-def store_upload(home: Path, filename: str, data: bytes) -> Path:
-    """Save an upload by content hash (see :func:`upload_path`). A write that fails (a full disk) leaves
-    no partial file and raises the fault (``DiskFull``)."""
-    path = upload_path(home, filename, data)
-    folder = path.parent
-    if not path.exists():  # written once, atomically: a concurrent upload of the same file never sees it half-written
-        tmp = folder / f".{path.name}.{uuid.uuid4().hex}.part"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise fault_of(exc) or exc from exc
-    return path
-
-
 class CrawlSlots:
     """How many crawls run at once (``GONGKAI_MAX_CRAWLS``, default 2): each is a thread of its own,
     polite to the sites and busy ingesting; past the limit a crawl is refused with 503 and Retry-After."""
@@ -812,8 +785,8 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
             try:
                 existed = upload_path(coll.settings.home, f.filename or "upload", data).exists()
                 path = store_upload(coll.settings.home, f.filename or "upload", data)
-            except HTTPException as exc:
-                results.append({"file": f.filename, "status": IngestStatus.FAILED, "error": exc.detail})
+            except UnsupportedUpload as exc:
+                results.append({"file": f.filename, "status": IngestStatus.FAILED, "error": str(exc)})
                 continue
             except StoreFault as fault:
                 return _stopped(fault, results, files[n:])

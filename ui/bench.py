@@ -82,7 +82,7 @@ def ingest(folder: Path) -> None:
         f"{failed} failed; collection {len(coll.reports())} reports, {coll.vectors.count()} chunks; "
         f"peak rss {_rss_mb():.0f} MB"
     )
-    from ui.cli import prepare_catalog
+    from ui.catalog import prepare_catalog
 
     prepare_catalog(coll)  # as `gongkai ingest` does: no app server derives them at its start
 

@@ -25,6 +25,7 @@ from assistant.glossary import METRICS
 from assistant.types import Answer
 from index.collection import Collection, IngestStatus
 from index.detail import report_detail
+from index.uploads import store_upload
 from ui.charts import Bar, bar_chart_svg
 from ui.render import answer_markdown, esc, safe_url, stream_cuts
 
@@ -826,7 +827,6 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             from pathlib import Path
 
             from ingest.progress import listening
-            from ui.api import store_upload
 
             expected = os.environ.get("GONGKAI_ADMIN_TOKEN")
             if not expected or not tok or not secrets.compare_digest(tok, expected):

@@ -12,6 +12,7 @@ import time
 
 from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatus
 from index.faults import fault_of
+from ui.catalog import prepare_catalog
 
 EX_TEMPFAIL = 75  # a store failed (disk full, a server gone): nothing wrong with the command; try again later
 
@@ -80,16 +81,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if added and not not_tried:
         prepare_catalog(coll)
     return EX_TEMPFAIL if not_tried else 1 if failed else 0
-
-
-def prepare_catalog(coll: Collection) -> None:
-    """Describe the new issuers' names now (stored with the catalog), so that no app server has to at its
-    start: seconds of CPU at tens of thousands of bodies."""
-    from assistant.answer import catalog_view
-
-    t0 = time.perf_counter()
-    described = len(catalog_view(coll).bodies.fresh)
-    print(f"catalog: names of {described} new bodies described in {time.perf_counter() - t0:.1f}s")
 
 
 def _table_summary(t) -> str:

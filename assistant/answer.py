@@ -378,21 +378,6 @@ def ask(
     return comp.done(status)
 
 
-def respond(
-    question: str,
-    history: list[dict[str, str]] | None = None,
-    collection: Collection | None = None,
-    llm: Any | None = None,
-) -> Answer:
-    """The one place that decides who words the answer: the code (``llm`` None) or a model whose reply
-    must pass the figure check (:func:`assistant.generative.generate`)."""
-    if llm is None:
-        return ask(question, history, collection)
-    from assistant.generative import generate
-
-    return generate(question, history, collection or Collection(), llm)
-
-
 # ---------------------------------------------------------------------------------------------
 # Structured access for the API and the compare view
 # ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import respond
+from assistant.respond import respond
 from assistant.types import Answer, AnswerStatus, Citation
 from assistant.understand import parse
 from index.collection import Collection

@@ -30,8 +30,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.background import BackgroundTask
 
-from assistant.answer import respond, values_for
+from assistant.answer import values_for
 from assistant.glossary import BY_KEY, METRICS
+from assistant.respond import respond, respond_streaming
 from assistant.types import Answer, Citation, Fact, SeriesPoint
 from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatus
 from index.detail import ReportDetail, report_detail
@@ -977,9 +978,7 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
         def pieces() -> Iterator[str | Answer]:
             """Model tokens then the final answer (generative); the exact answer in slices (exact)."""
             if generative:
-                from assistant.generative import stream
-
-                yield from stream(question, history, coll, model)
+                yield from respond_streaming(question, history, coll, model)
                 return
             answer = exact
             assert answer is not None

@@ -19,9 +19,10 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.answer import respond as answer_question
 from assistant.answer import values_for
 from assistant.glossary import METRICS
+from assistant.respond import respond as answer_question
+from assistant.respond import respond_streaming
 from assistant.types import Answer
 from index.collection import Collection, IngestStatus
 from index.detail import report_detail
@@ -655,10 +656,8 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             users = [t for t in turns if t["role"] == "user"]
             history = [*(history or []), {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
             if llm is not None and how.startswith("生成"):
-                from assistant.generative import stream
-
                 shown = ""
-                for piece in stream(message, users, coll, llm):  # tokens as the model writes them
+                for piece in respond_streaming(message, users, coll, llm):  # tokens as the model writes them
                     if isinstance(piece, Answer):  # the checked reply, or the exact answer that replaces it
                         answer = piece
                         break

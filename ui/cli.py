@@ -158,7 +158,7 @@ def _llm_or_exit():
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.answer import respond
+    from assistant.respond import respond
 
     llm = _llm_or_exit() if args.mode == "generative" else None
     coll = Collection()

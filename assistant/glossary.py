@@ -735,7 +735,7 @@ METRICS: list[Metric] = [
         "disclosure applications received",
         "t3.new_received:total",
         ["text.applications_received"],
-        ["申请", "依申请"],
+        ["申请", "依申请", "新收申请", "新收的申请"],
         ["application", "request", "disclosure applications"],
     ),
 ]
@@ -1331,11 +1331,14 @@ def metric_mentions(question: str, lang: str) -> list[Mention]:
         found += [(a, b, rank, m.key) for a, b in _spans(q, own + (m.words_en if english else m.words_zh), english)]
         if not english:
             found += [(a, b, rank, m.key) for a, b in _spans(q, m.words_en, True)]
-    out: list[Mention] = []
+    # one mention a metric, its longest: "上年结转的…申请是多少，新收申请又是多少" names the received requests
+    # by 新收申请, not by the 申请 that heads the carried-over ones
+    best: dict[str, Mention] = {}
     for mention in _non_overlapping(found):
-        if mention.key not in {x.key for x in out}:
-            out.append(mention)
-    return out
+        held = best.get(mention.key)
+        if held is None or mention.end - mention.start > held.end - held.start:
+            best[mention.key] = mention
+    return sorted(best.values(), key=lambda m: m.start)
 
 
 def column_mentions(question: str, lang: str, metric: Metric | None) -> list[Mention]:
@@ -1359,11 +1362,14 @@ def column_mentions(question: str, lang: str, metric: Metric | None) -> list[Men
         if allowed is not None and col not in allowed:
             continue
         found += [(a, b, rank, col) for a, b in _spans(q, en if english else zh, english)]
-    out: list[Mention] = []
+    # one mention a metric, its longest: "上年结转的…申请是多少，新收申请又是多少" names the received requests
+    # by 新收申请, not by the 申请 that heads the carried-over ones
+    best: dict[str, Mention] = {}
     for mention in _non_overlapping(found):
-        if mention.key not in {x.key for x in out}:
-            out.append(mention)
-    return out
+        held = best.get(mention.key)
+        if held is None or mention.end - mention.start > held.end - held.start:
+            best[mention.key] = mention
+    return sorted(best.values(), key=lambda m: m.start)
 
 
 # ---- pre-2019 statistics tables (§7): rows kept under their own labels -------------------------------

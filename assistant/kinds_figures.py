@@ -582,7 +582,14 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
     for clause in clauses:
         asked = units_asked(clause, q.language)
         named = metric_mentions(clause.lower(), q.language)
-        if named and (_metric_answered(comp, named) or comp.held_open) and not (asked and not asked & units_said):
+        # a metric with a table cell is the table's to answer (or to say it cannot); one only sentences
+        # state (staff, training) is the sentences', unless the lookup already gave it
+        tabled = any(BY_KEY[m.key].cell is not None for m in named)
+        if (
+            named
+            and (tabled or _metric_answered(comp, named) or comp.held_open)
+            and not (asked and not asked & units_said)
+        ):
             continue  # the lookup's, unless it was answered in another unit ("几个人参加培训": 1次)
         found = stated_scored(coll, r, clause, q.language, names)
         for f, _ in found:

@@ -233,7 +233,15 @@ def _terms(text: str, lang: str) -> list[str]:
     if lang == "en":
         q = text.lower()
         return [zh for en, zh in EN_TOPIC_WORDS.items() if word_at_start(en).search(q)]
-    words = {w for w in _term_cutter().cut_for_search(_YEARISH.sub(" ", compact_str(text))) if len(w) >= 2}
+    text = _YEARISH.sub(" ", compact_str(text))
+    cutter = _term_cutter()
+    words = {w for w in cutter.cut_for_search(text) if len(w) >= 2}
+    # two generic words side by side name something of their own: "工作信息" is a kind of information,
+    # though 工作 and 信息 alone say nothing
+    seq = [w for w in cutter.lcut(text) if w.strip()]
+    words |= {
+        a + b for a, b in zip(seq, seq[1:], strict=False) if a in _GENERIC and b in _GENERIC and a + b not in _GENERIC
+    }
     return sorted(w for w in words if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w))
 
 

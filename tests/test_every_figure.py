@@ -252,6 +252,9 @@ def test_figures_sentences_state_asked_in_other_words(portal_collection):
     # the other clauses of a question the sentences answered: "专职、兼职各多少" beside the whole
     d = ask("莆田市2009年全市有多少政府信息公开指定工作人员？专职、兼职各多少？", None, coll)
     assert [f.value for f in d.facts] == ["502", "86", "416"]
+    # two words that alone say nothing name a kind of their own: 工作信息 (工作 and 信息 are in every sentence)
+    e = ask("嘎什根乡2014年主动公开了多少条政府信息？其中工作信息多少条？", None, coll)
+    assert {"120", "103"} <= {f.value for f in e.facts}
 
 
 def test_a_portal_page_beside_its_crawled_text_is_cited_once(portal_collection):
@@ -278,7 +281,7 @@ def test_questions_people_wrote_from_the_reports_alone(portal_collection):
 
     report = run(PEOPLE, portal_collection)
     print(report.table())
-    assert report.accuracy >= 0.83, report.table()  # 84.4% measured (gongkai eval --set tests/devset/people.jsonl)
+    assert report.accuracy >= 0.86, report.table()  # 87.7% measured (gongkai eval --set tests/devset/people.jsonl)
     for r in report.results:
         if r.kind == "honest" and r.passed is False and r.answer.status == NOT_FOUND:
             assert not r.answer.facts, (r.question, r.answer.answer)

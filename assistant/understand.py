@@ -99,6 +99,7 @@ _CLAUSE = re.compile(r"[，,。？?；;！!]")
 _ITEM = re.compile(r"[，,。？?；;！!、和及与]|以及|还有|另外|\band\b|\bas well as\b|\bplus\b", re.I)
 _JOINED = re.compile(r"和|及|与|以及|还有|\band\b", re.I)
 _EACH = re.compile(r"各|分别|每项|\beach\b|\brespectively\b|\bseparately\b|\bboth\b", re.I)
+_SHARE_ASKED = re.compile(r"占(?:了)?(?:多少|百分之几|几成)|百分之几|占比|比例(?:是|为)?多少|多少%|多少％")
 _COUNT_ASKED = re.compile(r"多少|几[件条个项次]|how many|number of", re.I)
 # the whole of a figure asked beside its parts ("自然人、合计分别多少", "from individuals, and how many in total")
 _TOTAL_WORD = re.compile(r"合计|总计|总数|一共|共计|\bin total\b|\boverall\b|\baltogether\b|\bthe total\b", re.I)
@@ -523,6 +524,9 @@ def parse(
     metric = printed.metric if printed else find_metric(question, lang)
     if printed is None and metric is not None and not counts_the_metric(question, lang, metric):
         metric = None
+    if metric is not None and lang == "zh" and _SHARE_ASKED.search(question):
+        if metric.denominator is None and metric.unit_zh != "%":
+            metric = None  # "…其他类占多少%": a share no table holds or gives the parts of; the sentences state it
     other_applications = metric is not None and about_other_applications(question, metric)
     if other_applications:
         metric = None

@@ -255,6 +255,9 @@ def test_figures_sentences_state_asked_in_other_words(portal_collection):
     # two words that alone say nothing name a kind of their own: 工作信息 (工作 and 信息 are in every sentence)
     e = ask("嘎什根乡2014年主动公开了多少条政府信息？其中工作信息多少条？", None, coll)
     assert {"120", "103"} <= {f.value for f in e.facts}
+    # a share no table holds, asked of a metric: the sentence's share, never the count
+    f = ask("莆田市在2019年应主动公开的其他类占多少%？", None, coll)
+    assert [(x.value, x.unit) for x in f.facts] == [("31.9", "%")]
 
 
 def test_a_portal_page_beside_its_crawled_text_is_cited_once(portal_collection):

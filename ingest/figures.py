@@ -269,7 +269,50 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
                     outcomes, spans = _outcomes(p.metric, flat, s_start, s_end, m.end(), sections)
                     figures.extend(outcomes)
                     taken.extend(spans)
+    if not any(f.metric == "text.proactive_items" for f in figures):
+        figures += _published_in_section(text, sections)
     return figures
+
+
+# in the section on proactive disclosure, what a report says it published is what it disclosed proactively
+# ("共发布58条政府信息", "共更新发布21条信息", "政府网站发布各类信息共196条"): read only where no sentence
+# says 主动公开…N条 itself
+_PUBLISHED = (
+    re.compile(r"(?:共|共计)(?:更新)?发布(?P<num>\d+)(?P<unit>条|件|份)(?:政府)?信息"),
+    re.compile(r"发布(?P<scope>[^，,。；;:：\d]{0,8}?)信息(?:共|共计)(?P<num>\d+)(?P<unit>条|件|份)"),
+)
+
+
+def _published_in_section(text: str, sections: list[Section]) -> list[Figure]:
+    proactive = [s for s in sections if "主动公开" in s.title and "依申请" not in s.title]
+    out: list[Figure] = []
+    for s_start, s_end in sentences(text, sections):
+        if not any(s.start <= s_start < s.end for s in proactive):
+            continue
+        flat = _Flat.of(text, s_start, s_end)
+        for rx in _PUBLISHED:
+            m = rx.search(flat.text)
+            if m is None:
+                continue
+            out.append(
+                Figure(
+                    metric="text.proactive_items",
+                    label=quote_of(m.group(0)),
+                    value=Decimal(m.group("num")),
+                    unit=m.group("unit"),
+                    quote=flat.quote,
+                    start=s_start,
+                    end=s_end,
+                    value_start=flat.start(m.start("num")),
+                    value_end=flat.end(m.end("num")),
+                    section=_section_path(sections, s_start),
+                    scope=(m.groupdict().get("scope") or "").strip(),
+                )
+            )
+            break
+        if out:
+            return out  # the first such sentence of the section: its total
+    return out
 
 
 def extract_stated(text: str, sections: list[Section]) -> list[Figure]:

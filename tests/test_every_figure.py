@@ -260,6 +260,13 @@ def test_figures_sentences_state_asked_in_other_words(portal_collection):
     assert [(x.value, x.unit) for x in f.facts] == [("31.9", "%")]
 
 
+def test_what_the_proactive_section_says_was_published_is_the_proactive_count(portal_collection):
+    # "共发布58条政府信息" (2019), "发布各类信息共196条" (2025) in the section on proactive disclosure, where no
+    # sentence says 主动公开…N条 itself; 2016's own "主动公开信息105条" stays
+    a = ask("莆田海洋与渔业局历年主动公开了多少条信息？", None, portal_collection)
+    assert [(p.year, str(p.value)) for p in a.series] == [(2016, "105"), (2019, "58"), (2025, "196")]
+
+
 def test_a_portal_page_beside_its_crawled_text_is_cited_once(portal_collection):
     # 莆田市 2011 is held twice (the portal's HTML page and its crawled text, the same cells): one answer
     a = ask("莆田市2011年收到多少申请？", None, portal_collection)

@@ -1,0 +1,1 @@
+"""The HTTP API's routes, one ``APIRouter`` per resource; ``ui.api.create_app`` includes them in order."""

@@ -31,7 +31,7 @@ from assistant.glossary import (
 from assistant.types import Fact, Value
 from index.collection import Collection
 from index.facts import CellValue, FigureRow, ReportRow
-from ingest.figures import STATED
+from ingest.figures import APPROX_BEFORE, STATED
 from ingest.normalize import compact_str, format_value
 from ingest.schema import LEGACY_COLUMNS, SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
@@ -199,7 +199,7 @@ _RATE_LABEL = re.compile(r"同比|比上年|较上年|比去年|较去年|上升
 _YEARISH = re.compile(r"(?:19|20)\d{2}\s*年?度?")
 
 
-_BEFORE = re.compile(r"^(约|近|超过|逾)")
+_BEFORE = re.compile("^(" + "|".join(APPROX_BEFORE) + ")")
 _OVER_YEARS = re.compile(r"历年|至今|以来累计|截至|截止")
 
 

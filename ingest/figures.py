@@ -220,7 +220,8 @@ class _Flat:
 
 def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
     figures: list[Figure] = []
-    for s_start, s_end in sentences(text, sections):
+    sentence_spans = sentences(text, sections)
+    for s_start, s_end in sentence_spans:
         flat = _Flat.of(text, s_start, s_end)
         sentence = flat.text
         taken: list[tuple[int, int]] = []
@@ -270,7 +271,7 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
                     figures.extend(outcomes)
                     taken.extend(spans)
     if not any(f.metric == "text.proactive_items" for f in figures):
-        figures += _published_in_section(text, sections)
+        figures += _published_in_section(text, sections, sentence_spans)
     return figures
 
 
@@ -283,10 +284,10 @@ _PUBLISHED = (
 )
 
 
-def _published_in_section(text: str, sections: list[Section]) -> list[Figure]:
+def _published_in_section(text: str, sections: list[Section], sentence_spans: list[tuple[int, int]]) -> list[Figure]:
     proactive = [s for s in sections if "主动公开" in s.title and "依申请" not in s.title]
     out: list[Figure] = []
-    for s_start, s_end in sentences(text, sections):
+    for s_start, s_end in sentence_spans:
         if not any(s.start <= s_start < s.end for s in proactive):
             continue
         flat = _Flat.of(text, s_start, s_end)
@@ -328,12 +329,17 @@ def extract_stated(text: str, sections: list[Section]) -> list[Figure]:
 # question in those words finds it (:func:`assistant.values.stated_match`). 万 and 亿 are multiplied
 # out; the sentence keeps its own form for the citation.
 STATED = "text.stated"
+# words before a figure that make it approximate ("约20万件"); after it: 余, 多. A stated figure's qualifier
+# holds both, these first (assistant.values.qualified puts them back where the report had them)
+APPROX_BEFORE = ("约", "近", "超过", "逾")
 _STATED_UNIT = (
     r"人次|件次|家次|场次|个百分点|批次|万元|亿元|元|条|件|项|个|次|期|场|人|名|篇|份|批|家|户|宗|起|册|套|台|处|所|座|"
     r"小时|天|%|％"
 )
 _STATED = re.compile(
-    r"(?<![\d.第])(?:达到|达)?(?P<pre>约|近|超过|逾)?(?P<num>\d+(?:\.\d+)?)(?P<mag>万|亿)?(?P<qual>余|多)?"
+    r"(?<![\d.第])(?:达到|达)?(?P<pre>"
+    + "|".join(APPROX_BEFORE)
+    + r")?(?P<num>\d+(?:\.\d+)?)(?P<mag>万|亿)?(?P<qual>余|多)?"
     r"(?P<unit>(?:" + _STATED_UNIT + r")(?!工作日|日|月|年|小时|季度|周|批次))?"
 )
 _CLAUSE_MARK = re.compile(r"[，,；;、：:（(]")

@@ -677,9 +677,7 @@ class _Gen:
                     continue
                 wa, wb = _organ_words(pa.organ), _organ_words(pb.organ)
                 named = (len(pb.organ) >= 3 and pb.organ in texts[a]) or (len(pa.organ) >= 3 and pa.organ in texts[b])
-                # a place alone titles its government's report ("莆田市" 2013 is 莆田市人民政府's)
-                alone = (not pa.organ and "政府" in pb.organ) or (not pb.organ and "政府" in pa.organ)
-                if wa & wb or named or alone:
+                if wa & wb or named:
                     related[a].add(b)
                     related[b].add(a)
         return related

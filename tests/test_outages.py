@@ -141,9 +141,14 @@ def test_postgresql_stopped_under_load_answers_503_json_and_logs_the_outage_once
     assert all(s[3] == {"detail": UNAVAILABLE} and s[2]["retry-after"] == "5" for s in failed)
     assert all(s[1] == 200 for s in seen if s[0] > back + 1.5), "not every request succeeded once it was back"
     outage = [r for r in caplog.records if r.name == "gongkai.outage"]
-    assert [r.levelname for r in outage] == ["ERROR", "WARNING"], [r.getMessage() for r in outage]
-    assert outage[0].getMessage().startswith("the facts store is unavailable (")
-    assert outage[1].getMessage().startswith("the facts store is back after ")
+    # one line when it goes and one when it is back; a server that is starting up may refuse once more just
+    # after a first connection got through (seen: "the database system is starting up" 0.0 s after "back"),
+    # which is a second, logged outage — never a line per request
+    levels = [r.levelname for r in outage]
+    assert levels in (["ERROR", "WARNING"], ["ERROR", "WARNING"] * 2), [r.getMessage() for r in outage]
+    for down, up in zip(outage[::2], outage[1::2], strict=True):
+        assert down.getMessage().startswith("the facts store is unavailable (")
+        assert up.getMessage().startswith("the facts store is back after ")
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
 
 

@@ -151,3 +151,25 @@ def test_reports_are_paged_with_the_total_in_a_header(client):
     assert [r["id"] for r in first.json() + rest.json()] == [r["id"] for r in whole.json()]
     assert first.json()[0] == whole.json()[0]  # the page's counts and statuses are the catalog's
     assert client.get("/api/reports", params={"limit": 0}).status_code == 422
+
+
+def test_a_method_a_route_does_not_take_is_405_with_allow_even_beside_the_page(collection):
+    """The chat page is mounted at "/" and a mount takes every method: a TRACE or PUT to an API path must still
+    be told 405 with the methods the schema lists, not fall through to the page's 404 (CI's schemathesis run
+    caught this once the routes moved into routers)."""
+    from ui.api import create_app
+
+    with_page = TestClient(create_app(collection))
+    schema = with_page.get("/openapi.json").json()["paths"]
+    assert len(schema) >= 10
+    for template, operations in schema.items():
+        path = template.replace("{report_id}", "x").replace("{", "").replace("}", "")
+        listed = {m.upper() for m in operations}
+        for method in ("TRACE", "PUT", "PATCH"):
+            if method in listed:
+                continue
+            reply = with_page.request(method, path)
+            assert reply.status_code == 405, (method, path, reply.status_code)
+            assert set(reply.headers["allow"].split(", ")) == listed, (method, path)
+    assert with_page.get("/api/no-such-route").status_code == 404
+    assert with_page.get("/").status_code == 200

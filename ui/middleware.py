@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.routing import Match, Mount
 
 from index.faults import FACTS, fault_of
 from ui.deps import admin_given, admin_token, fault_reply
@@ -41,26 +42,34 @@ class AdminUploads:
 
 class AllowedMethods:
     """405 with Allow for a method an API route does not take. Without it, TRACE /api/ask fell through to
-    the chat page mounted at "/" and came back 404 (a mount takes every method)."""
+    the chat page mounted at "/" and came back 404 (a mount takes every method).
+
+    Asks each route ``matches(scope)`` (Starlette's public routing call: PARTIAL is "this path, another
+    method"; mounts, which take every method, left out) rather than reading route attributes: FastAPI 0.165 keeps an included router as one lazy
+    route with no ``methods`` of its own, and reading attributes found no API route at all."""
+
+    _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
     def __init__(self, app: Any, routes: Any) -> None:
         self.app = app
         self.routes = routes  # the FastAPI app's route list, read at request time (routes are added after)
 
+    def _match(self, scope: dict) -> Match:
+        found = [route.matches(scope)[0] for route in self.routes if not isinstance(route, Mount)]
+        return Match.FULL if Match.FULL in found else Match.PARTIAL if Match.PARTIAL in found else Match.NONE
+
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope.get("path", "").startswith(("/api/", "/v1/")):
-            allowed = {
-                m
-                for r in self.routes
-                if getattr(r, "methods", None) and getattr(r, "path_regex", None) and r.path_regex.match(scope["path"])
-                for m in r.methods
-            }
-            if allowed and scope.get("method") not in allowed:
-                reply = JSONResponse(
-                    {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(sorted(allowed))}
-                )
-                await reply(scope, receive, send)
-                return
+        if (
+            scope["type"] == "http"
+            and scope.get("path", "").startswith(("/api/", "/v1/"))
+            and self._match(scope) is Match.PARTIAL
+        ):
+            allowed = [m for m in self._METHODS if self._match({**scope, "method": m}) is Match.FULL]
+            reply = JSONResponse(
+                {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(allowed)}
+            )
+            await reply(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

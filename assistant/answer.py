@@ -135,6 +135,8 @@ def route(q: Query, reports: list[ReportRow]) -> str:
             return q.kind
         if q.kind in (u.RANK, u.ZERO_LIST, u.SHARE):
             return q.kind
+        if q.kind == u.COMPARE and len(reports) == 1 and len(q.issuers) <= 1 and len(q.years) <= 1:
+            return LOOKUP_THEN_TEXT  # "…, and how many were full-time vs part-time?": items of one report
         if q.kind in (u.COMPARE, u.DIFFERENCE) or (len(reports) > 1 and narrowed):
             return u.COMPARE
         if narrowed:

@@ -279,8 +279,18 @@ class BodyCatalog:
                 x = parent[x]
             return x
 
+        years = {i: set(b.years) for i, b in self.bodies.items()}
+
         def union(a: str, b: str) -> None:
-            parent[find(a)] = find(b)
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                return
+            if years[ra] & years[rb]:
+                # two bodies that each issued a report for one year are two bodies, not one renamed (a
+                # portal column may hold a government's report and its general office's, 2019 both)
+                return
+            parent[ra] = rb
+            years[rb] |= years[ra]
 
         by_column: dict[str, str] = {}
         owner_of: dict[str, str] = {}
@@ -466,9 +476,12 @@ class BodyCatalog:
             ]
             if not parts:
                 continue
-            for issuer, depts in self._depts_of.items():
-                if any(all(p in d for p in parts) for d in depts):
-                    found.add(issuer)
+            matched = {i for i, depts in self._depts_of.items() if any(all(p in d for p in parts) for d in depts)}
+            # "the Pingtan comprehensive law enforcement bureau": English words name a department loosely
+            # (Putian's urban administrative law enforcement bureau shares three of them); a place said in
+            # the same phrase picks its own
+            places = self._places(before)
+            found |= {i for i in matched if self.bodies[i].stem in places} or matched
         return found
 
     def _places(self, question: str) -> set[str]:

@@ -931,6 +931,12 @@ T2_COLUMN_WORDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         ("total value", "value", "amount", "how much money", "spent", "spending"),
     ),
     ("decisions", ("处理决定",), ("decisions",)),
+    # 政府集中采购's count, named beside its amount ("项目数量和总金额各是多少"); not 采购项目, the row's own name
+    (
+        "projects",
+        ("项目数量", "项目数", "几个项目", "多少个项目"),
+        ("number of projects", "how many projects", "project count"),
+    ),
 ]
 T2_NEAREST = {
     "in_force": "total_published",
@@ -969,7 +975,7 @@ def find_t2_column(question: str, lang: str, metric: Metric | None = None) -> st
 
 # English words of what the reports' sentences count, to the Chinese those sentences use: an English
 # question about a narrative figure finds the sentence that holds it
-EN_TOPIC_WORDS: dict[str, str] = {
+EN_TOPIC_WORDS: dict[str, str | tuple[str, ...]] = {
     "wechat": "微信",
     "official account": "公众号",
     "weibo": "微博",
@@ -1019,8 +1025,8 @@ EN_TOPIC_WORDS.update(
         "views": "浏览",
         "reads": "阅读",
         "readers": "阅读",
-        "followers": "关注",
-        "subscribers": "关注",
+        "followers": ("关注", "粉丝"),
+        "subscribers": ("关注", "订阅"),
         "posts": "发布",
         "published": "发布",
         "budget": "经费",
@@ -1101,6 +1107,10 @@ ZH_UNITS = (
     "%",
 )
 
+# units a question and a report use for the same count: "几名兼职人员" is answered by "兼职人员1人",
+# "多少件" by "行政复议3宗"
+UNIT_ALIKE = {"名": ("名", "人"), "人": ("人", "名"), "件": ("件", "宗", "起"), "宗": ("宗", "件"), "起": ("起", "件")}
+
 
 @cache
 def word_at_start(word: str) -> re.Pattern[str]:
@@ -1113,7 +1123,8 @@ def word_at_start(word: str) -> re.Pattern[str]:
 def topic_words(question: str) -> list[str]:
     """The Chinese words an English question's topic is written with in the reports."""
     q = question.lower()
-    return [zh for en, zh in EN_TOPIC_WORDS.items() if word_at_start(en).search(q)]
+    found = [zh for en, zh in EN_TOPIC_WORDS.items() if word_at_start(en).search(q)]
+    return [w for zh in found for w in ((zh,) if isinstance(zh, str) else zh)]
 
 
 def _has(text: str, word: str, english: bool) -> bool:
@@ -1446,7 +1457,8 @@ LEGACY_WORDS_EN: dict[str, str] = {
 }
 # the 历年累计 column: asked for with these words, else the year's own (本年度) figure is meant
 CUMULATIVE_WORDS = re.compile(
-    r"累计|历年|至今|截至|截止|总共公开|\b(?:cumulative|cumulatively|running total|all years|to date|so far|in all years)\b",
+    r"累计|历年|至今|截至|截止|总共公开|"
+    r"\b(?:cumulative|cumulatively|running total|all years|to date|so far|in all years|by the end of|as of the end)\b",
     re.I,
 )
 

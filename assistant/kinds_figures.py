@@ -318,6 +318,9 @@ def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
     """One 表二 column asked without its row ("上一年项目数量是多少"): that column of every row that has it."""
     column = q.column or ""
     for r in reports[:SHOWN]:
+        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+            _text_beside_legacy(comp, coll, q, r)  # its table has no 表二; a row its own label names answers
+            continue
         cells = [c for c in coll.facts.cells([r.id], None, column) if c.table == "t2"]
         if not cells:
             comp.say(
@@ -452,12 +455,17 @@ def _asks_for_top(question: str) -> bool:
     return any(w in q for w in _TOP_WORDS)
 
 
+_MONEY_ROW = re.compile(r"费|金额|元|资金|经费")
+
+
 def _legacy_by_label(comp: Composer, coll: Collection, q: Query, r: ReportRow) -> bool:
     """A pre-2019 report's statistics-table row named by its own label: said (figure, or why there is
     none) and registered; False when the question names no row of the report's table."""
     match = legacy_label_match(coll, r, q.question, q.language)
     if match is None:
         return False
+    if "元" in units_asked(q.question, q.language) and not _MONEY_ROW.search(match[0]):
+        return False  # money asked ("how much money … put into website management"): a row counting items is not it
     if any(f.report_id == r.id and f.metric == f"{match[0]}:{match[1]}" for f in comp.facts):
         return True  # a compound question naming the row twice: said once
     v = legacy_cell_value(comp, coll, r, *match)
@@ -503,12 +511,32 @@ def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     found: NOT_FOUND, and the caller turns to the passages."""
     for r in reports[:SHOWN]:
         if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+            _text_beside_legacy(comp, coll, q, r)
             continue
         for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
             v = stated_value(comp, r, f)
             add_fact(comp, v, STATED)
             comp.say(*say.stated_figure(r, f.label, v.text, v.unit, f.quote, v.citation))
     return ANSWERED if comp.facts else NOT_FOUND
+
+
+def _text_beside_legacy(comp: Composer, coll: Collection, q: Query, r: ReportRow) -> None:
+    """A pre-2019 table row's figure beside a sentence of the same report stating the same count otherwise
+    (表 历年累计 256, text "共公开文件累计257份"): the report contradicts itself; both shown, both cited. The
+    sentence must agree with the row on whether it counts over the years ("至目前，已累计出刊178期，共发布
+    政府信息5362条" does, in its words before the figure's own clause)."""
+    table = [f for f in comp.facts if f.report_id == r.id and f.source == "table"]
+    if len(table) != 1:
+        return
+    over_years = table[0].metric.endswith(":cumulative")
+    for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
+        if bool(_RUNNING.search(f.quote)) != over_years or f.value_text == table[0].value:
+            continue
+        v = stated_value(comp, r, f)
+        add_fact(comp, v, STATED)
+        comp.say(*say.stated_beside(r, f.label, v.text, v.unit, f.quote, v.citation))
+        comp.say(*say.text_table_disagree(v.text, table[0].value))
+        return
 
 
 # how many more characters of the question a sentence's words must hold than the metric's words do
@@ -564,8 +592,9 @@ def running_total(comp: Composer, coll: Collection, q: Query, reports: list[Repo
 def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> None:
     """The clauses of a question that ask for something no table metric names ("快检一共抽检多少批次？其中
     不合格几批？", "减免多少钱？历年累计减免多少？"): each answered from the report's sentences, in its own
-    words, beside what the tables answered. A clause that names a metric was the lookup's."""
-    if len(reports) != 1 or q.language != "zh":
+    words, beside what the tables answered. A clause that names a metric was the lookup's. English too
+    ("How many staff …, and how many were full-time vs part-time?")."""
+    if len(reports) != 1:
         return
     clauses = [
         piece
@@ -591,7 +620,7 @@ def stated_items(comp: Composer, coll: Collection, q: Query, reports: list[Repor
             and not (asked and not asked & units_said)
         ):
             continue  # the lookup's, unless it was answered in another unit ("几个人参加培训": 1次)
-        found = stated_scored(coll, r, clause, q.language, names)
+        found = stated_scored(coll, r, clause, q.language, names, context=q.question)
         for f, _ in found:
             if (r.id, f.value_text) in said:
                 continue
@@ -615,15 +644,27 @@ _JOIN = re.compile(r"和|及|与|以及|、")
 _EACH_ASKED = re.compile(r"各|分别")
 
 
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+_HIDDEN = "\ue000"  # a 、 inside a bracket while the clause is cut at the others
+
+
+def _keep_whole(bracket: re.Match[str]) -> str:
+    return bracket.group(0).replace("、", _HIDDEN)  # "县（区、管委会）" is one item
+
+
 def _each_item(clause: str, lang: str) -> list[str]:
-    """A clause asking for each of several things one of which a metric names ("全年主动公开政府信息和公众号
-    发布信息各多少条"): each thing with the clause's asking words, so the one no metric names is looked for in
-    the sentences. Any other clause stays whole."""
+    """A clause asking for each of several things not all of which a metric names ("全年主动公开政府信息和公众号
+    发布信息各多少条", "市本级和县（区、管委会）各有多少件"): each thing with the clause's asking words, so the
+    ones no metric names are looked for in the sentences. Any other clause stays whole."""
     each = _EACH_ASKED.search(clause)
-    if not each or not metric_mentions(clause.lower(), lang):
+    if not each:
         return [clause]
     tail = clause[each.start() :]
-    items = [p for p in _JOIN.split(clause[: each.start()]) if p.strip()]
+    items = [
+        p.replace(_HIDDEN, "、") for p in _JOIN.split(_BRACKETED.sub(_keep_whole, clause[: each.start()])) if p.strip()
+    ]
     named = [bool(metric_mentions(p.lower(), lang)) for p in items]
     return [p + tail for p in items] if len(items) > 1 and not all(named) else [clause]
 

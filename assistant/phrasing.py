@@ -286,8 +286,8 @@ def text_figure(
 def text_table_disagree(text_value: str, table_value: str) -> Pair:
     return (
         f"注意：正文数字（{text_value}）与表格数字（{table_value}）不一致，无法确定以哪个为准，两处均已引用。",
-        f"Note: the text ({text_value}) and the table ({table_value}) disagree, and the report does not say which"
-        " is right; both are cited.",
+        f"Note: the text ({text_value}) and the table ({table_value}) disagree; which is right cannot be determined"
+        " from the report, so both are cited.",
     )
 
 
@@ -296,7 +296,7 @@ def total_disagrees_with_parts(label: str, total: str, parts: str, unit: str) ->
     return (
         f"注意：表中“{label}”印为{total}{unit}，但同一行各分项之和为{parts}{unit}，两者不一致，无法确定哪个正确。",
         f"Note: the table prints {total} for “{label}”, but the parts of its row add up to {parts}; they disagree, "
-        "and the report does not say which is right.",
+        "and which is right cannot be determined from the report.",
     )
 
 

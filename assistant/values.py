@@ -19,13 +19,14 @@ from assistant import phrasing as say
 from assistant.compose import Composer
 from assistant.glossary import (
     CUMULATIVE_WORDS,
-    EN_TOPIC_WORDS,
     EN_UNIT_WORDS,
     METRICS,
     T2_NEAREST,
+    UNIT_ALIKE,
     ZH_UNITS,
     Metric,
     legacy_terms,
+    topic_words,
     word_at_start,
 )
 from assistant.types import Fact, Value
@@ -190,9 +191,37 @@ _GENERIC = {
     "有关",
     "开展",
 }
-_ITEM_SPLIT = re.compile(r"[，,、？?；;。]|和|及|与|以及|还有|\band\b|\bas well as\b", re.I)
+# a word that only asks or totals ("一共多少", "分别是"), or a number: nothing counted
+_ONLY_ASKS = re.compile(r"(?:一共|总共|共计|合计|共|多少|几|分别|各|又|还|是|有|[\d.])+")
+_CLAUSE_SPLIT = re.compile(r"[，,？?；;。]")
+_JOIN_SPLIT = re.compile(r"、|和|及|与|以及|还有|\band\b|\bas well as\b|\bvs\.?|\bversus\b", re.I)
+_ASKS = re.compile(r"多少|几|\bhow (?:many|much)\b", re.I)
+_EACH = re.compile(r"各|分别|\beach\b|\brespectively\b", re.I)
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _items(question: str, lang: str) -> list[str]:
+    """The items a question asks for. Its clauses are items; a clause's list is several items when it
+    asks for each ("专职、兼职各多少", "收到多少、办结多少", English "posts, reads and followers"), but
+    one item when the list only qualifies one thing ("其他科室、所、队又有多少工作人员"). A bracket is
+    never cut ("县（区、管委会）")."""
+    out: list[str] = []
+    for clause in _CLAUSE_SPLIT.split(_BRACKETED.sub(lambda m: m.group(0).replace("、", "\ue000"), question)):
+        pieces = [p.replace("\ue000", "、") for p in _JOIN_SPLIT.split(clause) if p.strip()]
+        clause = clause.replace("\ue000", "、")
+        if lang == "en" or _EACH.search(clause) or all(_ASKS.search(p) for p in pieces):
+            out += pieces
+        elif clause.strip():
+            out.append(clause)
+    return out
+
+
+def _alike(units: set[str]) -> set[str]:
+    return {a for u in units for a in UNIT_ALIKE.get(u, (u,))}
+
+
 _RATE_ASKED = re.compile(
-    r"百分|比例|比率|占比|率|增长|下降|上升|增加了|减少了|%|percent|rate|share|proportion|growth|increase|decrease|rise|fell",
+    r"百分|比例|比率|占比|率|满意度|增长|下降|上升|增加了|减少了|%|percent|rate|share|proportion|growth|increase|decrease|rise|fell",
     re.I,
 )
 _RATE_LABEL = re.compile(r"同比|比上年|较上年|比去年|较去年|上升|下降|增长|减少|提高|占$")
@@ -200,7 +229,10 @@ _YEARISH = re.compile(r"(?:19|20)\d{2}\s*年?度?")
 
 
 _BEFORE = re.compile("^(" + "|".join(APPROX_BEFORE) + ")")
-_OVER_YEARS = re.compile(r"历年|至今|以来累计|截至|截止")
+_OVER_YEARS = re.compile(r"历年|至今|至目前|以来累计|截至|截止")
+# a sentence's words before a figure's own that make it read as a running total; not 截至 (also
+# "截至12月31日", the year's end)
+_SO_FAR = re.compile(r"历年|至今|以来|累计")
 
 
 def qualified(value: str, qualifier: str) -> str:
@@ -231,8 +263,7 @@ def _terms(text: str, lang: str) -> list[str]:
     """The words a question item asks with, in the reports' language: jieba words of two characters or
     more that are not generic; English words through the topic glossary."""
     if lang == "en":
-        q = text.lower()
-        return [zh for en, zh in EN_TOPIC_WORDS.items() if word_at_start(en).search(q)]
+        return topic_words(text)
     text = _YEARISH.sub(" ", compact_str(text))
     cutter = _term_cutter()
     words = {w for w in cutter.cut_for_search(text) if len(w) >= 2}
@@ -242,7 +273,7 @@ def _terms(text: str, lang: str) -> list[str]:
     words |= {
         a + b for a, b in zip(seq, seq[1:], strict=False) if a in _GENERIC and b in _GENERIC and a + b not in _GENERIC
     }
-    return sorted(w for w in words if w not in _GENERIC and not re.fullmatch(r"[\d.]+", w))
+    return sorted(w for w in words if w not in _GENERIC and not _ONLY_ASKS.fullmatch(w))
 
 
 def units_asked(text: str, lang: str) -> set[str]:
@@ -286,36 +317,53 @@ def stated_matches(coll: Collection, report: ReportRow, question: str, lang: str
 
 
 def stated_scored(
-    coll: Collection, report: ReportRow, question: str, lang: str, names: list[str]
+    coll: Collection, report: ReportRow, question: str, lang: str, names: list[str], context: str = ""
 ) -> list[tuple[FigureRow, int]]:
     """The figures of the report's sentences that the question asks for, one per item of the question
     ("专职、兼职各多少" asks two): the figure whose own words (its clause) hold most of the item's words,
     with the unit asked when one is. An item two figures fit equally, with different values, gets none:
-    the passages answer it, never a guess."""
+    the passages answer it, never a guess. ``context``: the whole question, when ``question`` is one of its
+    clauses."""
     figures = coll.facts.figures([report.id], STATED)
     if not figures:
         return []
     question = _unnamed(question, names)
-    items = [x for x in _ITEM_SPLIT.split(question) if x.strip()]
+    items = _items(question, lang)
     whole = question_terms(question, lang, names)
+    # the words of the whole question an item was cut from tell apart two sentences that fit the item alike
+    around = question_terms(_unnamed(context, names), lang, names) if context else whole
     out: list[tuple[FigureRow, int]] = []
+    before: list[str] = []
+    setting = " ".join(x for x in items if not _ASKS.search(x))
     for item in items:
         terms = question_terms(item, lang, names) or (whole if len(items) == 1 else [])
+        if not terms and _ASKS.search(item):
+            # "…比上年增长了百分之几？一共多少件？": an item that names nothing asks about the item before
+            terms = [t for t in before if not _RATE_ASKED.search(t)]
+        before = terms or before
         if not terms:
             continue
-        units = units_asked(item, lang) or (units_asked(question, lang) if len(items) == 1 else set())
+        units = _alike(units_asked(item, lang) or (units_asked(question, lang) if len(items) == 1 else set()))
         rate = bool(_RATE_ASKED.search(item if len(items) > 1 else question)) or "%" in units
+        # asked of this item, or in words that ask nothing themselves ("By the end of 2013, how many …")
+        said = item + " " + setting if len(items) > 1 else question
+        running_asked = bool(_OVER_YEARS.search(said) or CUMULATIVE_WORDS.search(said))
         scored: list[tuple[tuple[int, int], FigureRow]] = []
         for f in figures:
             label = compact_str(f.label)
             score = sum(len(t) for t in terms if t in label)
-            if score < 2 or (units and not any((f.unit or "").startswith(u) for u in units)):
-                continue
+            if score < 2 or (units and f.unit and not any(f.unit.startswith(u) for u in units)):
+                continue  # a figure stated without a unit ("阅读量78.6万") may be what any unit asks
             if not rate and ((f.unit or "") == "%" or _RATE_LABEL.search(label)):
                 continue  # a share or a rise is asked for as such, never given for the count itself
-            if _OVER_YEARS.search(label) and not _OVER_YEARS.search(item if len(items) > 1 else question):
+            if _OVER_YEARS.search(label) and not running_asked:
                 continue  # a running total over the years ("历年累计减免") is asked for as such, not the year's
-            scored.append(((score, -len(label)), f))  # as many of its words, then the fewest other words
+            running = running_asked and _running(f)
+            # as many of its words; a running total first when one is asked ("by the end of 2013"); then the
+            # sentence holding more of the question's other words (a report that says "与上半年(N件)同比增长M%"
+            # of each thing it counts); then the fewest other words
+            near = sum(len(t) for t in around if t in compact_str(f.quote))
+            scored.append(((score, running, near, -len(label)), f))
         if not scored:
             continue
         best = max(sc for sc, _ in scored)
@@ -323,6 +371,15 @@ def stated_scored(
         if len({f.value_text for f in top}) == 1 and top[0] not in [f for f, _ in out]:
             out.append((top[0], best[0]))  # with how many of the question's characters its words hold
     return out
+
+
+def _running(f: FigureRow) -> bool:
+    """Whether a sentence's figure reads as a running total: its own words say so ("历年累计减免"), or its
+    sentence does before them ("至目前，已累计出刊178期，共发布政府信息5362条"). A preference when one is
+    asked, never a reason to leave a figure out: "截至12月31日，累计共抽检20680批次，其中不合格15批次"
+    is the year's."""
+    at = f.quote.find(f.label)
+    return bool(_OVER_YEARS.search(f.label) or at > 0 and _SO_FAR.search(f.quote[:at]))
 
 
 def stated_value(comp: Composer, report: ReportRow, f: FigureRow) -> Value:

@@ -10,7 +10,7 @@ measures the same thing where there is one (``compare_to``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ingest.model import Figure, Section
@@ -134,6 +134,12 @@ PATTERNS: list[Pattern] = [
     ),
     _p("text.training_attendees", rf"共?{_NUM}(?P<unit>人|人次)接受培训", "人"),
     _p("text.staff", rf"(?:从事|负责)[^，,。；;\d]{{0,12}}(?:工作)?的?人员{_NUM}(?P<unit>名|人)", "人"),
+    # "全局共有政务公开工作人员8名": the body's whole disclosure staff (not "…工作兼职人员1人", a part of it)
+    _p(
+        "text.staff",
+        rf"(?:共有|配备|设有|现有)[^，,。；;\d]{{0,10}}(?:信息|政务)公开(?:工作)?人员{_NUM}(?P<unit>名|人)",
+        "人",
+    ),
     _p("text.budget", rf"(?:工作)?经费(?:支出)?(?:为|共|合计)?(?:人民币)?{_NUM}(?P<unit>万元|元)", None),
     _p("text.fees", r"(?P<zero>未)(?:发生|收取)[^。；;]{0,14}(?:收费|信息处理费)", "元"),
     _p("text.fees", rf"收取[^。；;\d]{{0,20}}?(?:信息处理费|费用)(?:共计|合计|共)?\s*{_NUM}(?P<unit>万元|元)", "元"),
@@ -276,11 +282,14 @@ def extract_figures(text: str, sections: list[Section]) -> list[Figure]:
 
 
 # in the section on proactive disclosure, what a report says it published is what it disclosed proactively
-# ("共发布58条政府信息", "共更新发布21条信息", "政府网站发布各类信息共196条"): read only where no sentence
+# ("共发布58条政府信息", "共更新发布21条信息", "政府网站发布各类信息共196条", "完成96条政府信息公开工作"): read only where no sentence
 # says 主动公开…N条 itself
 _PUBLISHED = (
     re.compile(r"(?:共|共计)(?:更新)?发布(?P<num>\d+)(?P<unit>条|件|份)(?:政府)?信息"),
     re.compile(r"发布(?P<scope>[^，,。；;:：\d]{0,8}?)信息(?:共|共计)(?P<num>\d+)(?P<unit>条|件|份)"),
+    re.compile(r"完成(?P<num>\d+)(?P<unit>条|件|份)(?:政府)?信息(?:公开|发布)"),  # "规范完成96条政府信息公开工作"
+    # "全年发布政府信息并移交市图书馆、市档案馆的政府信息查阅中心18条"
+    re.compile(r"全年(?:共|共计)?(?:更新)?发布(?:政府)?信息[^，,。；;\d]{0,30}?(?P<num>\d+)(?P<unit>条|件|份)"),
 )
 
 
@@ -319,9 +328,20 @@ def _published_in_section(text: str, sections: list[Section], sentence_spans: li
 def extract_stated(text: str, sections: list[Section]) -> list[Figure]:
     """Every figure the report's sentences state with a unit (``text.stated``), whatever it counts."""
     out: list[Figure] = []
+    before: tuple[int, int] | None = None
     for s_start, s_end in sentences(text, sections):
-        out.extend(stated_figures(_Flat.of(text, s_start, s_end), s_start, s_end, sections))
+        found = stated_figures(_Flat.of(text, s_start, s_end), s_start, s_end, sections)
+        if before and _CONTINUES.match(text, s_start):
+            # "…各类政府信息11543件。其中：市本级3315件…": a breakdown's sentence is quoted with the total's,
+            # which says what it breaks down
+            quote = quote_of(text[before[0] : s_end])
+            found = [replace(f, quote=quote, start=before[0]) for f in found]
+        out.extend(found)
+        before = (s_start, s_end)
     return out
+
+
+_CONTINUES = re.compile(r"\s*其中")
 
 
 # Every figure a sentence states with its unit, whatever it counts ("举办培训66期", "访问量达25.6万人次",
@@ -343,6 +363,7 @@ _STATED = re.compile(
     r"(?P<unit>(?:" + _STATED_UNIT + r")(?!工作日|日|月|年|小时|季度|周|批次))?"
 )
 _CLAUSE_MARK = re.compile(r"[，,；;、：:（(]")
+_CLOSED_BRACKET = re.compile(r"[（(][^（()）]*[）)]")
 _RELATIVE = re.compile(r"^(?:其中)?(?:占|同比|比上年|较上年|比去年|较去年|比上半年|增长|下降|上升|提高|减少|增加)")
 _TAIL = re.compile(r"[\u4e00-\u9fff]{2,12}(?=$|[，,；;、：:。（(）)\s]|\d)")
 _MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
@@ -352,6 +373,8 @@ _TOTAL_ONLY = re.compile(r"(?:共计?|合计|总计|累计|总共|一共|计)?")
 def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section]) -> list[Figure]:
     out: list[Figure] = []
     sentence = flat.text
+    # marks inside a closed bracket cut no clause: "县（区、管委会）8228件" is one label
+    masked = _CLOSED_BRACKET.sub(lambda b: b.group(0)[0] + "＿" * (len(b.group(0)) - 2) + b.group(0)[-1], sentence)
     prev_end, prev_label = 0, ""
     for m in _STATED.finditer(sentence):
         if _DATE_GLUE.match(m.group("num") + sentence[m.end("num") : m.end("num") + 2]):
@@ -359,13 +382,18 @@ def stated_figures(flat: _Flat, s_start: int, s_end: int, sections: list[Section
         boundary = max(
             (
                 x.end()
-                for x in _CLAUSE_MARK.finditer(sentence, 0, m.start())
+                for x in _CLAUSE_MARK.finditer(masked, 0, m.start())
                 # a bracket closed before the figure is part of its words: "共制作政府信息（文件）888份"
                 if not (x.group(0) in "（(" and re.search(r"[）)]", sentence[x.end() : m.start()]))
             ),
             default=0,
         )
-        label = sentence[max(boundary, prev_end) : m.start()].strip("，,；;、：:")
+        # a bracket closed before it belongs to the figure before ("与上半年(142件)同比增长154.23%")
+        label = sentence[max(boundary, prev_end) : m.start()].strip("，,；;、：:").lstrip("）) ")
+        if not label and boundary > prev_end and sentence[boundary - 1] in "（(":
+            # a figure that opens a bracket glosses the words before it: "与上半年(142件)" counts 上半年's,
+            # not what the figure before counted
+            label = _CLAUSE_MARK.split(sentence[prev_end : boundary - 1].rstrip("，,；;、：:"))[-1][-30:]
         if _TOTAL_ONLY.fullmatch(label) and not prev_label and boundary > prev_end:
             # "…有关政府信息不予公开，共563条": a total whose words are the clause before it
             clause = _CLAUSE_MARK.split(sentence[prev_end:boundary].rstrip("，,；;、：:"))[-1]

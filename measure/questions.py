@@ -603,11 +603,20 @@ class _Gen:
         stem = prose_stem(f.label, f.value_text, unit)
         # another figure of the report the same words would ask for: the same words, or (same metric) the
         # same words with some left out
+        # — compared without the body's names, which the answer sets aside as only saying who ("莆田市人民政府
+        # 办公室文件多少件" asks what "公开文件多少件" does)
+        names = sorted({*self.held.bodies[key].zh, part.issuer}, key=len, reverse=True)
+
+        def bare(x: str) -> str:
+            for n in names:
+                x = x.replace(n, "")
+            return x
+
         rivals = []
         for g in figures:
-            other = prose_stem(g.label, g.value_text, g.unit or "")
+            other = bare(prose_stem(g.label, g.value_text, g.unit or ""))
             if not _same(g.value_text, f.value_text) and (
-                other == stem or (g.metric == f.metric and _within(stem, other))
+                other == bare(stem) or (g.metric == f.metric and _within(bare(stem), other))
             ):
                 rivals.append(g)
         if stem and not rivals:

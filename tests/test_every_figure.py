@@ -282,6 +282,72 @@ def test_a_span_of_years_not_held_is_said_as_the_span(portal_collection):
     assert f"近三年（{last - 2}—{last}年）" in a.answer and "2020" in a.answer
 
 
+def test_items_of_one_sentence_asked_apart(portal_collection):
+    coll = portal_collection
+    # the second half's count, then its rise over the first (which the report gives in a bracket)
+    a = ask("云城区2018年下半年处理网民咨询投诉多少件，比上半年增长多少？", None, coll)
+    assert [(f.value, f.unit) for f in a.facts] == [("361", "件"), ("154.23", "%")]
+    # an item that names nothing ("一共多少件") asks about the item before it
+    b = ask("莆田全市2017年受理的信息公开申请比上年增长了百分之几？一共多少件？", None, coll)
+    assert [f.value for f in b.facts] == ["44", "553"]
+    # a breakdown in the sentence after its total ("其中：市本级…，县（区、管委会）…"), not the one after
+    # another total of the same words (送交档案馆 10854, 其中市本级3340)
+    c = ask("莆田市2019年全市主动公开的各类政府信息中，市本级和县（区、管委会）各有多少件？", None, coll)
+    assert {"3315", "8228"} <= {f.value for f in c.facts} and "3340" not in {f.value for f in c.facts}
+    # a list that only qualifies one thing is one item ("其他科室、所、队…工作人员"); 名 asks what 人 counts
+    d = ask("平潭县工商局2012年办公室有几名信息公开兼职人员？其他科室、所、队又有多少工作人员？", None, coll)
+    assert [f.value for f in d.facts] == ["1", "16"]
+    # a satisfaction rate is asked as such, without 率 or %
+    e = ask("莆田市2019年通过12345平台受理了大约多少群众诉求？群众满意度多少？", None, coll)
+    assert [f.value for f in e.facts] == ["200000", "99.7"]
+
+
+def test_english_items_of_one_sentence(portal_collection):
+    coll = portal_collection
+    q = "For 2023, how many posts, reads and followers did the Putian culture and tourism bureau's WeChat account report?"
+    assert [f.value for f in ask(q, None, coll).facts] == ["1108", "786000", "92000"]  # 78.6万, 9.2万
+    q = (
+        "How many staff did the Pingtan comprehensive law enforcement bureau have working on government "
+        "information disclosure in 2018, and how many were full-time vs part-time?"
+    )
+    a = ask(q, None, coll)
+    assert {f.issuer for f in a.facts} == {"平潭综合实验区综合执法局"}  # not Putian's law enforcement bureau
+    assert {"8", "1", "7"} <= {f.value for f in a.facts}
+    # money asked: the sentence's amount, not the statistics-table row "政府网站公开" that shares "website"
+    q = "How much money did the Putian urban administrative law enforcement bureau put into website management in 2015?"
+    assert [(f.value, f.unit) for f in ask(q, None, coll).facts] == [("30200", "元")]
+    # two columns of one 表二 row
+    a = ask("putian 2019 govt centralized procurement: number of projects and total amount??", None, coll)
+    assert [f.metric for f in a.facts] == ["t2.procurement:projects", "t2.procurement:amount"]
+
+
+def test_a_running_total_the_table_and_the_text_give_differently(portal_collection):
+    # 表 历年累计 256, text "截止2018年，共公开文件累计257份"; 表 5463, text "至目前…共发布政府信息5362条"
+    for q, table, text in [
+        (
+            "By the end of 2018, how many documents had the Pingtan comprehensive law enforcement bureau published "
+            "cumulatively?",
+            "256",
+            "257",
+        ),
+        (
+            "By the end of 2013, how many items had Putian's municipal government gazette published in total?",
+            "5463",
+            "5362",
+        ),
+    ]:
+        a = ask(q, None, portal_collection)
+        assert [(f.source, f.value) for f in a.facts] == [("table", table), ("text", text)], a.answer
+        assert "cannot be determined" in a.answer and len(a.citations) == 2
+
+
+def test_two_bodies_that_report_for_one_year_are_not_one_renamed(portal_collection):
+    # 莆田市人民政府 and its general office both report for 2019: neither is the other's earlier name
+    a = ask("莆田市2019年通过12345平台受理了大约多少群众诉求？", None, portal_collection)
+    assert {f.issuer for f in a.facts} == {"莆田市人民政府"}
+    assert "现名莆田市人民政府办公室" not in a.answer  # it said so before: the government "now named" its office
+
+
 @pytest.mark.slow
 def test_questions_people_wrote_from_the_reports_alone(portal_collection):
     """tests/devset/people.jsonl: 154 questions written by a helper who read the reports and never the
@@ -291,7 +357,10 @@ def test_questions_people_wrote_from_the_reports_alone(portal_collection):
 
     report = run(PEOPLE, portal_collection)
     print(report.table())
-    assert report.accuracy >= 0.86, report.table()  # 87.7% measured (gongkai eval --set tests/devset/people.jsonl)
+    # issue 32: ≥ 95% per kind (97.4% overall measured: gongkai eval --set tests/devset/people.jsonl)
+    for kind in {r.kind for r in report.results}:
+        of_kind = [r.passed for r in report.results if r.kind == kind]
+        assert sum(of_kind) / len(of_kind) >= 0.95, (kind, report.table())
     for r in report.results:
         if r.kind == "honest" and r.passed is False and r.answer.status == NOT_FOUND:
             assert not r.answer.facts, (r.question, r.answer.answer)

@@ -109,3 +109,51 @@ def test_other_kinds_of_request_are_not_disclosure_requests(parsed):
     for name in ("003_5c938f68f70698c0.txt", "000_d76d4b4009bfe151.txt"):
         metrics = {f.metric for f in parsed[name].figures}
         assert not metrics & {"text.applications_answered", "text.applications_received"}
+
+
+# Sentences of the sample reports (云城区 2018, 莆田市 2019, 平潭综合实验区综合执法局 2018, 莆田市水利局 2023)
+_HALVES = (
+    "2018年下半年,我区共处理网民咨询投诉件361件,接收处理率与上半年(142件)同比增长154.23%,纸质咨询投诉信件大幅减少;"
+)
+_BREAKDOWN = "全年主动公开各类政府信息11543件。其中：市本级3315件，县（区、管委会）8228件。"
+_STAFF = "目前，全局共有政务公开工作人员8名，其中专职人员1名，兼职人员7名（各支队各1名）。"
+
+
+def _stated(text):
+    from ingest.figures import STATED, extract_stated
+
+    return [(f.label, str(f.value)) for f in extract_stated(text, []) if f.metric == STATED]
+
+
+def test_a_figure_opening_a_bracket_glosses_the_words_before_it():
+    # 142 is the first half's count (not what 361 counted), and the rise is the rise over it
+    assert _stated(_HALVES) == [
+        ("我区共处理网民咨询投诉件", "361"),
+        ("接收处理率与上半年", "142"),
+        ("接收处理率与上半年同比增长", "154.23"),
+    ]
+
+
+def test_marks_inside_a_bracket_cut_no_label_and_a_breakdown_is_quoted_with_its_total():
+    from ingest.figures import STATED, extract_stated
+
+    assert _stated(_BREAKDOWN)[1:] == [("市本级", "3315"), ("县（区、管委会）", "8228")]
+    parts = [f for f in extract_stated(_BREAKDOWN, []) if f.metric == STATED][1:]
+    assert all(f.quote == _BREAKDOWN and f.start == 0 for f in parts)  # "其中…" says what it breaks down
+
+
+def test_the_whole_disclosure_staff_and_not_a_part_of_it():
+    from ingest.figures import extract_figures
+
+    staff = [f.value for f in extract_figures(_STAFF, []) if f.metric == "text.staff"]
+    assert staff == [Decimal(8)]
+    part_time = "我局办公室设有政府信息公开工作兼职人员1人，其他科室、所、队设有工作人员16人。"
+    assert not [f for f in extract_figures(part_time, []) if f.metric == "text.staff"]
+
+
+@pytest.mark.parametrize("text", [_HALVES, _BREAKDOWN, _STAFF])
+def test_stated_labels_do_not_depend_on_where_lines_break(text):
+    # a portal puts every figure on a line of its own, a PDF wraps mid-word: the labels stay
+    rewrapped = "\n".join(text[i : i + 7] for i in range(0, len(text), 7))
+    spaced = " ".join(text)
+    assert _stated(rewrapped) == _stated(text) == _stated(spaced)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -516,6 +517,23 @@ def _unique_by_values(readings: list[Reading]) -> dict[tuple[Decimal, ...], list
     return groups
 
 
+@dataclass
+class _Solving:
+    """What the stages of :func:`solve_table` hand on: each row's readings kept so far, the rows that could
+    not be placed, and what went wrong, in the order the table's reasons list it."""
+
+    reasons: list[str]
+    groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]] = field(default_factory=dict)
+    unplaced: list[RowRead] = field(default_factory=list)
+    exact_failures: list[str] = field(default_factory=list)
+    joint_failures: list[str] = field(default_factory=list)
+    blank_total_rows: set[str] = field(default_factory=set)
+    overrun: list[RowRead] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)
+    # shared by the rows: a hostile table costs a bounded amount of work
+    budget: list[int] = field(default_factory=lambda: [SEARCH_LIMIT])
+
+
 def solve_table(
     table: str,
     generation: str,
@@ -524,195 +542,206 @@ def solve_table(
     region: tuple[int, int],
     model: Model = Model.STANDARD,
 ) -> Table:
-    reasons = list(problems)
-    # 1. per-row readings, filtered by the row relations
-    groups: dict[str, dict[tuple[Decimal, ...], list[Reading]]] = {}
-    unplaced: list[RowRead] = []
-    exact_failures: list[str] = []
-    blank_total_rows: set[str] = set()
-    budget = [SEARCH_LIMIT]  # shared by the rows: a hostile table costs a bounded amount of work
-    overrun: list[RowRead] = []
-    joined: list[str] = []
+    """A table's cells from its rows' numbers: 1. each row's readings, kept by the row relations; 2. 表三's
+    column relations over the rows still undecided; 3. a cell per column, undecided ones with their
+    candidates; 4. the table's status and reasons. Never a guess: what stays open stays ``ambiguous``."""
+    st = _Solving(list(problems))
     for row in rows:
-        try:
-            ok, readings, how = readings_for(row, table, model, budget)
-        except TooManyReadings:
-            unplaced.append(row)
-            overrun.append(row)
-            reasons.append(f"{row.row_id}: too many ways to split {' '.join(t.raw for t in row.tokens)} (not read)")
-            continue
-        if how == "joined":
-            joined.append(row.row_id)
-        if not readings and not ok:
-            unplaced.append(row)
-            if len(row.tokens) > len(row.columns):
-                reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")
-            else:
-                reasons.append(
-                    f"{row.row_id}: no split of '{' '.join(t.raw for t in row.tokens)}' into {len(row.columns)}"
-                    " cells satisfies the row sums (the source does not add up, or a digit is lost)"
-                )
-            continue
-        if not row.tokens:
-            reasons.append(f"{row.row_id}: every cell empty in the source (blank)")
-        forced = _unique_by_values([r for r in readings if r.method == "segmented"])
-        if not ok and len(forced) == 1 and table != "t2":
-            # the digit run splits one way only and that way does not add up: the source is inconsistent,
-            # and its cells are what it prints
-            exact_failures.append(
-                f"{row.row_id}: row does not add up as printed ({' '.join(t.raw for t in row.tokens)})"
-            )
-            groups[row.row_id] = forced
-            continue
-        if len(readings) == 1 and not ok:
-            if _blank_totals(table, readings[0]):
-                blank_total_rows.add(row.row_id)
-            else:
-                exact_failures.append(f"{row.row_id}: row does not add up ({' '.join(t.raw for t in row.tokens)})")
-            ok = readings
-        if not ok:
-            unplaced.append(row)
-            what = "digit runs" if any(len(_digits(t)) > 1 for t in row.tokens) else "numbers"
-            reasons.append(
-                f"{row.row_id}: no reading of the {len(row.tokens)} {what} '{' '.join(t.raw for t in row.tokens)}' as"
-                f" {len(row.columns)} cells satisfies the row sums (the source does not add up, or a digit is lost)"
-            )
-            continue
-        groups[row.row_id] = _unique_by_values(ok)
+        _read_row(st, row, table, model)
     if model is Model.RUNS:
-        reasons.append(
+        st.reasons.append(
             "the source collapses repeated values (identical lines merged): a printed number stands for one"
             " or more equal cells, placed by the checking relations"
         )
-
-    # 2. T3 column relations, jointly over the rows that still have several readings
-    joint_failures: list[str] = []
-    if table == "t3" and groups:
-        multi = [rid for rid, g in groups.items() if len(g) > 1]
-        fixed = {rid: next(iter(g)) for rid, g in groups.items() if len(g) == 1}
-        combos = 1
-        for rid in multi:
-            combos *= len(groups[rid])
-        if multi and combos <= JOINT_LIMIT:
-            keep = _joint_keep(generation, groups, multi, fixed)
-            if not all(keep.values()):
-                # a row read plainly may be one with a number the page broke ("2⏎8 0 28" reads as runs
-                # of 2 and 8 as well as 28): give every row its joined readings too, and try again
-                keep, joined_rows = _joint_with_joins(table, generation, rows, groups, joined, model, budget)
-                joined += joined_rows
-            if keep is not None and all(keep.values()):
-                for rid in keep:
-                    groups[rid] = {v: rs for v, rs in groups[rid].items() if v in keep[rid]}
-            else:
-                joint_failures.append("no placement satisfies 一+二=（七）+四 and （七）=Σ办理结果 together")
-        elif multi:
-            reasons.append(f"too many readings to check jointly ({combos})")
-
-    if joined:
-        reasons.append(
-            "numbers broken across lines read as one where the checking relations need it: " + ", ".join(joined)
+    if table == "t3" and st.groups:
+        _joint_t3(st, table, generation, rows, model)
+    if st.joined:
+        st.reasons.append(
+            "numbers broken across lines read as one where the checking relations need it: " + ", ".join(st.joined)
         )
-
-    # 3. cells
     cells: list[Cell] = []
     methods: set[str] = set()
     for row in rows:
-        raw_row = " ".join(t.raw for t in row.tokens)
-
-        def cell(col: str, value: Decimal | None, status: str, **kw: object) -> Cell:
-            rid, cid = _ids(row.row_id, col)  # noqa: B023 - used within this iteration only
-            kw.setdefault("start", row.start)  # noqa: B023
-            kw.setdefault("end", row.end)  # noqa: B023
-            return Cell(table, rid, cid, value, status, **kw)  # type: ignore[arg-type]
-
-        if row in unplaced:
-            for col in row.columns:
-                cells.append(cell(col, None, MISSING, raw=raw_row, note="position lost in the source"))
-            continue
-        g = groups[row.row_id]
-        all_readings = [r for rs in g.values() for r in rs]
-        method = _method(all_readings)
-        methods.add(method)
-        for ci, col in enumerate(row.columns):
-            values = {vec[ci] for vec in g}
-            toks = {r.cells[ci] for r in all_readings}
-            if len(values) > 1:
-                cells.append(
-                    cell(
-                        col,
-                        None,
-                        AMBIGUOUS,
-                        raw=raw_row,
-                        method=method,
-                        candidates=sorted(values),
-                        note="several placements satisfy the checking relations",
-                    )
-                )
-                continue
-            value = values.pop()
-            if toks == {None}:
-                cells.append(cell(col, None, BLANK, method=method))
-            elif None in toks or len(toks) > 1:
-                units = {t.unit for t in toks if t is not None}
-                cells.append(
-                    cell(
-                        col,
-                        value,
-                        NUMBER,
-                        method=method,
-                        unit=units.pop() if len(units) == 1 else None,
-                        note="position recovered by the checking relations; may be a blank read as 0",
-                    )
-                )
-            else:
-                tok = toks.pop()
-                assert tok is not None
-                if tok.kind in ("dash", "blank", "text"):
-                    status = {"dash": DASH, "blank": BLANK, "text": MISSING}[tok.kind]
-                    cells.append(cell(col, None, status, raw=tok.raw, method=method, start=tok.start, end=tok.end))
-                    continue
-                rid, cid = _ids(row.row_id, col)
-                if tok.value is not None and tok.value < 0 and cid not in SIGNED_COLUMNS:
-                    exact_failures.append(f"{rid}:{cid}: negative value {tok.raw}")
-                if tok.value is not None and tok.value != tok.value.to_integral() and cid not in DECIMAL_COLUMNS:
-                    exact_failures.append(f"{rid}:{cid}: decimal value {tok.raw} in a count column")
-                unit = tok.unit or IMPLIED_UNITS.get(cid)
-                shared = any(sum(c is tok for c in r.cells) > 1 for r in all_readings)
-                note = "printed once for a run of equal cells (the source collapses repeated values)" if shared else ""
-                if tok.end - tok.start > len(tok.raw) and not tok.unit:
-                    note = "one number the page broke across lines (the checking relations join it)"
-                cells.append(
-                    cell(
-                        col,
-                        value,
-                        NUMBER,
-                        raw=tok.raw,
-                        unit=unit,
-                        method=method,
-                        start=tok.start,
-                        end=tok.end,
-                        note=note,
-                    )
-                )
-
-    if blank_total_rows:
-        _fill_blank_totals(table, cells, blank_total_rows)
-        reasons.append(
+        cells += _row_cells(st, table, row, methods)
+    if st.blank_total_rows:
+        _fill_blank_totals(table, cells, st.blank_total_rows)
+        st.reasons.append(
             "总计 blank in the source for "
-            + ", ".join(sorted(blank_total_rows))
+            + ", ".join(sorted(st.blank_total_rows))
             + "; computed from the row (blanks as 0)"
         )
         methods.add("derived")
+    status, reasons = _verdict(st, table, generation, cells, methods, problems)
+    return Table(table, generation, status, reasons, cells, region[0], region[1])
 
-    # 4. validation of what is known
+
+def _read_row(st: _Solving, row: RowRead, table: str, model: Model) -> None:
+    """Stage 1: a row's readings that satisfy its own relations, or why it has none."""
+    try:
+        ok, readings, how = readings_for(row, table, model, st.budget)
+    except TooManyReadings:
+        st.unplaced.append(row)
+        st.overrun.append(row)
+        st.reasons.append(f"{row.row_id}: too many ways to split {' '.join(t.raw for t in row.tokens)} (not read)")
+        return
+    if how == "joined":
+        st.joined.append(row.row_id)
+    if not readings and not ok:
+        st.unplaced.append(row)
+        if len(row.tokens) > len(row.columns):
+            st.reasons.append(f"{row.row_id}: {len(row.tokens)} numbers for {len(row.columns)} cells, cannot place")
+        else:
+            st.reasons.append(
+                f"{row.row_id}: no split of '{' '.join(t.raw for t in row.tokens)}' into {len(row.columns)}"
+                " cells satisfies the row sums (the source does not add up, or a digit is lost)"
+            )
+        return
+    if not row.tokens:
+        st.reasons.append(f"{row.row_id}: every cell empty in the source (blank)")
+    forced = _unique_by_values([r for r in readings if r.method == "segmented"])
+    if not ok and len(forced) == 1 and table != "t2":
+        # the digit run splits one way only and that way does not add up: the source is inconsistent,
+        # and its cells are what it prints
+        st.exact_failures.append(
+            f"{row.row_id}: row does not add up as printed ({' '.join(t.raw for t in row.tokens)})"
+        )
+        st.groups[row.row_id] = forced
+        return
+    if len(readings) == 1 and not ok:
+        if _blank_totals(table, readings[0]):
+            st.blank_total_rows.add(row.row_id)
+        else:
+            st.exact_failures.append(f"{row.row_id}: row does not add up ({' '.join(t.raw for t in row.tokens)})")
+        ok = readings
+    if not ok:
+        st.unplaced.append(row)
+        what = "digit runs" if any(len(_digits(t)) > 1 for t in row.tokens) else "numbers"
+        st.reasons.append(
+            f"{row.row_id}: no reading of the {len(row.tokens)} {what} '{' '.join(t.raw for t in row.tokens)}' as"
+            f" {len(row.columns)} cells satisfies the row sums (the source does not add up, or a digit is lost)"
+        )
+        return
+    st.groups[row.row_id] = _unique_by_values(ok)
+
+
+def _joint_t3(st: _Solving, table: str, generation: str, rows: list[RowRead], model: Model) -> None:
+    """Stage 2: 表三's column relations, jointly over the rows that still have several readings."""
+    groups = st.groups
+    multi = [rid for rid, g in groups.items() if len(g) > 1]
+    fixed = {rid: next(iter(g)) for rid, g in groups.items() if len(g) == 1}
+    combos = 1
+    for rid in multi:
+        combos *= len(groups[rid])
+    if multi and combos <= JOINT_LIMIT:
+        keep = _joint_keep(generation, groups, multi, fixed)
+        if not all(keep.values()):
+            # a row read plainly may be one with a number the page broke ("2⏎8 0 28" reads as runs
+            # of 2 and 8 as well as 28): give every row its joined readings too, and try again
+            keep, joined_rows = _joint_with_joins(table, generation, rows, groups, st.joined, model, st.budget)
+            st.joined += joined_rows
+        if keep is not None and all(keep.values()):
+            for rid in keep:
+                groups[rid] = {v: rs for v, rs in groups[rid].items() if v in keep[rid]}
+        else:
+            st.joint_failures.append("no placement satisfies 一+二=（七）+四 and （七）=Σ办理结果 together")
+    elif multi:
+        st.reasons.append(f"too many readings to check jointly ({combos})")
+
+
+def _row_cells(st: _Solving, table: str, row: RowRead, methods: set[str]) -> list[Cell]:
+    """Stage 3: a row's cells; a column its kept readings disagree on is ambiguous, with the candidates."""
+    raw_row = " ".join(t.raw for t in row.tokens)
+
+    def cell(col: str, value: Decimal | None, status: str, **kw: object) -> Cell:
+        rid, cid = _ids(row.row_id, col)
+        kw.setdefault("start", row.start)
+        kw.setdefault("end", row.end)
+        return Cell(table, rid, cid, value, status, **kw)  # type: ignore[arg-type]
+
+    if row in st.unplaced:
+        return [cell(col, None, MISSING, raw=raw_row, note="position lost in the source") for col in row.columns]
+    g = st.groups[row.row_id]
+    all_readings = [r for rs in g.values() for r in rs]
+    method = _method(all_readings)
+    methods.add(method)
+    out: list[Cell] = []
+    for ci, col in enumerate(row.columns):
+        values = {vec[ci] for vec in g}
+        toks = {r.cells[ci] for r in all_readings}
+        if len(values) > 1:
+            out.append(
+                cell(
+                    col,
+                    None,
+                    AMBIGUOUS,
+                    raw=raw_row,
+                    method=method,
+                    candidates=sorted(values),
+                    note="several placements satisfy the checking relations",
+                )
+            )
+            continue
+        value = values.pop()
+        if toks == {None}:
+            out.append(cell(col, None, BLANK, method=method))
+        elif None in toks or len(toks) > 1:
+            units = {t.unit for t in toks if t is not None}
+            out.append(
+                cell(
+                    col,
+                    value,
+                    NUMBER,
+                    method=method,
+                    unit=units.pop() if len(units) == 1 else None,
+                    note="position recovered by the checking relations; may be a blank read as 0",
+                )
+            )
+        else:
+            tok = toks.pop()
+            assert tok is not None
+            out.append(_printed_cell(st, cell, row, col, tok, value, method, all_readings))
+    return out
+
+
+def _printed_cell(
+    st: _Solving,
+    cell: Callable[..., Cell],
+    row: RowRead,
+    col: str,
+    tok: Token,
+    value: Decimal,
+    method: str,
+    all_readings: list[Reading],
+) -> Cell:
+    """A cell every kept reading gives the same printed token: its value, unit and where it stands."""
+    if tok.kind in ("dash", "blank", "text"):
+        status = {"dash": DASH, "blank": BLANK, "text": MISSING}[tok.kind]
+        return cell(col, None, status, raw=tok.raw, method=method, start=tok.start, end=tok.end)
+    rid, cid = _ids(row.row_id, col)
+    if tok.value is not None and tok.value < 0 and cid not in SIGNED_COLUMNS:
+        st.exact_failures.append(f"{rid}:{cid}: negative value {tok.raw}")
+    if tok.value is not None and tok.value != tok.value.to_integral() and cid not in DECIMAL_COLUMNS:
+        st.exact_failures.append(f"{rid}:{cid}: decimal value {tok.raw} in a count column")
+    unit = tok.unit or IMPLIED_UNITS.get(cid)
+    shared = any(sum(c is tok for c in r.cells) > 1 for r in all_readings)
+    note = "printed once for a run of equal cells (the source collapses repeated values)" if shared else ""
+    if tok.end - tok.start > len(tok.raw) and not tok.unit:
+        note = "one number the page broke across lines (the checking relations join it)"
+    return cell(col, value, NUMBER, raw=tok.raw, unit=unit, method=method, start=tok.start, end=tok.end, note=note)
+
+
+def _verdict(
+    st: _Solving, table: str, generation: str, cells: list[Cell], methods: set[str], problems: list[str]
+) -> tuple[str, list[str]]:
+    """Stage 4: the table's status from what is known, and its reasons, failures first."""
     known = _known_vectors(table, cells)
-    failures = exact_failures + joint_failures
+    failures = st.exact_failures + st.joint_failures
     if table == "t3":
         failures += [f for f in _column_ok(generation, known)]
-    status = _status(table, cells, methods, failures, [r for r in unplaced if r not in overrun], problems)
-    if overrun and status != INCONSISTENT:
+    status = _status(table, cells, methods, failures, [r for r in st.unplaced if r not in st.overrun], problems)
+    if st.overrun and status != INCONSISTENT:
         status = AMBIGUOUS_TABLE  # unread for lack of budget: undecided, not contradicted
-    reasons = failures + reasons
+    reasons = failures + st.reasons
     if methods & RECOVERED and status in (REPAIRED, AMBIGUOUS_TABLE) and table == "t2":
         reasons.insert(
             0,
@@ -723,7 +752,7 @@ def solve_table(
         reasons.insert(
             0, "cell boundaries lost in the source; positions recovered with the checking relations (blanks read as 0)"
         )
-    return Table(table, generation, status, reasons, cells, region[0], region[1])
+    return status, reasons
 
 
 def _blank_totals(table: str, reading: Reading) -> bool:

@@ -138,7 +138,7 @@ def test_two_writer_processes_and_a_reader_lose_nothing(monkeypatch):
     """Two `gongkai ingest` processes on one home while a third keeps opening the collection (which
     recovers), then ten identical ingests at once: the probe of `gongkai bench writers`, one run. Several
     processes share a Chroma server (an embedded vector store has one owner: the next test)."""
-    from ui.bench import writers
+    from measure.bench import writers
 
     server = os.environ.get("GONGKAI_TEST_CHROMA_URL")
     if not server:

@@ -353,7 +353,7 @@ def test_questions_people_wrote_from_the_reports_alone(portal_collection):
     """tests/devset/people.jsonl: 154 questions written by a helper who read the reports and never the
     code, kept as written. Its figures are the honest measure; this holds today's level and the rule that
     a not-found question is never answered with a figure."""
-    from assistant.evaluate import run
+    from measure.evaluate import run
 
     report = run(PEOPLE, portal_collection)
     print(report.table())

@@ -8,8 +8,8 @@ import pytest
 from conftest import DONGSHAN, ROOT
 
 from ingest.budget import OverBudgetError, time_budget
-from ingest.hostile import deep_html, docx_bomb, page_bomb, pdf_bomb, pdf_pages
 from ingest.loaders import LoadError, load_bytes
+from measure.hostile import deep_html, docx_bomb, page_bomb, pdf_bomb, pdf_pages
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_a_slow_file_fails_alone_when_its_budget_runs_out(tmp_path, monkeypatch)
 @pytest.mark.slow
 def test_every_hostile_input_stays_within_30_seconds_and_1_gb():
     """The probe of the issue, each input in a process of its own (`gongkai bench hostile`)."""
-    from ui.bench import hostile
+    from measure.bench import hostile
 
     rows = hostile()
     assert len(rows) >= 9

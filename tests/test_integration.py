@@ -181,7 +181,7 @@ def test_replace_and_remove_on_the_servers(served, tmp_path):
 def test_devset_on_the_servers(served):
     from pathlib import Path
 
-    from assistant.evaluate import run
+    from measure.evaluate import run
 
     report = run(Path(__file__).parent / "devset" / "questions.jsonl", served)
     assert report.accuracy >= 0.95, report.table()

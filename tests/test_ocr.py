@@ -14,7 +14,7 @@ from conftest import ROOT
 from ingest import ocr
 from ingest.loaders import LoadError, load, load_bytes
 from ingest.pipeline import parse_report
-from ingest.scan import compare, page_images, scan_pdf
+from measure.scan import compare, page_images, scan_pdf
 
 REQUIRED = os.environ.get("GONGKAI_REQUIRE_INTEGRATION") == "1"  # CI: a missing OCR extra fails, not skips
 pytestmark = pytest.mark.slow

@@ -25,7 +25,7 @@ from ingest.pipeline import parse_report
 from ingest.placement import Model, RowRead, solve_table
 from ingest.rewrap import check_report
 from ingest.tables import read_tables, tokenize
-from ui.bench import REWRAP_KNOWN
+from measure.bench import REWRAP_KNOWN
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS2 = ROOT / "samples" / "corpus2"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from ingest.audit import Outcome, audit_paths
-from ingest.degrade import CellScore, degrade, score
 from ingest.loaders import load
 from ingest.pipeline import MissingMetadataError, parse_report
-from ingest.synthetic import generate
+from measure.degrade import CellScore, degrade, score
+from measure.synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "samples" / "corpus"

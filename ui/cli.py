@@ -334,7 +334,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ui import bench
+    from measure import bench
 
     if args.what == "generate":
         bench.generate(args.n, Path(args.dir), args.start)
@@ -377,7 +377,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import run, run_naive
+    from measure.evaluate import run, run_naive
 
     coll = Collection()
     coll.warm()
@@ -427,16 +427,19 @@ def run() -> int:
     return main()
 
 
-def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and its options; each command's ``func`` is the one call it makes."""
     parser = argparse.ArgumentParser(
         prog="gongkai", description="Questions over government information disclosure annual reports."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    from measure import KINDS as QUESTION_KINDS
+    _collection_commands(sub)
+    _measuring_commands(sub)
+    return parser
 
+
+def _collection_commands(sub: argparse._SubParsersAction) -> None:
+    """The commands that read, fill or mend the collection."""
     p = sub.add_parser("ingest", help="ingest report files or folders")
     p.add_argument("paths", nargs="+")
     p.add_argument("--issuer", help="the issuer, when the files do not say it (overrides what they say)")
@@ -506,6 +509,12 @@ def main(argv: list[str] | None = None) -> int:
         "loopback or link-local address",
     )
     p.set_defaults(func=cmd_crawl)
+
+
+def _measuring_commands(sub: argparse._SubParsersAction) -> None:
+    """The benchmarks, the question sets and the server."""
+    from measure import KINDS as QUESTION_KINDS
+
     p = sub.add_parser(
         "bench",
         help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | rewrap | hostile | writers | ocr | questions",
@@ -576,7 +585,13 @@ def main(argv: list[str] | None = None) -> int:
         "--ingest", nargs="*", default=[], metavar="PATH", help="ingest these first (unchanged files are skipped)"
     )
     p.set_defaults(func=cmd_serve)
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    args = build_parser().parse_args(argv)
     from index.vectors import VectorStoreBusyError
 
     try:

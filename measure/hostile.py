@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
-from ingest.synthetic import generate
+from measure.synthetic import generate
 
 _TEXT_OP = b"BT /F1 1 Tf (x) Tj ET\n"
 

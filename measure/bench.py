@@ -48,7 +48,7 @@ def _pct(values: list[float], p: float) -> float:
 
 def generate(n: int, out: Path, start: int = 0) -> None:
     """N synthetic reports, seeds ``start``… (so a bigger corpus can be grown in steps: 1k, then +9k, then +20k)."""
-    from ingest.synthetic import generate as make
+    from measure.synthetic import generate as make
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -180,7 +180,7 @@ async def _load(url: str, clients: int, seconds: float, questions: list[str]) ->
 
 
 def _questions() -> list[str]:
-    from assistant.evaluate import load_set
+    from measure.evaluate import load_set
 
     devset = Path(__file__).resolve().parents[1] / "tests" / "devset" / "questions.jsonl"
     return [item["question"] for item in load_set(devset)] if devset.exists() else ["东山县2020年收到多少申请？"]
@@ -261,14 +261,14 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 def degrade(n: int, seed: int = 0) -> dict[str, object]:
-    """Synthetic reports with known cells, damaged as real files are (``ingest.degrade``), parsed
+    """Synthetic reports with known cells, damaged as real files are (``measure.degrade``), parsed
     and scored cell by cell. Prints per-table and per-damage figures; returns them too."""
     from collections import Counter, defaultdict
 
-    from ingest.degrade import CellScore, score
-    from ingest.degrade import degrade as damage
     from ingest.pipeline import NotAReportError, parse_report
-    from ingest.synthetic import generate as make
+    from measure.degrade import CellScore, score
+    from measure.degrade import degrade as damage
+    from measure.synthetic import generate as make
 
     per_table = {t: CellScore() for t in ("t2", "t3", "t4")}
     per_damage: dict[str, CellScore] = defaultdict(CellScore)
@@ -374,9 +374,9 @@ def hostile_one(name: str) -> dict:
     import json
 
     from ingest.budget import time_budget
-    from ingest.hostile import HOSTILE
     from ingest.loaders import load_bytes
     from ingest.pipeline import parse_report
+    from measure.hostile import HOSTILE
 
     before = _peak_mb()
     filename, data = HOSTILE[name]()
@@ -406,13 +406,13 @@ def hostile(names: list[str] | None = None) -> list[dict]:
     """Each hostile input in a fresh process: outcome, seconds and peak memory, one line each."""
     import json
 
-    from ingest.hostile import HOSTILE
+    from measure.hostile import HOSTILE
 
     rows = []
     print(f"{'input':<18} {'size':>9} {'outcome':<8} {'seconds':>8} {'peak MB':>8}  detail")
     for name in names or list(HOSTILE):
         proc = subprocess.run(
-            [sys.executable, "-c", f"from ui.bench import hostile_one; hostile_one({name!r})"],
+            [sys.executable, "-c", f"from measure.bench import hostile_one; hostile_one({name!r})"],
             capture_output=True,
             text=True,
             check=False,
@@ -553,7 +553,7 @@ def _sha256(path: Path) -> str:
 
 
 def ocr(paths: list[Path], dpi: int = 200, angle: float = 0.0, jpeg_quality: int = 0) -> list[dict]:
-    """Each text-layer PDF made into a scan (``ingest.scan``), read back by OCR and parsed: seconds per
+    """Each text-layer PDF made into a scan (``measure.scan``), read back by OCR and parsed: seconds per
     page, cells equal to the text layer's, cells held as candidates (ambiguous, the truth among them:
     a relation fails) and wrong cells presented as checked (must be 0). One line per file; the text
     layer is the truth, so any report PDF is a case."""
@@ -561,7 +561,7 @@ def ocr(paths: list[Path], dpi: int = 200, angle: float = 0.0, jpeg_quality: int
 
     from ingest.loaders import load, load_bytes
     from ingest.pipeline import parse_report
-    from ingest.scan import compare, scan_pdf
+    from measure.scan import compare, scan_pdf
 
     rows = []
     threads = os.environ.get("OMP_NUM_THREADS") or str(os.cpu_count())

@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-# llama-cpp-python builds from source; the default native build crashed on AVX-512/AMX CPUs here (README)
+# llama-cpp-python builds from source; the default native build crashed on AVX-512/AMX CPUs here (docs/generative.md)
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .PHONY: setup local-llm run test lint clean

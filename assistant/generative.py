@@ -4,7 +4,7 @@ The deterministic path picks the evidence (figures and passages, with citations)
 only phrases it, summarises passages, or rewrites a follow-up the code could not resolve. Citations
 always come from code. :func:`check` then holds the reply to the evidence — every figure backed by
 what its [n] cites, no figure of the exact answer dropped, every office named — and the exact answer
-is returned (logged, ``mode="exact_fallback"``) when it fails. The README lists what real local
+is returned (logged, ``mode="exact_fallback"``) when it fails. docs/generative.md lists what real local
 models wrote that made each check necessary.
 
 Backends by configuration (``GONGKAI_LLM``): ``openai`` (any OpenAI-compatible endpoint through
@@ -438,6 +438,6 @@ def _build_llm(kind: str) -> Any | None:
         path = os.environ.get("GONGKAI_LLM_GGUF") or str(assemble(os.environ.get("GONGKAI_LLM_MODEL", DEFAULT_LOCAL)))
         return ChatLlamaCpp(
             model_path=path, temperature=0, n_ctx=4096, max_tokens=400, n_threads=os.cpu_count() or 2, verbose=False
-        )  # llama-cpp-python: build it with `make local-llm` (portable CPU flags, README)
+        )  # llama-cpp-python: build it with `make local-llm` (portable CPU flags, docs/generative.md)
     log.error("GONGKAI_LLM=%s is not a backend (openai, llamacpp); generative mode is off", kind)
     return None

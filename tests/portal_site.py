@@ -1,4 +1,4 @@
-"""A government portal's annual-report columns, served on 127.0.0.1 for the crawl tests and the README.
+"""A government portal's annual-report columns, served on 127.0.0.1 for the crawl tests and docs/cli.md.
 
 Everything in it is real report data from ``samples/``: the portal's own HTML pages of
 ``samples/corpus-html`` as they are, crawled texts of ``samples/corpus`` wrapped in the same kind of

@@ -152,7 +152,7 @@ def _llm_or_exit():
 
     llm = make_llm()
     if llm is None:
-        print("--mode generative needs a model: set GONGKAI_LLM (see README)", file=sys.stderr)
+        print("--mode generative needs a model: set GONGKAI_LLM (see docs/generative.md)", file=sys.stderr)
         sys.exit(2)
     return llm
 

@@ -135,7 +135,9 @@ def require_llm(request: Request) -> Any:
     """The model for the generative mode; 503 when none is configured."""
     model = configured_llm(request)
     if model is None:
-        raise HTTPException(status_code=503, detail="generative mode needs a model: set GONGKAI_LLM (see README)")
+        raise HTTPException(
+            status_code=503, detail="generative mode needs a model: set GONGKAI_LLM (see docs/generative.md)"
+        )
     return model
 
 

@@ -526,6 +526,17 @@ def load_docx(data: bytes) -> str:
 # ---- dispatch --------------------------------------------------------------------------------
 
 
+# what a file's first bytes say it is, whatever its name: the loader's check and the crawler's guess for a
+# link without a suffix read this one table
+_MAGIC = ((b"%PDF", ".pdf"), (b"PK", ".docx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"))
+
+
+def sniffed_suffix(data: bytes) -> str | None:
+    """The suffix a body's first bytes give (.pdf, .docx, or .doc for a Word 97 / WPS compound file);
+    None for anything else (text, HTML)."""
+    return next((suffix for magic, suffix in _MAGIC if data.startswith(magic)), None)
+
+
 def load_bytes(data: bytes, name: str) -> Loaded:
     suffix = Path(name).suffix.lower()
     if len(data) > max_file_bytes():
@@ -535,12 +546,12 @@ def load_bytes(data: bytes, name: str) -> Loaded:
     if not data.strip():
         raise LoadError("empty file")
     if suffix in PDF_SUFFIXES:
-        if not data.startswith(b"%PDF"):
+        if sniffed_suffix(data) != ".pdf":
             raise LoadError("not a PDF file")
         text, read = load_pdf(data)
         return Loaded(text, data, "pdf", read)
     if suffix in DOCX_SUFFIXES:
-        if not data.startswith(b"PK"):
+        if sniffed_suffix(data) != ".docx":
             raise LoadError("not a Word .docx file (legacy .doc must be converted first)")
         return Loaded(load_docx(data), data, "docx")
     if suffix in IMAGE_SUFFIXES:

@@ -19,8 +19,8 @@ from portal_site import COLUMN_A, COLUMN_B, PortalSite
 
 from index.collection import Collection
 from index.crawl import Crawler, CrawlOptions, CrawlStatus
+from index.crawl.links import carries_report, is_report_title, parse_detail_page, parse_list_page, script_pages
 from index.settings import Settings
-from ingest.portal import carries_report, is_report_title, parse_detail_page, parse_list_page, script_pages
 
 DELAY = 0.15
 
@@ -304,7 +304,7 @@ def test_the_fetcher_keeps_its_limits():
     a Crawl-delay longer than ours is honoured, 429/5xx retried — without a network (httpx mock transport)."""
     import httpx
 
-    from index.fetch import Fetcher, FetchError
+    from index.crawl.fetch import Fetcher, FetchError
 
     calls: list[str] = []
 

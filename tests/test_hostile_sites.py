@@ -14,7 +14,7 @@ from hostile_site import MANY_LINKS, HostileSite, InternalService
 
 from index.collection import Collection
 from index.crawl import MAX_LINKS, Crawler, CrawlOptions, CrawlStatus, site_of
-from index.fetch import host_port, resolve
+from index.crawl.fetch import host_port, resolve
 from index.settings import Settings
 
 NAME = "www.portal.gov.cn"  # the hostile portal's name; it and its sibling hosts resolve to 127.0.0.1
@@ -203,7 +203,7 @@ def test_a_name_that_never_resolves_is_given_up_in_time():
     import threading
     import time
 
-    from index.fetch import Fetcher, FetchError
+    from index.crawl.fetch import Fetcher, FetchError
 
     release = threading.Event()
 

@@ -1,7 +1,7 @@
 """`gongkai crawl`: collect a portal's annual-report column into the collection, incrementally.
 
 From a column's list page: follow its pagination, pick the links whose titles are annual disclosure
-reports (``ingest.portal``), fetch each detail page politely (``index.fetch``), and ingest the page
+reports (``index.crawl.links``), fetch each detail page politely (``index.crawl.fetch``), and ingest the page
 itself when it carries the report, or the PDF/Word files it links when it does not. Every URL's
 outcome is kept in the facts store (``crawl_urls``) with its ETag/Last-Modified and content hash, so
 a second crawl asks conditionally and fetches only what changed, the same report under two URLs
@@ -32,12 +32,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.collection import Collection, IngestResult, IngestStatus
-from index.facts import CrawlUrlRow
-from index.faults import StoreFault, fault_of
-from index.fetch import Fetched, Fetcher, FetchError, Stopped, host_port, resolve
-from ingest.loaders import LoadError, load_bytes, max_file_bytes
-from ingest.model import Origin
-from ingest.portal import (
+from index.crawl.fetch import Fetched, Fetcher, FetchError, Stopped, host_port, resolve
+from index.crawl.links import (
     Listing,
     canonical,
     carries_report,
@@ -47,6 +43,10 @@ from ingest.portal import (
     parse_detail_page,
     parse_list_page,
 )
+from index.facts import CrawlUrlRow
+from index.faults import StoreFault, fault_of
+from ingest.loaders import LoadError, load_bytes, max_file_bytes, sniffed_suffix
+from ingest.model import Origin
 
 MAX_ATTACHMENTS = 5  # report files taken from one detail page
 # report links taken from one list page: a column lists a few dozen a page; 100,000 links (a trap, or a
@@ -141,7 +141,7 @@ def _key(url: str) -> str:
 
 
 def site_of(host: str) -> str:
-    """The site a ``host:port`` (``index.fetch.host_port``) belongs to: www.pingtan.gov.cn and
+    """The site a ``host:port`` (``index.crawl.fetch.host_port``) belongs to: www.pingtan.gov.cn and
     file.pingtan.gov.cn are one site (a portal's attachment host), pingtan.gov.cn and fuzhou.gov.cn are
     not; an address (with its port) is its own."""
     name = host.rsplit(":", 1)[0] if host.rsplit(":", 1)[-1].isdigit() else host
@@ -511,8 +511,9 @@ class Crawler:
         that turns out to be a page (its link redirected to the detail page, or to a login) must carry the
         report as a detail page must; a page holding only the title is not a report."""
         # an address without a telling suffix (a download script): the bytes say what the file is
-        default = ".pdf" if got.body[:5] == b"%PDF-" else ".docx" if got.body[:2] == b"PK" else ".html"
-        if event.kind == "attachment" and default == ".html" and not _is_office_file(got.body):
+        sniffed = sniffed_suffix(got.body)
+        default = sniffed if sniffed in (".pdf", ".docx") else ".html"
+        if event.kind == "attachment" and default == ".html" and sniffed != ".doc":
             try:
                 text = load_bytes(got.body, "page.html").text
             except LoadError as exc:
@@ -592,11 +593,6 @@ def _why(exc: BaseException) -> str:
     """An unforeseen failure in a line: its kind and its first words (never a traceback)."""
     text = str(exc).strip().splitlines()
     return f"could not be read ({type(exc).__name__}{': ' + text[0][:200] if text else ''})"
-
-
-def _is_office_file(body: bytes) -> bool:
-    """A Word 97 / WPS file (OLE2 compound document): what .doc/.wps links give."""
-    return body[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def event_line(event: CrawlEvent) -> str:

@@ -1,7 +1,7 @@
 """Polite HTTP for the crawler: robots.txt, one request per interval per host, retries, limits.
 
 One job: turn a URL (and what is known of it) into bytes or a clear reason why not. Whether a
-page is a report, and what to keep of it, is ``index.crawl``'s business.
+page is a report, and what to keep of it, is ``index.crawl.walk``'s business.
 
 What may be reached is decided where the connection is made (:class:`GuardedBackend`): the host name is
 resolved once, every address it gives is checked — private, loopback, link-local and other non-public
@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from ingest.portal import canonical
+from index.crawl.links import canonical
 
 USER_AGENT = "gongkai-crawler/0.1 (+https://github.com/gongkai; annual disclosure reports, 1 request/s)"
 REDIRECTS = {301, 302, 303, 307, 308}

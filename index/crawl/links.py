@@ -1,6 +1,6 @@
 """Reading a portal's annual-report column: which links are reports, which pages list more of them.
 
-Pure functions over a page's bytes and its URL, so ``index.crawl`` only fetches and stores. Nothing
+Pure functions over a page's bytes and its URL, so ``index.crawl.walk`` only fetches and stores. Nothing
 here relies on one CMS's markup: a report link is found by its title (the anchor's ``title``
 attribute or its text, truncated or not), its date by a date in the same list entry, more list
 pages by the three ways government CMSs paginate — a 「下一页」 link, numbered ``index_N.html``

@@ -31,6 +31,7 @@ from assistant.values import best_value
 from index.collection import Collection
 from index.collector import without_collector_pauses
 from index.facts import ReportRow
+from ingest.model import CellStatus
 from ingest.normalize import format_value
 
 Handler = Callable[[Composer, Collection, Query, list[ReportRow]], AnswerStatus]
@@ -418,7 +419,7 @@ def values_for(
                 "value": format_value(v.value) if v and v.value is not None else None,
                 "unit": v.unit if v else "",
                 "source": v.source if v else None,
-                "status": v.status if v else "missing",
+                "status": v.status if v else CellStatus.MISSING,
                 "table_status": v.table_status if v else "",
                 "note": v.note if v else "",
                 "citation": v.citation if v else None,

@@ -42,11 +42,10 @@ from assistant.values import (
 from index.collection import Collection
 from index.facts import ReportRow
 from ingest.figures import STATED
+from ingest.model import CellStatus, TableStatus
 from ingest.normalize import compact_str, format_value
 from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
-
-_BENIGN = ("verified", "unchecked", "ambiguous", "repaired", "")
 
 
 def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:
@@ -70,7 +69,9 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
             row, col = tv.label.split(" · ")[0], tv.label.split(" · ")[-1]
             col_id = q.column or (metric.cell_for(r.generation) or "x:total").split(":")[1]
             table = next(c.table for c in comp.citations if c.id == tv.citation) or ""
-            note = tv.note or (tv.table_status if tv.table_status not in _BENIGN else "")  # in the asker's language
+            note = tv.note or (
+                tv.table_status if tv.table_status == TableStatus.INCONSISTENT else ""
+            )  # in the asker's language
             comp.say(
                 *say.table_figure(
                     name_zh,
@@ -87,7 +88,7 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
                 )
             )
             add_fact(comp, tv, tv.metric_id or f"{row_of(metric)}:{col_id}")
-            if col_id == "total" and tv.table_status not in _BENIGN:
+            if col_id == "total" and tv.table_status == TableStatus.INCONSISTENT:
                 _total_against_parts(comp, coll, r, tv, row_of(metric))
             both = T2_BOTH.get(r.generation) if q.column is None and metric.key in ("rules", "normative_docs") else None
             if both:  # "有多少件规范性文件" may mean made this year or in force: the other column too
@@ -340,8 +341,8 @@ def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
                 start=cell.start,
                 end=cell.end,
             )
-            comp.say(*say.t2_cell(r, rlabel, clabel, cell.value_text if cell.status == "number" else "—", cid))
-            if cell.status == "number" and cell.value_text:
+            comp.say(*say.t2_cell(r, rlabel, clabel, cell.value_text if cell.status == CellStatus.NUMBER else "—", cid))
+            if cell.status == CellStatus.NUMBER and cell.value_text:
                 comp.facts.append(
                     Fact(
                         r.id,

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from assistant.glossary import COLUMN_GLOSS_EN, ROW_GLOSS_EN, Metric
 from index.facts import ReportRow
+from ingest.model import CellStatus, TableStatus
 from ingest.normalize import format_value
 from ingest.schema import column_label
 
@@ -45,7 +46,7 @@ def catalog_line(reports: list[ReportRow], lang: str) -> str:
 def reading_note(method: str, table_status: str, reasons: list[str], lang: str) -> str:
     """How a cell was read, when the reader should know: boundaries lost, derived, checks failed."""
     notes = []
-    if method in ("placed", "segmented") and table_status == "inconsistent":
+    if method in ("placed", "segmented") and table_status == TableStatus.INCONSISTENT:
         notes.append(
             "原文表格丢失了单元格边界，此值是原文数字唯一的拆分，但未能经勾稽关系确认"
             if lang == "zh"
@@ -63,7 +64,7 @@ def reading_note(method: str, table_status: str, reasons: list[str], lang: str) 
             ("此值由扫描件经文字识别（OCR）读出" if lang == "zh" else "read from a scanned page by OCR")
             + (
                 ("，表格勾稽关系成立" if lang == "zh" else "; the table's checking relations hold")
-                if table_status in ("verified", "repaired")
+                if table_status in (TableStatus.VERIFIED, TableStatus.REPAIRED)
                 else ("，未经勾稽关系确认，请以原件为准" if lang == "zh" else "; no checking relation confirms it")
             )
         )
@@ -73,7 +74,7 @@ def reading_note(method: str, table_status: str, reasons: list[str], lang: str) 
             if lang == "zh"
             else "not printed in the table; the sum of its printed parts"
         )
-    if table_status == "inconsistent":
+    if table_status == TableStatus.INCONSISTENT:
         notes.append(
             ("表格未通过勾稽校验：" if lang == "zh" else "the table fails its checks: ") + "; ".join(reasons[:2])
         )
@@ -235,10 +236,10 @@ def unreadable_cell(name_zh: str, name_en: str, label: str, status: str, candida
             f"{name_en}: the table cell “{label}” cannot be determined (it could be {' or '.join(candidates)}; the "
             f"source lost the cell boundaries and the checking relations allow each) [{cite}].",
         )
-    why_zh = "原文此格为空" if status == "blank" else "原文此处的数字无法读出（表格丢失了单元格位置）"
+    why_zh = "原文此格为空" if status == CellStatus.BLANK else "原文此处的数字无法读出（表格丢失了单元格位置）"
     why_en = (
         "the source leaves it blank"
-        if status == "blank"
+        if status == CellStatus.BLANK
         else "the source's figure cannot be read (the table lost its cell positions)"
     )
     return (

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from index.facts import ReportRow
+from ingest.model import CellStatus
 
 
 class AnswerStatus(StrEnum):
@@ -108,7 +109,7 @@ class Value:
     label: str
     table_status: str = ""
     note: str = ""
-    status: str = "number"  # the cell's status: number, ambiguous, missing …
+    status: str = CellStatus.NUMBER  # the cell's status (ingest.model.CellStatus), as stored
     candidates: list[str] = field(default_factory=list)
     scope: str = ""
     metric_id: str = ""

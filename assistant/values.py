@@ -33,6 +33,7 @@ from assistant.types import Fact, Value
 from index.collection import Collection
 from index.facts import CellValue, FigureRow, ReportRow
 from ingest.figures import APPROX_BEFORE, STATED
+from ingest.model import CellStatus, TableStatus
 from ingest.normalize import compact_str, format_value
 from ingest.schema import LEGACY_COLUMNS, SECTIONS, TABLE_TITLES, column_label, row_label
 from ingest.tables import row_quote
@@ -127,7 +128,7 @@ def table_value(
     note = say.reading_note(cell.method, status, list(t.reasons) if t else [], comp.lang)
     label = f"{rlabel} · {clabel}"
     unit = cell.unit or metric.unit_zh
-    if cell.status == "number" and cell.value_text:
+    if cell.status == CellStatus.NUMBER and cell.value_text:
         return Value(report, Decimal(cell.value_text), cell.value_text, unit, "table", cid, label, status, note)
     return Value(report, None, "", unit, "table", cid, label, status, note, cell.status, list(cell.candidates or []))
 
@@ -415,7 +416,7 @@ def legacy_cell_value(comp: Composer, coll: Collection, report: ReportRow, row_i
         start=cell.start,
         end=cell.end,
     )
-    if cell.status == "number" and cell.value_text:
+    if cell.status == CellStatus.NUMBER and cell.value_text:
         return Value(
             report,
             Decimal(cell.value_text),
@@ -424,7 +425,7 @@ def legacy_cell_value(comp: Composer, coll: Collection, report: ReportRow, row_i
             "table",
             cid,
             f"{label} · {col_label}",
-            "unchecked",
+            TableStatus.UNCHECKED,
             metric_id=f"{row_id}:{column}",
         )
     return Value(
@@ -435,7 +436,7 @@ def legacy_cell_value(comp: Composer, coll: Collection, report: ReportRow, row_i
         "table",
         cid,
         f"{label} · {col_label}",
-        "unchecked",
+        TableStatus.UNCHECKED,
         status=cell.status,
         candidates=[str(x) for x in (cell.candidates or [])],
         metric_id=f"{row_id}:{column}",
@@ -450,7 +451,7 @@ def parts_sum(coll: Collection, report: ReportRow, row_id: str) -> Decimal | Non
     columns = T3_COLUMNS if row_id.startswith("t3.") else T4_COLUMNS if row_id.startswith("t4.") else []
     parts = [c for c, _ in columns if c != "total"]
     cells = {c.col_id: c for c in coll.facts.cells([report.id], row_id, None)}
-    if not parts or not all(p in cells and cells[p].status == "number" for p in parts):
+    if not parts or not all(p in cells and cells[p].status == CellStatus.NUMBER for p in parts):
         return None
     return sum((Decimal(cells[p].value_text) for p in parts), Decimal(0))
 
@@ -465,7 +466,7 @@ def legacy_value(
     col_label = dict(LEGACY_COLUMNS)[column]
     for cell in coll.facts.cells([report.id], None, column):
         label = cell.row_id.removeprefix("legacy.")
-        if cell.table == "legacy" and any(w in label for w in words) and cell.status == "number":
+        if cell.table == "legacy" and any(w in label for w in words) and cell.status == CellStatus.NUMBER:
             quote = row_quote(coll.facts.text(report.id), cell.row_id, cell.start, cell.end)
             cid = comp.cite(
                 report,
@@ -485,7 +486,7 @@ def legacy_value(
                 "table",
                 cid,
                 f"{label} · {col_label}",
-                "unchecked",
+                TableStatus.UNCHECKED,
                 metric_id=f"{cell.row_id}:{column}",
             )
     return None
@@ -570,7 +571,7 @@ def _read_numbers(
     if legacy and words:
         for cell in coll.facts.cell_values(legacy, None, "this_year"):
             label = cell.row_id.removeprefix("legacy.")
-            if cell.report_id not in out and cell.table == "legacy" and cell.status == "number":
+            if cell.report_id not in out and cell.table == "legacy" and cell.status == CellStatus.NUMBER:
                 if any(w in label for w in words):
                     out[cell.report_id] = Decimal(cell.value_text)
     by_cell: dict[str, list[str]] = {}
@@ -588,7 +589,7 @@ def _read_numbers(
             unread = [i for i in group if i not in first]
             first.update(_first_cells(coll, unread, row_id, near) if unread else {})
         for rid, cell in first.items():
-            if cell.status == "number" and cell.value_text:
+            if cell.status == CellStatus.NUMBER and cell.value_text:
                 out[rid] = Decimal(cell.value_text)
     rest = [i for i in ids if i not in out]
     if column is None and rest:

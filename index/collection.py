@@ -36,7 +36,7 @@ from index.settings import Settings
 from index.vectors import VectorIndex, VectorStoreBusyError
 from ingest.budget import OverBudgetError, time_budget
 from ingest.loaders import LoadError, expand_paths, load
-from ingest.model import BodyName, Origin, ParsedReport, ReportMeta, Section
+from ingest.model import BodyName, CellStatus, Origin, ParsedReport, ReportMeta, Section
 from ingest.pipeline import NotAReportError, parse_report
 
 _OPENING = threading.Lock()
@@ -284,11 +284,7 @@ class Collection:
             return result, None
         result.seconds = time.perf_counter() - t0
         unread = sum(
-            1
-            for t in report.tables
-            if t.table in ("t2", "t3", "t4")
-            for c in t.cells
-            if c.status in ("ambiguous", "missing")
+            1 for t in report.tables if t.table in ("t2", "t3", "t4") for c in t.cells if CellStatus(c.status).unread
         )
         return result, _Staged(
             report.id,

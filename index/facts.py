@@ -40,7 +40,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from index.collector import without_collector_pauses
 from index.faults import FACTS, OUTAGES
 from index.lexical import BOUND_REPORTS, LexicalIndex, tokenize
-from ingest.model import BodyName, NameKind, ParsedReport
+from ingest.model import BodyName, CellStatus, NameKind, ParsedReport
 from ingest.normalize import format_value
 
 log = logging.getLogger("gongkai.facts")
@@ -816,7 +816,7 @@ class FactStore:
             q = select(func.count()).where(
                 CellRow.report_id == report_id,
                 CellRow.table.in_(("t2", "t3", "t4")),
-                CellRow.status.in_(("ambiguous", "missing")),
+                CellRow.status.in_((CellStatus.AMBIGUOUS, CellStatus.MISSING)),
             )
             return int(s.scalar(q) or 0)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ingest.loaders import LoadError, expand_paths, load
 from ingest.metadata import same_body
-from ingest.model import AMBIGUOUS, BLANK, MISSING, NUMBER, REPAIRED, VERIFIED, ParsedReport
+from ingest.model import AMBIGUOUS, BLANK, DASH, MISSING, NUMBER, REPAIRED, VERIFIED, ParsedReport
 from ingest.normalize import format_value
 from ingest.pipeline import NotAReportError, parse_report
 
@@ -90,7 +90,7 @@ def _table_audit(table) -> TableAudit:
     methods = Counter()
     statuses = Counter(c.status for c in table.cells)
     for c in table.cells:
-        if c.status in (NUMBER, BLANK) or c.status == "dash":
+        if c.status in (NUMBER, BLANK, DASH):
             methods[c.method] += 1
     return TableAudit(
         table.table,

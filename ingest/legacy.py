@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.model import AMBIGUOUS, BLANK, DASH, NUMBER, UNCHECKED, Cell, Table
+from ingest.model import AMBIGUOUS, BLANK, DASH, MISSING, NUMBER, UNCHECKED, Cell, Table
 from ingest.normalize import compact, parse_number
 
 _LEGACY_HEAD = re.compile(r"指标名称|本年度.{0,6}历年累计|本年.{0,4}累计")
@@ -209,7 +209,7 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
             options = {r[ci][0] for r in row.readings}
             if not row.readings:
                 cells.append(
-                    Cell("legacy", row.rid, col, None, "missing", row.vals, row.unit, "text_row", row.start, end)
+                    Cell("legacy", row.rid, col, None, MISSING, row.vals, row.unit, "text_row", row.start, end)
                 )
                 continue
             if len(options) > 1:
@@ -252,7 +252,7 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
                         row.rid,
                         col,
                         value[0] if value else None,
-                        NUMBER if value else "missing",
+                        NUMBER if value else MISSING,
                         raw,
                         row.unit,
                         method,

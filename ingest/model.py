@@ -11,16 +11,64 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-# Cell statuses (§8): a printed number, an empty cell, a null marker, a value whose position
-# was lost in the source, or a value with several readings.
-NUMBER, BLANK, DASH, MISSING, AMBIGUOUS = "number", "blank", "dash", "missing", "ambiguous"
 
-# Table statuses (issue "every form", part 3).
-VERIFIED = "verified"  # every cell read and every checking relation holds
-REPAIRED = "repaired"  # positions or splits recovered by the checking relations
-AMBIGUOUS_TABLE = "ambiguous"  # some cells have several readings
-INCONSISTENT = "inconsistent"  # a checking relation fails, or cells could not be placed
-UNCHECKED = "unchecked"  # read completely, but the table has no checking relation (T2)
+class CellStatus(StrEnum):
+    """A cell's status (§8): a printed number, an empty cell, a null marker, a value whose position was
+    lost in the source, or a value with several readings. Stored and serialised as its value."""
+
+    NUMBER = "number"
+    BLANK = "blank"
+    DASH = "dash"
+    MISSING = "missing"
+    AMBIGUOUS = "ambiguous"
+
+    @property
+    def unread(self) -> bool:
+        """A standard-table cell the reader could not settle: what a version's quality counts."""
+        return self in (CellStatus.AMBIGUOUS, CellStatus.MISSING)
+
+
+class TableStatus(StrEnum):
+    """A table's status (issue "every form", part 3). The questions asked of it differ on purpose, and each
+    is answered here once: whether its relations hold, whether a reader must be warned, whether ingestion
+    flags it."""
+
+    VERIFIED = "verified"  # every cell read and every checking relation holds
+    REPAIRED = "repaired"  # positions or splits recovered by the checking relations
+    AMBIGUOUS = "ambiguous"  # some cells have several readings
+    INCONSISTENT = "inconsistent"  # a checking relation fails, or cells could not be placed
+    UNCHECKED = "unchecked"  # read completely, but the table has no checking relation (T2)
+
+    @property
+    def holds(self) -> bool:
+        """Its checking relations hold (as printed, or with positions they recovered): its number cells
+        are confirmed by them."""
+        return self in (TableStatus.VERIFIED, TableStatus.REPAIRED)
+
+    @property
+    def needs_warning(self) -> bool:
+        """A reader of one of its figures must be told: a cell may be undecided, or the table fails its
+        checks. (An undecided cell is said with its candidates; a failing table with its reasons.)"""
+        return needs_warning(self)
+
+    @property
+    def flagged(self) -> bool:
+        """What ingestion lists among a report's flags: anything but read as printed (repaired included)."""
+        return self not in (TableStatus.VERIFIED, TableStatus.UNCHECKED)
+
+
+def needs_warning(status: str) -> bool:
+    """:attr:`TableStatus.needs_warning` of a status as stored (a figure from a sentence has none: "")."""
+    return status in (TableStatus.AMBIGUOUS, TableStatus.INCONSISTENT)
+
+
+# the names the stages have always used
+NUMBER, BLANK, DASH, MISSING, AMBIGUOUS = CellStatus
+VERIFIED = TableStatus.VERIFIED
+REPAIRED = TableStatus.REPAIRED
+AMBIGUOUS_TABLE = TableStatus.AMBIGUOUS
+INCONSISTENT = TableStatus.INCONSISTENT
+UNCHECKED = TableStatus.UNCHECKED
 
 
 @dataclass
@@ -29,7 +77,7 @@ class Cell:
     row_id: str
     col_id: str
     value: Decimal | None
-    status: str
+    status: CellStatus
     raw: str = ""
     unit: str | None = None
     method: str = "text_row"  # text_row | placed | segmented | derived | html_grid | pdf_row | ocr ...
@@ -48,7 +96,7 @@ class Cell:
 class Table:
     table: str
     generation: str
-    status: str
+    status: TableStatus
     reasons: list[str] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
     start: int | None = None

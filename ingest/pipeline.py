@@ -27,7 +27,7 @@ from ingest.metadata import (
     parse_signature_date,
     regions_of,
 )
-from ingest.model import Discrepancy, Figure, ParsedReport, ReportMeta, Table
+from ingest.model import Discrepancy, Figure, ParsedReport, ReportMeta, Table, TableStatus
 from ingest.normalize import format_value
 from ingest.ocr import OcrPage
 from ingest.ocr_guard import guard as guard_ocr_table
@@ -140,7 +140,7 @@ def parse_report(
     if ocr:
         flags.append(f"pages {', '.join(str(p.number) for p in ocr)} read by OCR")
     for t in tables:
-        if t.status not in ("verified", "unchecked"):
+        if TableStatus(t.status).flagged:
             flags.append(f"{t.table}: {t.status}")
     return ParsedReport(meta, text, sections, tables, figures, flags, discrepancies, stated)
 

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from ingest.model import TableStatus
 from measure import KINDS, vocab
 from measure.names import BodyNames, invented_bodies, parse_issuer, unique_names
 
@@ -51,7 +52,10 @@ if TYPE_CHECKING:
     from index.facts import CellRow, FactStore, FigureRow, ReportRow
 
 OUTCOMES: tuple[str, ...] = ("right", "said_ambiguous", "not_found", "missed", "wrong", "error")
-CHECKED = ("verified", "repaired")  # table statuses whose number cells are taken as the truth
+CHECKED = (
+    TableStatus.VERIFIED,
+    TableStatus.REPAIRED,
+)  # statuses whose number cells are taken as the truth (TableStatus.holds)
 FIRST_YEAR = 2008  # the 2007 regulations came into force on 2008-05-01: no earlier report exists
 
 # cells people ask about most: the ones used for compound, range and not-held questions

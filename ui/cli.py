@@ -12,6 +12,7 @@ import time
 
 from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatus
 from index.faults import fault_of
+from ingest.model import CellStatus, TableStatus
 from ui.catalog import prepare_catalog
 
 EX_TEMPFAIL = 75  # a store failed (disk full, a server gone): nothing wrong with the command; try again later
@@ -121,7 +122,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"           also named: {'; '.join(f.also_named)}")
         for t in f.tables.values():
             print(f"           {_table_summary(t)}")
-            if t.status not in ("verified", "repaired", "unchecked"):
+            if TableStatus(t.status).needs_warning:
                 for reason in t.reasons[:4]:
                     print(f"             - {reason}")
         if f.missing_tables:
@@ -198,14 +199,14 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
-_MARK = {"blank": "∅", "dash": "—", "missing": "?!", "ambiguous": "?"}
+_MARK = {CellStatus.BLANK: "∅", CellStatus.DASH: "—", CellStatus.MISSING: "?!", CellStatus.AMBIGUOUS: "?"}
 
 
 def _cell_text(c) -> str:
-    if c.status == "number":
+    if c.status == CellStatus.NUMBER:
         text = c.value + (c.unit or "")
         return text + ("*" if c.method in ("placed", "segmented", "derived") else "")
-    if c.status == "ambiguous":
+    if c.status == CellStatus.AMBIGUOUS:
         return "?" + "|".join(c.candidates)
     return _MARK.get(c.status, c.status)
 

@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote
 
 from assistant.types import Answer, Citation
+from ingest.model import needs_warning
 from ui.charts import Bar, bar_chart_svg
 
 
@@ -144,7 +145,7 @@ def answer_markdown(answer: Answer) -> str:
     chart = series_chart(answer)
     if chart:  # under the words it draws; an HTML block of its own (blank lines around it), on one line
         parts.append("\n\n" + chart + "\n\n")
-    flagged = [f for f in answer.facts if f.note or f.table_status in ("inconsistent", "ambiguous")]
+    flagged = [f for f in answer.facts if f.note or needs_warning(f.table_status)]
     for f in flagged:  # a figure from a table that is not verified says so, with the reason
         label = "质量提示" if zh else "Quality"
         parts.append(f"  \n⚠ {label} \\[{esc(f.citation)}\\]: {esc(f.note or f.table_status)}")

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ingest.schema import GEN_2019, GEN_2021
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -34,6 +36,11 @@ class Metric:
         if isinstance(self.cell, dict):
             return self.cell.get(generation)
         return self.cell
+
+    def cell_id(self) -> str | None:
+        """The metric's cell where its generation is not known: the 2021 table's, else the 2019 one's
+        (a metric only the 2019 format has, like 表二's 新制作)."""
+        return self.cell_for(GEN_2021) or self.cell_for(GEN_2019)
 
 
 def _m(key, zh, en, cell, prose, words_zh, words_en, unit="件", denominator=None) -> Metric:
@@ -955,7 +962,7 @@ def _t2_kind(metric: Metric | None) -> set[str]:
     """The column ids a T2 metric's row has in either generation."""
     from ingest.schema import T2_ROWS, t2_columns
 
-    row = (metric.cell_for("2021") or metric.cell_for("2019") or "").split(":")[0] if metric else ""
+    row = (metric.cell_id() or "").split(":")[0] if metric else ""
     kind = next((r.kind for r in T2_ROWS if r.id == row), None)
     return {c for gen in ("2019", "2021") for c, _ in t2_columns(gen, kind)} if kind else set()
 
@@ -1193,7 +1200,7 @@ def find_column(question: str, lang: str, metric: Metric | None) -> str | None:
     """An applicant type (T3) or an outcome (T4) the question narrows the figure to."""
     q = question.lower()
     english = lang == "en"
-    cell = (metric.cell_for("2021") or metric.cell_for("2019")) if metric else None
+    cell = metric.cell_id() if metric else None
     table = (cell or "").split(".")[0]
     if table == "t2":
         return find_t2_column(question, lang, metric)
@@ -1356,7 +1363,7 @@ def column_mentions(question: str, lang: str, metric: Metric | None) -> list[Men
     """Every applicant type (T3), outcome (T4) or 表二 column the question names, in order."""
     q = question.lower()
     english = lang == "en"
-    cell = (metric.cell_for("2021") or metric.cell_for("2019")) if metric else None
+    cell = metric.cell_id() if metric else None
     table = (cell or "").split(".")[0]
     options = (
         T2_COLUMN_WORDS

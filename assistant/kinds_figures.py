@@ -44,7 +44,7 @@ from index.facts import ReportRow
 from ingest.figures import STATED
 from ingest.model import CellStatus, TableStatus
 from ingest.normalize import compact_str, format_value
-from ingest.schema import SECTIONS, TABLE_TITLES, column_label, row_label
+from ingest.schema import SECTIONS, TABLE_TITLES, Generation, column_label, row_label
 from ingest.tables import row_quote
 
 
@@ -54,7 +54,7 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     metric = q.metric
     for r in reports:
         name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
-        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+        if r.generation == Generation.PRE2019 and _legacy_by_label(comp, coll, q, r):
             continue  # the row the question names by its own label answers it
         if format_lacks(r, metric, q.column):
             comp.say(
@@ -319,7 +319,7 @@ def t2_column(comp: Composer, coll: Collection, q: Query, reports: list[ReportRo
     """One 表二 column asked without its row ("上一年项目数量是多少"): that column of every row that has it."""
     column = q.column or ""
     for r in reports[:SHOWN]:
-        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+        if r.generation == Generation.PRE2019 and _legacy_by_label(comp, coll, q, r):
             _text_beside_legacy(comp, coll, q, r)  # its table has no 表二; a row its own label names answers
             continue
         cells = [c for c in coll.facts.cells([r.id], None, column) if c.table == "t2"]
@@ -511,7 +511,7 @@ def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
     figures the report's sentences state in the question's words, each cited to its sentence. None
     found: NOT_FOUND, and the caller turns to the passages."""
     for r in reports[:SHOWN]:
-        if r.generation == "pre-2019" and _legacy_by_label(comp, coll, q, r):
+        if r.generation == Generation.PRE2019 and _legacy_by_label(comp, coll, q, r):
             _text_beside_legacy(comp, coll, q, r)
             continue
         for f in stated_matches(coll, r, q.question, q.language, _names_of(q)):
@@ -574,7 +574,7 @@ def running_total(comp: Composer, coll: Collection, q: Query, reports: list[Repo
     """A running total ("历年累计") asked of reports without a statistics table: a sentence that states one
     answers it; else it is not held, and the year's own figure is not given in its place. None when the
     question asks no running total, or a report has the table's 历年累计 column."""
-    if not CUMULATIVE_WORDS.search(q.question) or any(r.generation == "pre-2019" for r in reports):
+    if not CUMULATIVE_WORDS.search(q.question) or any(r.generation == Generation.PRE2019 for r in reports):
         return None
     said = False
     for r in reports[:SHOWN]:

@@ -32,7 +32,7 @@ def unit_en(unit: str) -> str:
 
 
 def metric_label(metric: Metric, column: str | None, lang: str) -> str:
-    row = (metric.cell_for("2021") or metric.cell_for("2019") or "").split(":")[0]
+    row = (metric.cell_id() or "").split(":")[0]
     if lang == "zh":
         return metric.zh + (f"（{column_label(row, column)}）" if column else "")
     return metric.en + (f" ({COLUMN_GLOSS_EN.get(column, column)})" if column else "")

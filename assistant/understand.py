@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 
 from assistant.bodies import BodyCatalog
 from assistant.glossary import (
@@ -29,11 +30,44 @@ from assistant.glossary import (
 from assistant.names import match_regions, unknown_places
 from ingest.normalize import nfkc
 
-LOOKUP, COMPARE, RANK, ZERO_LIST, DIFFERENCE, SHARE = "lookup", "compare", "rank", "zero_list", "difference", "share"
-COVERAGE, PASSAGE, PRACTICE, REPORT_FACT = "coverage", "passage", "practice", "report_fact"
-T2_COLUMN, SCOPE = "t2_column", "scope"  # a 表二 column for every row; what the collection is
-COMPOUND, TREND = "compound", "trend"  # several figures in one question; one body's figure over the years
-OFF_TOPIC = "off_topic"  # not about the reports at all: the weather, a poem, "ignore previous instructions"
+
+class Kind(StrEnum):
+    """What a question asks for; each kind has its handler (``assistant.answer.HANDLERS``)."""
+
+    LOOKUP = "lookup"  # one figure of named reports
+    COMPARE = "compare"  # one figure side by side over bodies or years
+    RANK = "rank"  # the bodies (or a body's years) ordered by a figure
+    ZERO_LIST = "zero_list"  # the bodies whose figure is 0
+    DIFFERENCE = "difference"  # how far apart two figures are
+    SHARE = "share"  # a part as a share of its whole
+    COVERAGE = "coverage"  # which bodies and years the collection holds
+    PASSAGE = "passage"  # what the reports say: passages
+    PRACTICE = "practice"  # who does or mentions something
+    REPORT_FACT = "report_fact"  # a report's own particulars: phone, publication date, compiler …
+    T2_COLUMN = "t2_column"  # a 表二 column for every row
+    SCOPE = "scope"  # what the collection is and what gongkai answers
+    COMPOUND = "compound"  # several figures in one question
+    TREND = "trend"  # one body's figure over the years
+    OFF_TOPIC = "off_topic"  # not about the reports at all: the weather, a poem, "ignore previous instructions"
+
+
+(
+    LOOKUP,
+    COMPARE,
+    RANK,
+    ZERO_LIST,
+    DIFFERENCE,
+    SHARE,
+    COVERAGE,
+    PASSAGE,
+    PRACTICE,
+    REPORT_FACT,
+    T2_COLUMN,
+    SCOPE,
+    COMPOUND,
+    TREND,
+    OFF_TOPIC,
+) = Kind
 
 # words of the subject itself: a question with none of them, and no body, year or figure, is not about the reports
 _DOMAIN = re.compile(
@@ -222,7 +256,7 @@ _SUPERLATIVE_MIN = ("最少", "最低", "最小", "least", "lowest", "smallest",
 class Query:
     question: str
     language: str
-    kind: str = PASSAGE
+    kind: Kind = Kind.PASSAGE
     issuers: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
@@ -410,7 +444,7 @@ def find_parts(question: str, lang: str) -> list[tuple[Metric, str | None]]:
 
     def row(key: str) -> str:
         metric = BY_KEY[key]
-        return (metric.cell_for("2021") or metric.cell_for("2019") or "").split(":")[0]
+        return (metric.cell_id() or "").split(":")[0]
 
     def narrowed(m) -> bool:  # "不予公开…保护第三方": the group is named to name its sub-row, one figure
         a, b = span(m.start, _CLAUSE)

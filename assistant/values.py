@@ -53,7 +53,7 @@ _LEGACY_WORDS = {
 
 
 def row_of(metric: Metric) -> str:
-    cell = metric.cell_for("2021") or metric.cell_for("2019") or ""
+    cell = metric.cell_id() or ""
     return cell.split(":")[0]
 
 
@@ -72,7 +72,7 @@ def format_lacks(report: ReportRow, metric: Metric, column: str | None) -> bool:
     from ingest.schema import GEN_PRE2019, T2_ROWS, t2_columns
 
     if report.generation == GEN_PRE2019:
-        cell = metric.cell_for("2021") or metric.cell_for("2019") or ""
+        cell = metric.cell_id() or ""
         return cell.startswith("t2.") and column is not None
     cell = metric.cell_for(report.generation)
     if cell is None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ingest.model import AMBIGUOUS, BLANK, DASH, MISSING, NUMBER, UNCHECKED, Cell, Table
 from ingest.normalize import compact, parse_number
+from ingest.schema import GEN_PRE2019
 
 _LEGACY_HEAD = re.compile(r"指标名称|本年度.{0,6}历年累计|本年.{0,4}累计")
 _LEGACY_HEAD_END = re.compile(r"历年累计|累计|年[末未]统计|本年度|(?:19|20)\d{2}年度?|年度|单位")
@@ -266,4 +267,4 @@ def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | 
     reasons = ["local statistics table; rows kept under their own labels"]
     if any(r.note for r in rows):
         reasons.append("glued 本年度|历年累计 pairs split by the text's own figure or by sub-items adding up")
-    return Table("legacy", "pre-2019", UNCHECKED, reasons, cells, head_start, max(c.end or 0 for c in cells))
+    return Table("legacy", GEN_PRE2019, UNCHECKED, reasons, cells, head_start, max(c.end or 0 for c in cells))

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from ingest.schema import GEN_PRE2019
+
 
 class CellStatus(StrEnum):
     """A cell's status (§8): a printed number, an empty cell, a null marker, a value whose position was
@@ -178,7 +180,7 @@ class ReportMeta:
     signature_date: date | None = None
     stat_start: date | None = None
     stat_end: date | None = None
-    generation: str = "pre-2019"
+    generation: str = GEN_PRE2019
     compiled_by: str = ""
     content_hash: str = ""
     source_path: str = ""

@@ -13,11 +13,19 @@ one, and short enough that wrapped or letter-spaced labels still match.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-GEN_PRE2019 = "pre-2019"
-GEN_2019 = "2019"
-GEN_2021 = "2021"
-GENERATIONS = (GEN_PRE2019, GEN_2019, GEN_2021)
+
+class Generation(StrEnum):
+    """A report's format generation (§6): before the national tables, the 2019 trial format, the 2021 one."""
+
+    PRE2019 = "pre-2019"
+    V2019 = "2019"
+    V2021 = "2021"
+
+
+GEN_PRE2019, GEN_2019, GEN_2021 = Generation
+GENERATIONS = tuple(Generation)
 
 # Detection strings of §6, matched on compact text.
 GENERATION_MARKERS = {

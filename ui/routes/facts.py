@@ -49,7 +49,7 @@ def api_facts(
     row_id = col_id = prose = None
     if metric in BY_KEY:
         m = BY_KEY[metric]
-        cell = m.cell_for("2021") or m.cell_for("2019")
+        cell = m.cell_id()
         row_id, col_id = cell.split(":") if cell else (None, None)
         prose = m.prose[0] if m.prose else None
     elif metric and metric.startswith("text."):

@@ -220,6 +220,30 @@ def _split_dept(dept: str) -> tuple[str, str]:
     return dept, ""
 
 
+class _Lineages:
+    """Union-find over issuers: the bodies that are one body under several names. Two bodies that each
+    issued a report for one year are never joined: they are two bodies, not one renamed (a portal column
+    may hold a government's report and its general office's, 2019 both)."""
+
+    def __init__(self, years: dict[str, set[int]]) -> None:
+        self.parent = {i: i for i in years}
+        self.years = years  # the years each set's reports cover, kept at its root
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or self.years[ra] & self.years[rb]:
+            return
+        self.parent[ra] = rb
+        self.years[rb] |= self.years[ra]
+
+
 class BodyCatalog:
     """The bodies held, their lineages across renamings, and the names that find them."""
 
@@ -271,27 +295,8 @@ class BodyCatalog:
 
     # ---- lineages ------------------------------------------------------------------------
     def _lineages(self, names: dict[str, list[BodyName]]) -> None:
-        parent = {i: i for i in self.bodies}
-
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        years = {i: set(b.years) for i, b in self.bodies.items()}
-
-        def union(a: str, b: str) -> None:
-            ra, rb = find(a), find(b)
-            if ra == rb:
-                return
-            if years[ra] & years[rb]:
-                # two bodies that each issued a report for one year are two bodies, not one renamed (a
-                # portal column may hold a government's report and its general office's, 2019 both)
-                return
-            parent[ra] = rb
-            years[rb] |= years[ra]
-
+        sets = _Lineages({i: set(b.years) for i, b in self.bodies.items()})
+        parent, find, union = sets.parent, sets.find, sets.union
         by_column: dict[str, str] = {}
         owner_of: dict[str, str] = {}
         self.extra: dict[str, set[str]] = {}  # issuer -> names it had or has that no report is filed under

@@ -540,7 +540,7 @@ def _report_fact(question: str, lang: str) -> str | None:
     return None
 
 
-def parse(
+def parse(  # noqa: C901 - waiver 1/5: one pass over a question (years, bodies, metric, kind, follow-up) whose steps read each other's results; split, a dozen locals go back and forth
     question: str,
     catalog: list[tuple[str, int | None, dict[str, str]]],
     today: date | None = None,

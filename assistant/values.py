@@ -564,23 +564,41 @@ def numbers(coll: Collection, reports: list[ReportRow], metric: Metric, column: 
 def _read_numbers(
     coll: Collection, reports: list[ReportRow], ids: list[str], metric: Metric, column: str | None
 ) -> dict[str, Decimal]:
+    """Each report's figure for the metric, from the first place that has it: a pre-2019 table's row whose
+    label says it, the standard table's cell (its generation's, or 表二's nearest column), a sentence."""
     gens = coll.facts.table_generations(ids, ("t2", "legacy"))
+    legacy = [i for i in ids if "legacy" in gens.get(i, {})] if column is None else []
+    out = _legacy_numbers(coll, legacy, metric)
+    skip = set(legacy)
+    out.update(_cell_numbers(coll, [r for r in reports if r.id not in skip], gens, metric, column))
+    rest = [i for i in ids if i not in out]
+    if column is None and rest:
+        out.update(_prose_numbers(coll, rest, metric))
+    return out
+
+
+def _legacy_numbers(coll: Collection, legacy: list[str], metric: Metric) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
     words = _LEGACY_WORDS.get(metric.key)
-    legacy = [i for i in ids if "legacy" in gens.get(i, {})] if column is None else []
-    if legacy and words:
-        for cell in coll.facts.cell_values(legacy, None, "this_year"):
-            label = cell.row_id.removeprefix("legacy.")
-            if cell.report_id not in out and cell.table == "legacy" and cell.status == CellStatus.NUMBER:
-                if any(w in label for w in words):
-                    out[cell.report_id] = Decimal(cell.value_text)
+    if not legacy or not words:
+        return out
+    for cell in coll.facts.cell_values(legacy, None, "this_year"):
+        label = cell.row_id.removeprefix("legacy.")
+        if cell.report_id not in out and cell.table == "legacy" and cell.status == CellStatus.NUMBER:
+            if any(w in label for w in words):
+                out[cell.report_id] = Decimal(cell.value_text)
+    return out
+
+
+def _cell_numbers(
+    coll: Collection, reports: list[ReportRow], gens: dict[str, dict[str, str]], metric: Metric, column: str | None
+) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
     by_cell: dict[str, list[str]] = {}
-    skip = set(legacy)
     for r in reports:
-        if r.id not in skip:
-            cell_id = metric.cell_for(gens.get(r.id, {}).get("t2", r.generation))
-            if cell_id:
-                by_cell.setdefault(cell_id, []).append(r.id)
+        cell_id = metric.cell_for(gens.get(r.id, {}).get("t2", r.generation))
+        if cell_id:
+            by_cell.setdefault(cell_id, []).append(r.id)
     for cell_id, group in by_cell.items():
         row_id, col_id = cell_id.split(":")
         first = _first_cells(coll, group, row_id, column or col_id)
@@ -591,18 +609,21 @@ def _read_numbers(
         for rid, cell in first.items():
             if cell.status == CellStatus.NUMBER and cell.value_text:
                 out[rid] = Decimal(cell.value_text)
-    rest = [i for i in ids if i not in out]
-    if column is None and rest:
-        for prose in metric.prose:  # per report, the first prose metric it has, as prose_values reads
-            if not rest:
-                break
-            chosen: dict[str, list[FigureRow]] = {}
-            for f in coll.facts.figures(rest, prose):
-                chosen.setdefault(f.report_id, []).append(f)
-            for rid, figs in chosen.items():
-                exact = [f for f in figs if f.value_text + f.qualifier == format_value(Decimal(f.value_text))]
-                out[rid] = Decimal((exact or figs)[0].value_text)
-            rest = [i for i in rest if i not in chosen]
+    return out
+
+
+def _prose_numbers(coll: Collection, rest: list[str], metric: Metric) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for prose in metric.prose:  # per report, the first prose metric it has, as prose_values reads
+        if not rest:
+            break
+        chosen: dict[str, list[FigureRow]] = {}
+        for f in coll.facts.figures(rest, prose):
+            chosen.setdefault(f.report_id, []).append(f)
+        for rid, figs in chosen.items():
+            exact = [f for f in figs if f.value_text + f.qualifier == format_value(Decimal(f.value_text))]
+            out[rid] = Decimal((exact or figs)[0].value_text)
+        rest = [i for i in rest if i not in chosen]
     return out
 
 

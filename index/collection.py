@@ -527,48 +527,61 @@ class Collection:
                 prepared.append(self._prepare(f, issuer, year, origins.get(str(f))))
             staged = [(r, st) for r, st in prepared if st is not None]
             if staged:
-                _checkpoint("after-facts")
-                try:
-                    self.vectors.add_many([(st.passages, st.meta) for _, st in staged])
-                    _checkpoint("after-vectors")
-                except Exception as exc:
-                    fault = fault_of(exc, VECTORS)
-                    if fault is not None:
-                        raise fault from exc
-                    for r, st in staged:
-                        self.remove(st.id)
-                        r.status, r.error = (
-                            IngestStatus.FAILED,
-                            f"could not index the report: {type(exc).__name__}: {exc}",
-                        )
-                else:
-                    OUTAGES.up(VECTORS)
-                    for r, st in staged:
-                        self._publish(r, st, replace)
-                        published.add(st.id)
+                self._index_and_publish(staged, replace, published)
         except Exception as exc:
             fault = fault_of(exc, FACTS)
             if fault is None:
                 raise
-            # what is final stays so; what was staged and not published is taken back (if the store lets us)
-            final: list[IngestResult] = []  # in order, up to the first result that is not final
-            cut = False
-            for r, st in prepared:
-                unpublished = st is not None and st.id not in published
-                if unpublished:
-                    try:
-                        self.remove(st.id)
-                    except Exception:  # noqa: BLE001 - removed at this process's next ingest, or by recovery
-                        self._abandoned.add(st.id)
-                cut = cut or unpublished
-                if not cut:
-                    final.append(r)
-            raise _BatchStopped(fault, final) from exc
+            raise _BatchStopped(fault, self._take_back(prepared, published)) from exc
         share = (time.perf_counter() - t0 - sum(r.seconds for r, _ in prepared)) / max(1, len(staged))
         for r, st in prepared:
             if st is not None:
                 r.seconds += share  # each file's part of the batch's indexing time
             yield r
+
+    def _index_and_publish(
+        self, staged: list[tuple[IngestResult, _Staged]], replace: bool | None, published: set[str]
+    ) -> None:
+        """The batch's passages into the vector store in one call, then each report published; a vector
+        store that refuses them fails the batch's files (its outage is raised, to stop the ingest)."""
+        _checkpoint("after-facts")
+        try:
+            self.vectors.add_many([(st.passages, st.meta) for _, st in staged])
+            _checkpoint("after-vectors")
+        except Exception as exc:
+            fault = fault_of(exc, VECTORS)
+            if fault is not None:
+                raise fault from exc
+            for r, st in staged:
+                self.remove(st.id)
+                r.status, r.error = (
+                    IngestStatus.FAILED,
+                    f"could not index the report: {type(exc).__name__}: {exc}",
+                )
+        else:
+            OUTAGES.up(VECTORS)
+            for r, st in staged:
+                self._publish(r, st, replace)
+                published.add(st.id)
+
+    def _take_back(
+        self, prepared: list[tuple[IngestResult, _Staged | None]], published: set[str]
+    ) -> list[IngestResult]:
+        """After a store failed mid-batch: what is final stays so; what was staged and not published is
+        taken back (if the store lets us). The results that are final, in order, up to the first that is not."""
+        final: list[IngestResult] = []
+        cut = False
+        for r, st in prepared:
+            unpublished = st is not None and st.id not in published
+            if unpublished:
+                try:
+                    self.remove(st.id)
+                except Exception:  # noqa: BLE001 - removed at this process's next ingest, or by recovery
+                    self._abandoned.add(st.id)
+            cut = cut or unpublished
+            if not cut:
+                final.append(r)
+        return final
 
     def remove(self, report_id: str) -> bool:
         """Delete a report's facts and chunks, whatever its state. True if there was anything."""

@@ -120,7 +120,9 @@ def _settle_by_children(rows: list[_LegacyRow], columns: int) -> None:
         i = j if kids else i + 1
 
 
-def read_legacy(text: str, stated: frozenset[Decimal] = frozenset()) -> Table | None:
+def read_legacy(  # noqa: C901 - waiver 2/5: one scan of the character stream; its branches are the shapes a row takes there (label, unit, value pairs, glued pairs), sharing the scan's position
+    text: str, stated: frozenset[Decimal] = frozenset()
+) -> Table | None:
     """A pre-2019 "政府信息公开情况统计表": rows by label, stored as ``legacy.<label>`` (§7).
 
     Read from the character stream, so a table flattened onto one line ("主动公开文件数条475582其中：

@@ -134,7 +134,9 @@ def _single(token: Token, column: str) -> bool:
     return token.kind != "number" or _piece_ok(_digits(token), column)
 
 
-def split_readings(row: RowRead, table: str, budget: list[int] | None = None) -> list[Reading]:
+def split_readings(  # noqa: C901 - waiver 3/5: the digit-run search and its setup (see dfs)
+    row: RowRead, table: str, budget: list[int] | None = None
+) -> list[Reading]:
     """Every reading of a row's chunks as cells in order, each chunk one cell or several glued ones.
 
     Whitespace in the source is a cell boundary; a chunk with no whitespace inside ("291000030",
@@ -152,7 +154,9 @@ def split_readings(row: RowRead, table: str, budget: list[int] | None = None) ->
         after[i] = after[i + 1] + (len(raws[i]) if tokens[i].kind == "number" else 1)
     t3_parts = n - 1 if table == "t3" else 0  # T3: six parts, then their total
 
-    def dfs(ti: int, offset: int, cells: list[Token], part_sum: Decimal) -> None:
+    def dfs(  # noqa: C901 - waiver 4/5: each branch prunes the search (budget, 表三 part sums, a cell's digits); apart, the pruning costs a call per node of a search of up to SEARCH_LIMIT nodes
+        ti: int, offset: int, cells: list[Token], part_sum: Decimal
+    ) -> None:
         budget[0] -= 1
         if budget[0] < 0:
             raise TooManyReadings
@@ -259,10 +263,8 @@ def run_readings(row: RowRead, table: str, budget: list[int], blanks: bool) -> l
             raise TooManyReadings
         if budget[0] % 1024 == 0:
             check()
-        if table == "t4" and ci and ci % 5 == 0:
-            vals = [c.value if c is not None and c.value is not None else ZERO for c in cells[ci - 5 : ci]]
-            if sum(vals[:4]) != vals[4]:
-                return
+        if table == "t4" and not _t4_block_adds_up(cells, ci):
+            return
         if ci == n:
             if ti == k - 1:
                 out.append(Reading(tuple(cells), "placed" if None in cells else "text_row"))
@@ -282,6 +284,15 @@ def run_readings(row: RowRead, table: str, budget: list[int], blanks: bool) -> l
         if len(present) > len(set(map(id, present))):
             out[i] = Reading(r.cells, "expanded")
     return out
+
+
+def _t4_block_adds_up(cells: list[Token | None], filled: int) -> bool:
+    """表四 in blocks of five (four results, then their total): the block just filled adds up (a blank
+    read as 0). True until a block is complete."""
+    if not filled or filled % 5:
+        return True
+    vals = [c.value if c is not None and c.value is not None else ZERO for c in cells[filled - 5 : filled]]
+    return sum(vals[:4]) == vals[4]
 
 
 def joined_variants(row: RowRead, joins: int) -> list[RowRead]:

@@ -285,28 +285,25 @@ def row_label(row_id: str, generation: str = GEN_2021) -> str:
 
 
 def column_label(row_id: str, col_id: str, generation: str = GEN_2021) -> str:
+    """A column's printed label in its table (and, for 表二, in its row's kind and the generation)."""
     if row_id.startswith("legacy."):
         return dict(LEGACY_COLUMNS)[col_id]
     if row_id.startswith("t3."):
-        for cid, label in T3_COLUMNS + T3_DERIVED_COLUMNS:
-            if cid == col_id:
-                return label
+        columns = T3_COLUMNS + T3_DERIVED_COLUMNS
     elif row_id.startswith("t4."):
-        for cid, label in T4_COLUMNS:
-            if cid == col_id:
-                return label
+        columns = T4_COLUMNS
     elif row_id.startswith("t2."):
-        for r in T2_ROWS:
-            if r.id == row_id:
-                for cid, label in t2_columns(generation, r.kind):
-                    if cid == col_id:
-                        return label
-        # a column the row does not have in this generation (a question may name one): its label wherever defined
-        for columns in T2_COLUMNS.values():
-            for cid, label in columns:
-                if cid == col_id:
-                    return label
-    raise KeyError(f"{row_id}:{col_id}")
+        kind = next((r.kind for r in T2_ROWS if r.id == row_id), None)
+        # the row's own columns first; a column it does not have in this generation (a question may name
+        # one): its label wherever defined
+        own = t2_columns(generation, kind) if kind is not None else []
+        columns = [*own, *(c for cs in T2_COLUMNS.values() for c in cs)]
+    else:
+        columns = []
+    label = next((label for cid, label in columns if cid == col_id), None)
+    if label is None:
+        raise KeyError(f"{row_id}:{col_id}")
+    return label
 
 
 TABLE_TITLES = {

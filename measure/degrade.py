@@ -69,27 +69,9 @@ def degrade(text: str, rng: random.Random, damages: tuple[str, ...] | None = Non
         body = _lines_to_cells(body.replace("\t", " "))
         body = _rewrite_rows(body, rng, "glued" if "glued_cells" in chosen else "uneven")
     if "ocr_prose" in chosen:
-        paras = body.split("\n")
-        for i, p in enumerate(paras):
-            if len(p) > 40 and not re.search(r"\d\s*$", p) and rng.random() < 0.5:
-                chars = list(p)
-                for j in rng.sample(range(len(chars)), k=min(3, len(chars))):
-                    chars[j] = _LOOKALIKES.get(chars[j], chars[j])
-                paras[i] = "".join(chars)
-        body = "\n".join(paras)
+        body = _ocr_prose(body, rng)
     if "pdf_wraps" in chosen:
-        wrapped = []
-        for line in body.split("\n"):
-            while len(line) > 28 and "\t" not in line:
-                cut = rng.randint(16, 28)
-                if line[cut - 1].isdigit() and line[cut].isdigit():
-                    cut -= 1 if not line[cut - 2].isdigit() else 0
-                    if line[cut - 1].isdigit() and line[cut].isdigit():
-                        break
-                wrapped.append(line[:cut])
-                line = line[cut:]
-            wrapped.append(line)
-        body = "\n".join(wrapped)
+        body = _pdf_wraps(body, rng)
     if "page_footers" in chosen:
         lines = body.split("\n")
         page = 1
@@ -116,6 +98,34 @@ def degrade(text: str, rng: random.Random, damages: tuple[str, ...] | None = Non
         )
         return header + "\n" + (title + "\n" if title else "") + body, chosen
     return (title + "\n" if title else "") + body, chosen
+
+
+def _ocr_prose(body: str, rng: random.Random) -> str:
+    """Look-alike characters in half the long prose paragraphs, three each (never in a line of figures)."""
+    paras = body.split("\n")
+    for i, p in enumerate(paras):
+        if len(p) > 40 and not re.search(r"\d\s*$", p) and rng.random() < 0.5:
+            chars = list(p)
+            for j in rng.sample(range(len(chars)), k=min(3, len(chars))):
+                chars[j] = _LOOKALIKES.get(chars[j], chars[j])
+            paras[i] = "".join(chars)
+    return "\n".join(paras)
+
+
+def _pdf_wraps(body: str, rng: random.Random) -> str:
+    """Lines wrapped every 16–28 characters as a PDF's text layer has them, never inside a number."""
+    wrapped = []
+    for line in body.split("\n"):
+        while len(line) > 28 and "\t" not in line:
+            cut = rng.randint(16, 28)
+            if line[cut - 1].isdigit() and line[cut].isdigit():
+                cut -= 1 if not line[cut - 2].isdigit() else 0
+                if line[cut - 1].isdigit() and line[cut].isdigit():
+                    break
+            wrapped.append(line[:cut])
+            line = line[cut:]
+        wrapped.append(line)
+    return "\n".join(wrapped)
 
 
 @dataclass

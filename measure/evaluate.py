@@ -149,47 +149,74 @@ def _body(issuer: str) -> str:
 
 
 def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[bool, str]:
+    """Whether an answer meets a question's expectations, and if not the first reason why."""
     exp = item.get("expect", {})
     values = {f.value for f in answer.facts}
     text = answer.answer + " " + " ".join(c.quote for c in answer.citations)
     if exp.get("no_citations") and answer.citations:
         return False, f"cited {len(answer.citations)} passages for a question not about the reports"
     if exp.get("status") == "not_found":
-        if answer.status != "not_found" or answer.facts:
-            return False, f"expected not_found, got {answer.status} with {sorted(values)}"
-        absent = [c for c in exp.get("contains", []) if not _has(answer.answer, c)]
-        if absent:
-            return False, f"answer lacks {absent}"
-        return True, ""
-    if exp.get("ambiguous"):
-        said = any(w in answer.answer.lower() for w in _AMBIGUOUS_WORDS)
-        shown = all(_has(answer.answer, c) for c in exp["ambiguous"])
-        if not (said and shown):
-            return False, f"expected the cell said ambiguous with {exp['ambiguous']}; got {answer.answer[:120]!r}"
+        why = _not_found_why(exp, answer, values)
+        return not why, why
+    for check in (_ambiguous_why, _status_why, _figures_why, _cited_why, _quoted_why):
+        why = check(exp, answer, values, text, values_from_text)
+        if why:
+            return False, why
+    return True, ""
+
+
+def _not_found_why(exp: dict, answer: Answer, values: set[str]) -> str:
+    if answer.status != "not_found" or answer.facts:
+        return f"expected not_found, got {answer.status} with {sorted(values)}"
+    absent = [c for c in exp.get("contains", []) if not _has(answer.answer, c)]
+    return f"answer lacks {absent}" if absent else ""
+
+
+def _ambiguous_why(exp: dict, answer: Answer, values: set[str], text: str, values_from_text: bool) -> str:
+    if not exp.get("ambiguous"):
+        return ""
+    said = any(w in answer.answer.lower() for w in _AMBIGUOUS_WORDS)
+    shown = all(_has(answer.answer, c) for c in exp["ambiguous"])
+    if said and shown:
+        return ""
+    return f"expected the cell said ambiguous with {exp['ambiguous']}; got {answer.answer[:120]!r}"
+
+
+def _status_why(exp: dict, answer: Answer, values: set[str], text: str, values_from_text: bool) -> str:
     if answer.status == "not_found":
-        return False, "answered not_found"
+        return "answered not_found"
     if exp.get("status") and answer.status != exp["status"]:
-        return False, f"status {answer.status}, expected {exp['status']}"
+        return f"status {answer.status}, expected {exp['status']}"
+    return ""
+
+
+def _figures_why(exp: dict, answer: Answer, values: set[str], text: str, values_from_text: bool) -> str:
     missing = [
         v for v in exp.get("values", []) if not (_has(text, v) if values_from_text else _stated_value(v, values))
     ]
     if missing:
-        return False, f"missing figures {missing}; stated {sorted(values)}"
+        return f"missing figures {missing}; stated {sorted(values)}"
     absent = [c for c in exp.get("contains", []) if not _has(text, c)]
-    if absent:
-        return False, f"answer lacks {absent}"
+    return f"answer lacks {absent}" if absent else ""
+
+
+def _cited_why(exp: dict, answer: Answer, values: set[str], text: str, values_from_text: bool) -> str:
     if "cited" in exp:
         # a report titled by its place alone is its government's (莆田市 is 莆田市人民政府, as the audit counts it)
         want = {(_body(i), y) for i, y in exp["cited"]}
         got = {(_body(c.issuer), c.year) for c in answer.citations}
         ok = want <= got if exp.get("cited_any") else want == got
         if not ok:
-            return False, f"cited {sorted(got)}, expected {sorted(want)}"
+            return f"cited {sorted(got)}, expected {sorted(want)}"
     stated_absent = [v for v in exp.get("facts_absent", []) if v in values]
     if stated_absent:
-        return False, f"stated {stated_absent}, which the question is not about"
+        return f"stated {stated_absent}, which the question is not about"
     if "candidates" in exp and not set(exp["candidates"]) <= set(answer.candidates):
-        return False, f"offered {answer.candidates}, expected {exp['candidates']}"
+        return f"offered {answer.candidates}, expected {exp['candidates']}"
+    return ""
+
+
+def _quoted_why(exp: dict, answer: Answer, values: set[str], text: str, values_from_text: bool) -> str:
     quotes = " ".join(c.quote for c in answer.citations)
     for f in answer.facts:  # every stated figure sits in a cited passage, unless computed from them
         if (
@@ -198,8 +225,8 @@ def score(item: dict, answer: Answer, values_from_text: bool = False) -> tuple[b
             and not _has(quotes, f.value)
             and not _in_magnitude(quotes, f.value)
         ):
-            return False, f"figure {f.value} is not in any cited passage"
-    return True, ""
+            return f"figure {f.value} is not in any cited passage"
+    return ""
 
 
 def citation_precision(item: dict, answer: Answer) -> float | None:

@@ -958,7 +958,7 @@ def _classify_ambiguous(
     return "missed", f"candidates not all shown (missing {', '.join(missing[:5])})"
 
 
-def _classify_figures(
+def _classify_figures(  # noqa: C901 - waiver 5/5: the bench's verdict on an answer's figures, one branch per rule of the module docstring's scoring
     q: GeneratedQuestion, answer: Answer, facts: list, cells: list[str | None], status: str
 ) -> tuple[str, str]:
     cited = {c.id: c.report_id for c in answer.citations}

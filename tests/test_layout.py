@@ -64,3 +64,16 @@ def test_no_function_over_150_lines():
                     if lines > 150:
                         long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines)")
     assert long == []
+
+
+def test_at_most_five_complexity_waivers_each_saying_why():
+    # ruff's C901 (max-complexity 15, pyproject.toml) runs with the lint; a waiver is a "# noqa: C901 - why"
+    waivers = []
+    for package in (*FLOORS, "measure"):
+        for path in (ROOT / package).rglob("*.py"):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if "noqa: C901" in line:
+                    why = line.split("noqa: C901", 1)[1].strip(" -")
+                    assert len(why) > 20, f"{path}:{n}: a waiver says why"
+                    waivers.append(f"{path.relative_to(ROOT)}:{n}")
+    assert len(waivers) <= 5, waivers

@@ -599,6 +599,12 @@ def _is_office_file(body: bytes) -> bool:
     return body[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def crawlable(url: str) -> bool:
+    """Whether a column's address may start a crawl: http(s) only. The API's crawl route and the Upload
+    tab refuse any other (file://, ftp://) before anything is fetched."""
+    return url.lower().startswith(("http://", "https://"))
+
+
 def event_line(event: CrawlEvent) -> str:
     """One progress line: the outcome, the report (issuer and year) when known, the URL, the reason."""
     who = f"{event.issuer} {event.year or ''}".strip()

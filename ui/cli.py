@@ -427,16 +427,12 @@ def run() -> int:
     return main()
 
 
-def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+def _parser() -> argparse.ArgumentParser:
+    """Every sub-command and its options (``gongkai --help``)."""
     parser = argparse.ArgumentParser(
         prog="gongkai", description="Questions over government information disclosure annual reports."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    from measure import KINDS as QUESTION_KINDS
-
     p = sub.add_parser("ingest", help="ingest report files or folders")
     p.add_argument("paths", nargs="+")
     p.add_argument("--issuer", help="the issuer, when the files do not say it (overrides what they say)")
@@ -506,6 +502,31 @@ def main(argv: list[str] | None = None) -> int:
         "loopback or link-local address",
     )
     p.set_defaults(func=cmd_crawl)
+    _add_bench(sub)
+    p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
+    p.add_argument(
+        "--set", required=True, action="append", help="JSONL file of questions with expectations (repeatable)"
+    )
+    p.add_argument(
+        "--mode", choices=["exact", "generative"], default="exact", help="generative: through the configured LLM"
+    )
+    p.add_argument("--baseline", choices=["naive"], help="also run the textbook RAG pipeline, side by side")
+    p.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this overall accuracy")
+    p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("serve", help="serve the chat UI and the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument(
+        "--ingest", nargs="*", default=[], metavar="PATH", help="ingest these first (unchanged files are skipped)"
+    )
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def _add_bench(sub: argparse._SubParsersAction) -> None:
+    """``gongkai bench …``: the benchmarks, each a sub-command of its own."""
+    from measure import KINDS as QUESTION_KINDS
+
     p = sub.add_parser(
         "bench",
         help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | rewrap | hostile | writers | ocr | questions",
@@ -559,24 +580,13 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--kind", choices=list(QUESTION_KINDS), help="ask only this kind")
     b.add_argument("--json", metavar="OUT", help="write every question with its outcome to this file")
     p.set_defaults(func=cmd_bench)
-    p = sub.add_parser("eval", help="run a question set (JSONL) and print accuracy per kind of question")
-    p.add_argument(
-        "--set", required=True, action="append", help="JSONL file of questions with expectations (repeatable)"
-    )
-    p.add_argument(
-        "--mode", choices=["exact", "generative"], default="exact", help="generative: through the configured LLM"
-    )
-    p.add_argument("--baseline", choices=["naive"], help="also run the textbook RAG pipeline, side by side")
-    p.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this overall accuracy")
-    p.set_defaults(func=cmd_eval)
-    p = sub.add_parser("serve", help="serve the chat UI and the HTTP API")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=7860)
-    p.add_argument(
-        "--ingest", nargs="*", default=[], metavar="PATH", help="ingest these first (unchanged files are skipped)"
-    )
-    p.set_defaults(func=cmd_serve)
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    args = _parser().parse_args(argv)
     from index.vectors import VectorStoreBusyError
 
     try:

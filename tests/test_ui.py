@@ -197,11 +197,11 @@ def test_upload_results_speak_the_readers_language():
 
 
 def test_the_reports_tab_lists_a_page_and_says_how_many_more(collection, monkeypatch):
-    import ui.chat
+    import ui.page.reports
     from ui.chat import catalog_frame
 
     whole = catalog_frame(collection)
-    monkeypatch.setattr(ui.chat, "CATALOG_ROWS", 2)
+    monkeypatch.setattr(ui.page.reports, "CATALOG_ROWS", 2)
     cut = catalog_frame(collection)
     assert len(cut) == 3 and list(cut["单位"][:2]) == list(whole["单位"][:2])
     assert cut["单位"].iloc[-1] == f"……另有 {len(whole) - 2} 份，请用筛选缩小范围"
@@ -209,7 +209,7 @@ def test_the_reports_tab_lists_a_page_and_says_how_many_more(collection, monkeyp
 
 
 def test_the_compare_tab_offers_offices_by_name_past_a_few_hundred(collection, monkeypatch):
-    import ui.chat
+    import ui.page.compare
     from ui.chat import office_choices
 
     every = sorted({r.issuer for r in collection.reports()})
@@ -218,7 +218,7 @@ def test_the_compare_tab_offers_offices_by_name_past_a_few_hundred(collection, m
     assert office_choices(collection, "%") == office_choices(collection, "_") == []  # typed text is literal
     # read from the database, not the catalog: the same offices and years as the catalog holds
     assert collection.facts.years() == sorted({r.year for r in collection.reports() if r.year})
-    monkeypatch.setattr(ui.chat, "OFFICE_CHOICES", 2)  # a national catalog: no name list until one is typed
+    monkeypatch.setattr(ui.page.compare, "OFFICE_CHOICES", 2)  # a national catalog: no name list until one is typed
     assert office_choices(collection) == []
     assert office_choices(collection, "", [every[-1]]) == [every[-1]]  # a chosen office stays offered
     found = office_choices(collection, "人民政府", [every[-1]])
@@ -227,12 +227,12 @@ def test_the_compare_tab_offers_offices_by_name_past_a_few_hundred(collection, m
 
 
 def test_the_reports_tab_page_shows_the_same_checks_as_the_whole_catalog(collection, monkeypatch):
-    import ui.chat
+    import ui.page.reports
     from ui.chat import catalog_frame
 
     whole = catalog_frame(collection)
     n = len(whole) - 1
-    monkeypatch.setattr(ui.chat, "CATALOG_ROWS", n)
+    monkeypatch.setattr(ui.page.reports, "CATALOG_ROWS", n)
     cut = catalog_frame(collection)  # only the shown reports' table statuses are read
     assert list(cut["表格校验"][:n]) == list(whole["表格校验"][:n])
     assert any(v != "-" for v in cut["表格校验"][:n])

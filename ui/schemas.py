@@ -199,8 +199,10 @@ class CrawlRequest(BaseModel):
     @field_validator("urls")
     @classmethod
     def _http(cls, urls: list[str]) -> list[str]:
+        from index.crawl import crawlable  # here: the crawl's modules load with the first crawl, not the app
+
         for url in urls:
-            if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
+            if not crawlable(url) or len(url) > 2000:
                 raise ValueError("each URL must be an http(s) address")
         return urls
 

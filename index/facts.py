@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import NamedTuple
 
 from sqlalchemy import (
-    JSON,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
     String,
-    Text,
     create_engine,
     delete,
     event,
@@ -31,323 +21,58 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
 
 from index.collector import without_collector_pauses
+from index.crawlstate import CrawlStateStore
 from index.faults import FACTS, OUTAGES
-from index.lexical import BOUND_REPORTS, LexicalIndex, tokenize
-from ingest.model import BodyName, CellStatus, NameKind, ParsedReport
+from index.lexical import LexicalIndex
+from index.notes import NotesStore
+from index.passages import PassageStore
+from index.rows import (  # noqa: F401 - re-exported: the rows are imported from here across the project
+    PENDING,
+    READY,
+    REPLACED,
+    TABLE_ID_LENGTH,
+    Base,
+    CellRow,
+    CellValue,
+    ChunkRow,
+    CrawlRunRow,
+    CrawlUrlRow,
+    DiscrepancyRow,
+    FeedbackRow,
+    FigureRow,
+    IssuerNamesRow,
+    MaintenanceRow,
+    NameRow,
+    OcrCellRow,
+    PendingRow,
+    ReportRow,
+    SectionRow,
+    SourceRow,
+    TableRow,
+    TermCountRow,
+    WriterRow,
+    _decimal_text,
+    _enforce_foreign_keys,
+    _of_reports,
+)
+from index.writers import WriterStore
+from ingest.model import CellStatus, ParsedReport
 from ingest.normalize import format_value
 
 log = logging.getLogger("gongkai.facts")
 
-# a table id ("t2" … "legacy", ingest.schema.TABLE_TITLES) as stored; PostgreSQL enforces the length
-TABLE_ID_LENGTH = 16
 
-PENDING, READY, REPLACED = "pending", "ready", "replaced"
+class FactStore(PassageStore, WriterStore, NotesStore, CrawlStateStore):
+    """The facts store, by job: reports with their sections, tables, cells and figures (here); passages
+    (:mod:`index.passages`); the writer protocol (:mod:`index.writers`); body names and feedback
+    (:mod:`index.notes`); provenance and crawl state (:mod:`index.crawlstate`). The rows are in
+    :mod:`index.rows`."""
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-class ReportRow(Base):
-    __tablename__ = "reports"
-    # catalog_version() runs on every question: from this index, not a scan of the reports and their texts
-    __table_args__ = (Index("ix_reports_state_ingested", "state", "ingested_at"),)
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    title: Mapped[str] = mapped_column(Text)
-    issuer: Mapped[str] = mapped_column(String(200), index=True)
-    year: Mapped[int | None] = mapped_column(Integer, index=True)
-    generation: Mapped[str] = mapped_column(String(16))
-    province: Mapped[str] = mapped_column(String(64), default="")
-    city: Mapped[str] = mapped_column(String(64), default="")
-    county: Mapped[str] = mapped_column(String(64), default="")
-    town: Mapped[str] = mapped_column(String(64), default="")
-    published: Mapped[date | None] = mapped_column(Date)
-    signature_date: Mapped[date | None] = mapped_column(Date)
-    stat_start: Mapped[date | None] = mapped_column(Date)
-    stat_end: Mapped[date | None] = mapped_column(Date)
-    compiled_by: Mapped[str] = mapped_column(String(200), default="")
-    source_path: Mapped[str] = mapped_column(Text, default="")
-    source_format: Mapped[str] = mapped_column(String(16), default="txt")
-    text: Mapped[str] = mapped_column(Text, deferred=True)  # read through FactStore.text, cached
-    flags: Mapped[list] = mapped_column(JSON, default=list)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # pending: stored, its chunks not yet in the vector index; only "ready" reports are visible
-    state: Mapped[str] = mapped_column(String(12), default=READY, index=True)
-
-    @property
-    def regions(self) -> dict[str, str]:
-        levels = {"province": self.province, "city": self.city, "county": self.county, "town": self.town}
-        return {k: v for k, v in levels.items() if v}
-
-
-class SectionRow(Base):
-    __tablename__ = "sections"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    idx: Mapped[int] = mapped_column(Integer)
-    sid: Mapped[str] = mapped_column(String(8))
-    level: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(Text)
-    path: Mapped[str] = mapped_column(Text)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-
-
-class TableRow(Base):
-    __tablename__ = "report_tables"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    table: Mapped[str] = mapped_column(String(TABLE_ID_LENGTH))
-    generation: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
-    reasons: Mapped[list] = mapped_column(JSON, default=list)
-    start: Mapped[int | None] = mapped_column(Integer)
-    end: Mapped[int | None] = mapped_column(Integer)
-
-
-class CellRow(Base):
-    __tablename__ = "cells"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    table: Mapped[str] = mapped_column(String(TABLE_ID_LENGTH))
-    row_id: Mapped[str] = mapped_column(String(64), index=True)
-    col_id: Mapped[str] = mapped_column(String(32))
-    value_text: Mapped[str] = mapped_column(String(40), default="")  # exact decimal as printed
-    value: Mapped[float | None] = mapped_column(Float)  # for sorting and sums
-    raw: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16))
-    unit: Mapped[str | None] = mapped_column(String(16))
-    method: Mapped[str] = mapped_column(String(16))
-    start: Mapped[int | None] = mapped_column(Integer)
-    end: Mapped[int | None] = mapped_column(Integer)
-    candidates: Mapped[list] = mapped_column(JSON, default=list)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-    @property
-    def cell_id(self) -> str:
-        return f"{self.row_id}:{self.col_id}"
-
-
-class FigureRow(Base):
-    __tablename__ = "figures"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    metric: Mapped[str] = mapped_column(String(64), index=True)
-    label: Mapped[str] = mapped_column(Text)
-    value_text: Mapped[str] = mapped_column(String(40))
-    value: Mapped[float] = mapped_column(Float)
-    unit: Mapped[str | None] = mapped_column(String(16))
-    qualifier: Mapped[str] = mapped_column(String(8), default="")
-    quote: Mapped[str] = mapped_column(Text)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    value_start: Mapped[int] = mapped_column(Integer)
-    value_end: Mapped[int] = mapped_column(Integer)
-    section: Mapped[str] = mapped_column(Text, default="")
-    compare_to: Mapped[str | None] = mapped_column(String(64))
-    scope: Mapped[str] = mapped_column(Text, default="")
-
-
-class DiscrepancyRow(Base):
-    __tablename__ = "discrepancies"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    cell: Mapped[str] = mapped_column(String(80))
-    table_value: Mapped[str] = mapped_column(String(40))
-    text_value: Mapped[str] = mapped_column(String(40))
-    metric: Mapped[str] = mapped_column(String(64))
-    quote: Mapped[str] = mapped_column(Text)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    scope: Mapped[str] = mapped_column(Text, default="")
-
-
-class ChunkRow(Base):
-    """The passages of the vector index, kept here too so the lexical index can be rebuilt from SQL."""
-
-    __tablename__ = "chunks"
-    id: Mapped[str] = mapped_column(String(48), primary_key=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    embed_text: Mapped[str] = mapped_column(Text)
-    section: Mapped[str] = mapped_column(Text, default="")
-    sid: Mapped[str] = mapped_column(String(8), default="")
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    tokens: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-joined: the lexical index's input
-
-
-class NameRow(Base):
-    """Other names a report gives its issuer (ingest.model.BodyName): a table of its own, so older
-    stores need no migration; a report ingested before it simply has none."""
-
-    __tablename__ = "report_names"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(32), default="")
-
-
-class OcrCellRow(Base):
-    """The recogniser's confidence in a cell read by OCR (method ``ocr``): a table of its own, so older
-    stores need no migration."""
-
-    __tablename__ = "ocr_cells"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    table: Mapped[str] = mapped_column(String(TABLE_ID_LENGTH))
-    row_id: Mapped[str] = mapped_column(String(64))
-    col_id: Mapped[str] = mapped_column(String(32))
-    confidence: Mapped[float] = mapped_column(Float)
-
-
-class SourceRow(Base):
-    """Where a report was fetched from (a crawl): the URL, the page that linked it, when. A report held
-    under several URLs has a row for each; a table of its own, so older stores need no migration."""
-
-    __tablename__ = "report_sources"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(Text)
-    page_url: Mapped[str] = mapped_column(Text, default="")  # the detail page an attachment was linked from
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class CrawlUrlRow(Base):
-    """The crawl state of one URL: what it was, what became of it, and the validators for a
-    conditional GET next time. Kept across runs: a re-crawl fetches only what changed."""
-
-    __tablename__ = "crawl_urls"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the URL (URLs may be long)
-    url: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(12))  # list, page, attachment
-    status: Mapped[str] = mapped_column(String(16), index=True)  # index.crawl.CrawlStatus
-    run_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the run that last settled it
-    title: Mapped[str] = mapped_column(Text, default="")
-    listed: Mapped[date | None] = mapped_column(Date)
-    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
-    etag: Mapped[str] = mapped_column(Text, default="")
-    last_modified: Mapped[str] = mapped_column(String(64), default="")
-    report_id: Mapped[str] = mapped_column(String(32), default="")
-    cached: Mapped[str] = mapped_column(Text, default="")  # the local copy (a list page's is read on a 304)
-    message: Mapped[str] = mapped_column(Text, default="")
-    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class CrawlRunRow(Base):
-    """One crawl of a column; a run without ``finished`` was killed, and the next run resumes it."""
-
-    __tablename__ = "crawl_runs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    start_url: Mapped[str] = mapped_column(Text)
-    started: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    summary: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-class FeedbackRow(Base):
-    """👍/👎 from the chat, with the question and the answer it was about."""
-
-    __tablename__ = "feedback"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text)
-    liked: Mapped[bool] = mapped_column(Integer)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class WriterRow(Base):
-    """A process that stages reports: recovery may only reclaim the pending work of a writer that is gone."""
-
-    __tablename__ = "writers"
-    id: Mapped[str] = mapped_column(String(96), primary_key=True)  # host:pid:nonce
-    host: Mapped[str] = mapped_column(String(64))
-    pid: Mapped[int] = mapped_column(Integer)
-    heartbeat: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class PendingRow(Base):
-    """Which writer staged a pending report (a table of its own, so older stores need no migration)."""
-
-    __tablename__ = "pending_writes"
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
-    writer_id: Mapped[str] = mapped_column(String(96), index=True)
-
-
-class MaintenanceRow(Base):
-    """Work owed to consistency, e.g. "reconcile": vectors may be left without a report (a failed delete)."""
-
-    __tablename__ = "maintenance"
-    key: Mapped[str] = mapped_column(String(32), primary_key=True)
-    value: Mapped[str] = mapped_column(Text, default="")
-
-
-class TermCountRow(Base):
-    """A term's document frequency as the lexical index last counted it, with the corpus size then
-    (index.lexical): shared by the app servers of one PostgreSQL database, so a fresh server does not
-    walk the postings of 政府 again (0.75 s a common term at 1.3M passages). A cache: emptying it loses
-    nothing."""
-
-    __tablename__ = "term_counts"
-    term: Mapped[str] = mapped_column(Text, primary_key=True)
-    df: Mapped[int] = mapped_column(Integer)
-    passages: Mapped[int] = mapped_column(Integer)
-
-
-class IssuerNamesRow(Base):
-    """What the assistant derived from an issuer's name (place units, pinyin, aliases), with the version of
-    the code that derived it: a fresh app server reads these instead of deriving them for every issuer
-    again (seconds of CPU at 30k issuers). The store keeps the JSON; its meaning is the assistant's
-    (``assistant.bodies.IssuerNames``). A cache: emptying it loses nothing."""
-
-    __tablename__ = "issuer_names"
-    issuer: Mapped[str] = mapped_column(String(200), primary_key=True)
-    version: Mapped[str] = mapped_column(String(16))
-    data: Mapped[dict] = mapped_column(JSON)
-
-
-def _decimal_text(value: Decimal | None) -> str:
-    return format_value(value) if value is not None else ""
-
-
-def _of_reports(session: Session, q, row_type, report_ids: list[str] | None, order, rows: bool = False) -> list:
-    """Run ``q`` (entities, or column ``rows``) for the given reports. A long id list is not bound as
-    parameters past BOUND_REPORTS (SQLite caps them, and a list of every report costs more than it
-    saves): the rows are filtered here instead."""
-    run = session.execute if rows else session.scalars
-    if report_ids is not None and len(report_ids) <= BOUND_REPORTS:
-        return list(run(q.where(row_type.report_id.in_(report_ids)).order_by(order)))
-    found = run(q.order_by(order))
-    if report_ids is None:
-        return list(found)
-    wanted = set(report_ids)
-    return [r for r in found if r.report_id in wanted]
-
-
-class CellValue(NamedTuple):
-    """One cell's figure as a ranking reads it (see :meth:`FactStore.cell_values`)."""
-
-    report_id: str
-    table: str
-    row_id: str
-    value_text: str
-    status: str
-
-
-def _enforce_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001 - a DB-API connection
-    dbapi_connection.execute("PRAGMA foreign_keys=ON")
-
-
-class FactStore:
     def __init__(self, url: str) -> None:
         # several processes may share one SQLite file: wait for a writer's lock rather than fail at once
         kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}} if url.startswith("sqlite") else {}
@@ -530,48 +255,6 @@ class FactStore:
                 )
             )
 
-    def add_chunks(self, session: Session, chunks: list) -> None:
-        for c in chunks:
-            session.add(
-                ChunkRow(
-                    id=c.id,
-                    report_id=c.report_id,
-                    text=c.text,
-                    embed_text=c.embed_text,
-                    section=c.section_path,
-                    sid=c.sid,
-                    start=c.start,
-                    end=c.end,
-                    tokens=" ".join(tokenize(c.embed_text)),
-                )
-            )
-
-    def chunks(self) -> list[ChunkRow]:
-        """Every passage of the visible reports (tests, repairs: never on a request's path)."""
-        with self.Session() as s:
-            ready = select(ReportRow.id).where(ReportRow.state == READY)
-            q = select(ChunkRow).where(ChunkRow.report_id.in_(ready)).order_by(ChunkRow.report_id, ChunkRow.start)
-            return list(s.scalars(q))
-
-    def passages(self, ids: list[str]) -> list[tuple[ChunkRow, str, int | None]]:
-        """These passages of visible reports, each with its report's issuer and year (a search's hits)."""
-        if not ids:
-            return []
-        # two reads by primary key: as one join, SQLite drove it from the state index of reports and
-        # walked every visible report's passages (0.6 s a search at 10k reports)
-        with self.Session() as s:
-            chunks = list(s.scalars(select(ChunkRow).where(ChunkRow.id.in_(ids))))
-            rids = sorted({c.report_id for c in chunks})
-            q = select(ReportRow.id, ReportRow.issuer, ReportRow.year).where(
-                ReportRow.id.in_(rids), ReportRow.state == READY
-            )
-            visible = {rid: (issuer, year) for rid, issuer, year in s.execute(q)}
-            return [(c, *visible[c.report_id]) for c in chunks if c.report_id in visible]
-
-    def chunk_count(self) -> int:
-        with self.Session() as s:
-            return int(s.scalar(select(func.count()).select_from(ChunkRow)) or 0)
-
     def remove(self, session: Session, report_id: str) -> None:
         models = (
             CellRow,
@@ -675,129 +358,7 @@ class FactStore:
             return won
 
     # ---- writers and maintenance -------------------------------------------
-    def register_writer(self, writer_id: str, host: str, pid: int) -> None:
-        with self.Session() as s:
-            s.merge(WriterRow(id=writer_id, host=host, pid=pid, heartbeat=datetime.now(UTC)))
-            s.commit()
-
-    def heartbeat(self, writer_id: str) -> None:
-        with self.Session() as s:
-            row = s.get(WriterRow, writer_id)
-            if row is not None:
-                row.heartbeat = datetime.now(UTC)
-                s.commit()
-
-    def forget_writer(self, writer_id: str) -> None:
-        with self.Session() as s:
-            s.execute(delete(WriterRow).where(WriterRow.id == writer_id))
-            s.commit()
-
-    def pending_writers(self) -> dict[str, WriterRow | None]:
-        """Each pending report's writer (None: unknown, e.g. staged by an older version)."""
-        with self.Session() as s:
-            pending = list(s.scalars(select(ReportRow.id).where(ReportRow.state == PENDING)))
-            owners = {p.report_id: p.writer_id for p in s.scalars(select(PendingRow))}
-            writers = {w.id: w for w in s.scalars(select(WriterRow))}
-            return {rid: writers.get(owners.get(rid, "")) for rid in pending}
-
-    def owe(self, key: str, owed: bool = True) -> None:
-        with self.Session() as s:
-            if owed:
-                s.merge(MaintenanceRow(key=key, value=datetime.now(UTC).isoformat()))
-            else:
-                s.execute(delete(MaintenanceRow).where(MaintenanceRow.key == key))
-            s.commit()
-
-    def owed(self, key: str) -> bool:
-        with self.Session() as s:
-            return s.get(MaintenanceRow, key) is not None
-
-    def body_names(self) -> dict[str, list[BodyName]]:
-        """Report id -> the other names it gives its issuer, for every visible report."""
-        with self.Session() as s:
-            ready = select(ReportRow.id).where(ReportRow.state == READY)
-            out: dict[str, list[BodyName]] = {}
-            for row in s.scalars(select(NameRow).where(NameRow.report_id.in_(ready))):
-                out.setdefault(row.report_id, []).append(BodyName(NameKind(row.kind), row.name, row.source))
-            return out
-
-    def issuer_names(self, version: str) -> dict[str, dict]:
-        """Issuer -> what was derived from its name by code of ``version`` (``IssuerNamesRow``)."""
-        with self.Session() as s:
-            q = select(IssuerNamesRow.issuer, IssuerNamesRow.data).where(IssuerNamesRow.version == version)
-            return {issuer: data for issuer, data in s.execute(q)}
-
-    def keep_issuer_names(self, version: str, derived: dict[str, dict]) -> None:
-        """Store what was derived from these issuers' names, replacing what older code derived. A cache
-        shared by the app servers of one database: one that cannot write (a read-only role) or loses a
-        race only leaves the next server to derive them again."""
-        if not derived:
-            return
-        upsert = (postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(IssuerNamesRow)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[IssuerNamesRow.issuer],
-            set_={"version": upsert.excluded.version, "data": upsert.excluded.data},
-        )
-        rows = [{"issuer": i, "version": version, "data": d} for i, d in derived.items()]
-        try:
-            with self.engine.begin() as conn:
-                for start in range(0, len(rows), 2000):
-                    conn.execute(upsert, rows[start : start + 2000])
-        except DBAPIError as err:
-            log.warning("issuer names not stored (the next server derives them again): %s", err)
-
     # ---- provenance and crawl state -----------------------------------------
-    def add_source(self, session: Session, report_id: str, url: str, fetched_at: datetime, page_url: str = "") -> None:
-        """Record that ``report_id`` was fetched from ``url`` (once per URL)."""
-        q = select(SourceRow.id).where(SourceRow.report_id == report_id, SourceRow.url == url)
-        if session.scalar(q) is None:
-            session.add(SourceRow(report_id=report_id, url=url, page_url=page_url, fetched_at=fetched_at))
-
-    def sources(self, report_ids: list[str] | None = None) -> dict[str, list[SourceRow]]:
-        """Report id -> where it was fetched from, first fetch first."""
-        with self.Session() as s:
-            q = select(SourceRow).order_by(SourceRow.fetched_at, SourceRow.id)
-            if report_ids is not None:
-                q = q.where(SourceRow.report_id.in_(report_ids))
-            out: dict[str, list[SourceRow]] = {}
-            for row in s.scalars(q):
-                out.setdefault(row.report_id, []).append(row)
-            return out
-
-    def crawl_url(self, key: str) -> CrawlUrlRow | None:
-        with self.Session() as s:
-            return s.get(CrawlUrlRow, key)
-
-    def crawl_urls_with_hash(self, content_hash: str) -> list[CrawlUrlRow]:
-        with self.Session() as s:
-            return list(s.scalars(select(CrawlUrlRow).where(CrawlUrlRow.content_hash == content_hash)))
-
-    def save_crawl_url(self, row: CrawlUrlRow) -> None:
-        with self.Session() as s:
-            s.merge(row)
-            s.commit()
-
-    def crawl_run(self, start_url: str) -> tuple[int, bool]:
-        """The run to crawl ``start_url`` in: the unfinished one if the last was killed (resumed=True),
-        else a new one."""
-        with self.Session() as s:
-            last = s.scalar(
-                select(CrawlRunRow).where(CrawlRunRow.start_url == start_url).order_by(CrawlRunRow.id.desc()).limit(1)
-            )
-            if last is not None and last.finished is None:
-                return last.id, True
-            run = CrawlRunRow(start_url=start_url, started=datetime.now(UTC), summary={})
-            s.add(run)
-            s.commit()
-            return run.id, False
-
-    def finish_crawl_run(self, run_id: int, summary: dict) -> None:
-        with self.Session() as s:
-            s.execute(
-                update(CrawlRunRow).where(CrawlRunRow.id == run_id).values(finished=datetime.now(UTC), summary=summary)
-            )
-            s.commit()
-
     def report_ids(self) -> set[str]:
         with self.Session() as s:
             return set(s.scalars(select(ReportRow.id)))
@@ -860,19 +421,6 @@ class FactStore:
             if row_id:
                 q = q.where(CellRow.row_id == row_id)
             return [CellValue(*r) for r in _of_reports(s, q, CellRow, report_ids, CellRow.id, rows=True)]
-
-    def add_feedback(self, question: str, answer: str, liked: bool) -> None:
-        with self.Session() as s:
-            s.add(
-                FeedbackRow(
-                    question=question[:4000], answer=answer[:20000], liked=bool(liked), created=datetime.now(UTC)
-                )
-            )
-            s.commit()
-
-    def feedback(self) -> list[FeedbackRow]:
-        with self.Session() as s:
-            return list(s.scalars(select(FeedbackRow).order_by(FeedbackRow.id)))
 
     def table_statuses(self, report_ids: list[str] | None = None) -> dict[str, dict[str, str]]:
         """report id -> {table: status}, for these reports (``None``: the whole catalog) in one query."""

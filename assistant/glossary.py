@@ -192,7 +192,14 @@ METRICS: list[Metric] = [
         "t3.denied.enforcement_file:total",
         [],
         ["执法案卷"],
-        ["enforcement file", "case file", "law enforcement file", "enforcement record"],
+        [
+            "enforcement file",
+            "case file",
+            "law enforcement file",
+            "enforcement record",
+            "enforcement case file",
+            "administrative enforcement case file",
+        ],
         denominator="total_processed",
     ),
     _m(

@@ -66,7 +66,7 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
         table_figure = None
         if tv is not None and tv.value is not None:
             table_figure = tv.text
-            row, col = tv.label.split(" · ")[0], tv.label.split(" · ")[-1]
+            row, col = tv.row_label, tv.column_label
             col_id = q.column or (metric.cell_for(r.generation) or "x:total").split(":")[1]
             table = next(c.table for c in comp.citations if c.id == tv.citation) or ""
             note = tv.note or (
@@ -94,7 +94,7 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
             if both:  # "有多少件规范性文件" may mean made this year or in force: the other column too
                 other = table_value(comp, coll, r, metric, both[1])
                 if other is not None and other.value is not None:
-                    orow, ocol = other.label.split(" · ")[0], other.label.split(" · ")[-1]
+                    orow, ocol = other.row_label, other.column_label
                     comp.say(
                         *say.other_column(
                             name_zh,
@@ -114,7 +114,8 @@ def lookup(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow])
             for v in prose_values(comp, coll, r, metric):
                 add_fact(comp, v, v.metric_id)
                 _say_text_figure(comp, v, table_figure, answered_before=table_figure is not None)
-        if (tv is None or tv.value is None) and not any(f.report_id == r.id for f in comp.facts):
+        if tv is None and not any(f.report_id == r.id for f in comp.facts):
+            # (a cell that is there and undecided, or blank, was said so above: "no figure" would contradict it)
             comp.say(
                 *say.no_figure(
                     name_zh, name_en, say.metric_label(metric, q.column, "zh"), say.metric_label(metric, q.column, "en")
@@ -473,7 +474,7 @@ def _legacy_by_label(comp: Composer, coll: Collection, q: Query, r: ReportRow) -
     if v is None:
         return False
     name_zh, name_en = say.report_name(r, "zh"), say.report_name(r, "en")
-    row, col = v.label.split(" · ")
+    row, col = v.row_label, v.column_label
     if v.value is None:
         comp.say(*say.unreadable_cell(name_zh, name_en, v.label, v.status, v.candidates, v.citation))
         return True
@@ -503,7 +504,7 @@ def _total_against_parts(comp: Composer, coll: Collection, r: ReportRow, tv: Val
     parts = parts_sum(coll, r, row_id)
     if parts is None or tv.value is None or parts == tv.value:
         return
-    comp.say(*say.total_disagrees_with_parts(tv.label.split(" · ")[0], tv.text, format_value(parts), tv.unit or ""))
+    comp.say(*say.total_disagrees_with_parts(tv.row_label, tv.text, format_value(parts), tv.unit or ""))
 
 
 def stated(comp: Composer, coll: Collection, q: Query, reports: list[ReportRow]) -> AnswerStatus:

@@ -113,3 +113,12 @@ class Value:
     candidates: list[str] = field(default_factory=list)
     scope: str = ""
     metric_id: str = ""
+
+    # a table figure's label is "row · column" (values.py writes it so); its two parts, read here once
+    @property
+    def row_label(self) -> str:
+        return self.label.split(" · ")[0]
+
+    @property
+    def column_label(self) -> str:
+        return self.label.split(" · ")[-1]

@@ -283,6 +283,9 @@ def units_asked(text: str, lang: str) -> set[str]:
         return {u for en, units in EN_UNIT_WORDS.items() if word_at_start(en).search(q) for u in units}
     c = compact_str(text)
     found = {u for u in ZH_UNITS if re.search(rf"(?:多少|几){u}", c)}
+    people = {u for u in ("人次", "人") if re.search(rf"(?:多少|几)个{u}", c)}
+    if people:  # "几个人" counts people, as glossary.unit_sibling reads it: 个 only measures them
+        found = (found - {"个"}) | people
     if "百分之" in c or "%" in c or "比例" in c or "率" in c:
         found.add("%")
     if re.search(r"(?:多少|几块)钱|金额(?:是|为|有)?多少|花了多少|支出多少", c):

@@ -321,6 +321,18 @@ def test_english_items_of_one_sentence(portal_collection):
     assert [f.metric for f in a.facts] == ["t2.procurement:projects", "t2.procurement:amount"]
 
 
+def test_english_table_words_reach_the_cell_not_a_word_they_share(portal_collection):
+    # "administrative enforcement" names 表二's 行政强制 too; the whole phrase names 表三's 行政执法案卷
+    q = "Pingtan market regulation bureau 2021: how many requests were refused because they concerned administrative enforcement case files?"
+    assert [f.metric for f in ask(q, None, portal_collection).facts] == ["t3.denied.enforcement_file:total"]
+
+
+def test_an_undecided_cell_is_said_once_never_also_as_no_figure(portal_collection):
+    a = ask("平潭市场监管局2021年现行有效的行政规范性文件有多少件？", None, portal_collection)
+    assert a.status == PARTIAL and not a.facts and "无法确定" in a.answer and "45" in a.answer
+    assert "没有关于" not in a.answer  # "…没有关于…的表格数字或正文数字" contradicted the line before
+
+
 def test_a_running_total_the_table_and_the_text_give_differently(portal_collection):
     # 表 历年累计 256, text "截止2018年，共公开文件累计257份"; 表 5463, text "至目前…共发布政府信息5362条"
     for q, table, text in [

@@ -394,12 +394,14 @@ def values_for(
     column: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    lang: str = "zh",
 ) -> tuple[list[dict[str, Any]], list[Citation], int]:
     """One row per report with the metric's figure and its citation: the compare table's data. The
     reports are chosen first (in catalog order) and only the page ``offset``…``offset + limit`` is read
-    and cited, so a page of a national collection costs what the page holds; the total comes back too."""
+    and cited, so a page of a national collection costs what the page holds; the total comes back too.
+    ``lang``: the language a figure's reading note is worded in (the reader's; labels stay the report's own)."""
     metric = BY_KEY[metric_key]
-    comp = Composer("zh", coll)
+    comp = Composer(lang, coll)
     chosen = [
         r
         for r in coll.reports()

@@ -173,3 +173,13 @@ def test_a_method_a_route_does_not_take_is_405_with_allow_even_beside_the_page(c
             assert set(reply.headers["allow"].split(", ")) == listed, (method, path)
     assert with_page.get("/api/no-such-route").status_code == 404
     assert with_page.get("/").status_code == 200
+
+
+def test_compare_words_each_reading_note_in_the_language_asked(client):
+    """A figure's reading note ("the table fails its checks: …") is the reader's language; the labels stay the
+    report's own (issue 34: the compare view's notes were Chinese in an English request)."""
+    zh = client.get("/api/compare", params={"metric": "reviews", "issuers": "东山"}).json()["rows"]
+    en = client.get("/api/compare", params={"metric": "reviews", "issuers": "东山", "lang": "en"}).json()["rows"]
+    assert [r["value"] for r in zh] == [r["value"] for r in en]
+    assert zh[0]["note"].startswith("表格未通过勾稽校验") and en[0]["note"].startswith("the table fails its checks")
+    assert client.get("/api/compare", params={"metric": "reviews", "lang": "fr"}).status_code == 422

@@ -59,7 +59,8 @@ def compare_table(
 ) -> tuple[pd.DataFrame, str | None, str]:
     """One value per report: the table, a CSV named after the comparison, and the chart (a report
     without a value is a row of its own, marked, never dropped)."""
-    rows, cites, _total = values_for(coll, metric, issuers or None, [int(y) for y in years] if years else None)
+    years_asked = [int(y) for y in years] if years else None
+    rows, cites, _total = values_for(coll, metric, issuers or None, years_asked, lang="zh" if zh else "en")
     by_id = {c.id: c for c in cites}
     data = [
         {

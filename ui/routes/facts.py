@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
@@ -124,6 +124,7 @@ def api_compare(
     column: str | None = None,
     limit: int = Query(COMPARE_PAGE, ge=1, le=COMPARE_PAGE_MAX, description="rows per page"),
     offset: int = Query(0, ge=0, description="rows to skip: the next page starts at offset+limit"),
+    lang: Literal["zh", "en"] = Query("zh", description="the language of each row's reading note"),
 ) -> CompareResponse:
     """One metric across issuers and years, each value with its citation, a page at a time (each row
     is read and cited from its report: a national collection is paged, not sent whole)."""
@@ -134,7 +135,7 @@ def api_compare(
     except ValueError as exc:
         raise HTTPException(status_code=422, detail="years must be comma-separated integers") from exc
     names = [i.strip() for i in issuers.split(",") if i.strip()] if issuers else None
-    rows, cites, total = values_for(coll, metric, names, year_list, column, limit, offset)
+    rows, cites, total = values_for(coll, metric, names, year_list, column, limit, offset, lang)
     return CompareResponse(
         metric=metric,
         label=BY_KEY[metric].zh,

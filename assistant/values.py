@@ -326,7 +326,8 @@ def stated_scored(
     """The figures of the report's sentences that the question asks for, one per item of the question
     ("专职、兼职各多少" asks two): the figure whose own words (its clause) hold most of the item's words,
     with the unit asked when one is. An item two figures fit equally, with different values, gets none:
-    the passages answer it, never a guess. ``context``: the whole question, when ``question`` is one of its
+    the passages answer it, never a guess (the rest of the question, or a running total asked, may tell them
+    apart first). ``context``: the whole question, when ``question`` is one of its
     clauses."""
     figures = coll.facts.figures([report.id], STATED)
     if not figures:
@@ -352,7 +353,7 @@ def stated_scored(
         # asked of this item, or in words that ask nothing themselves ("By the end of 2013, how many …")
         said = item + " " + setting if len(items) > 1 else question
         running_asked = bool(_OVER_YEARS.search(said) or CUMULATIVE_WORDS.search(said))
-        scored: list[tuple[tuple[int, int], FigureRow]] = []
+        scored: list[tuple[tuple[int, ...], FigureRow]] = []
         for f in figures:
             label = compact_str(f.label)
             score = sum(len(t) for t in terms if t in label)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from index.collector import without_collector_pauses
 from index.crawlstate import CrawlStateStore
 from index.faults import FACTS, OUTAGES
-from index.lexical import LexicalIndex
+from index.lexical import BOUND_REPORTS, LexicalIndex
 from index.notes import NotesStore
 from index.passages import PassageStore
 from index.rows import (  # noqa: F401 - re-exported: the rows are imported from here across the project
@@ -56,15 +57,34 @@ from index.rows import (  # noqa: F401 - re-exported: the rows are imported from
     TableRow,
     TermCountRow,
     WriterRow,
-    _decimal_text,
-    _enforce_foreign_keys,
-    _of_reports,
 )
 from index.writers import WriterStore
 from ingest.model import CellStatus, ParsedReport
 from ingest.normalize import format_value
 
 log = logging.getLogger("gongkai.facts")
+
+
+def _decimal_text(value: Decimal | None) -> str:
+    return format_value(value) if value is not None else ""
+
+
+def _of_reports(session: Session, q, row_type, report_ids: list[str] | None, order, rows: bool = False) -> list:
+    """Run ``q`` (entities, or column ``rows``) for the given reports. A long id list is not bound as
+    parameters past BOUND_REPORTS (SQLite caps them, and a list of every report costs more than it
+    saves): the rows are filtered here instead."""
+    run = session.execute if rows else session.scalars
+    if report_ids is not None and len(report_ids) <= BOUND_REPORTS:
+        return list(run(q.where(row_type.report_id.in_(report_ids)).order_by(order)))
+    found = run(q.order_by(order))
+    if report_ids is None:
+        return list(found)
+    wanted = set(report_ids)
+    return [r for r in found if r.report_id in wanted]
+
+
+def _enforce_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001 - a DB-API connection
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 class FactStore(PassageStore, WriterStore, NotesStore, CrawlStateStore):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -18,10 +17,7 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-
-from index.lexical import BOUND_REPORTS
-from ingest.normalize import format_value
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # a table id ("t2" … "legacy", ingest.schema.TABLE_TITLES) as stored; PostgreSQL enforces the length
 TABLE_ID_LENGTH = 16
@@ -293,24 +289,6 @@ class IssuerNamesRow(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
-def _decimal_text(value: Decimal | None) -> str:
-    return format_value(value) if value is not None else ""
-
-
-def _of_reports(session: Session, q, row_type, report_ids: list[str] | None, order, rows: bool = False) -> list:
-    """Run ``q`` (entities, or column ``rows``) for the given reports. A long id list is not bound as
-    parameters past BOUND_REPORTS (SQLite caps them, and a list of every report costs more than it
-    saves): the rows are filtered here instead."""
-    run = session.execute if rows else session.scalars
-    if report_ids is not None and len(report_ids) <= BOUND_REPORTS:
-        return list(run(q.where(row_type.report_id.in_(report_ids)).order_by(order)))
-    found = run(q.order_by(order))
-    if report_ids is None:
-        return list(found)
-    wanted = set(report_ids)
-    return [r for r in found if r.report_id in wanted]
-
-
 class CellValue(NamedTuple):
     """One cell's figure as a ranking reads it (see :meth:`FactStore.cell_values`)."""
 
@@ -319,7 +297,3 @@ class CellValue(NamedTuple):
     row_id: str
     value_text: str
     status: str
-
-
-def _enforce_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001 - a DB-API connection
-    dbapi_connection.execute("PRAGMA foreign_keys=ON")

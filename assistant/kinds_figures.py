@@ -33,6 +33,7 @@ from assistant.values import (
     prose_values,
     question_terms,
     row_of,
+    split_outside_brackets,
     stated_matches,
     stated_scored,
     stated_value,
@@ -646,16 +647,6 @@ _JOIN = re.compile(r"和|及|与|以及|、")
 _EACH_ASKED = re.compile(r"各|分别")
 
 
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
-
-
-_HIDDEN = "\ue000"  # a 、 inside a bracket while the clause is cut at the others
-
-
-def _keep_whole(bracket: re.Match[str]) -> str:
-    return bracket.group(0).replace("、", _HIDDEN)  # "县（区、管委会）" is one item
-
-
 def _each_item(clause: str, lang: str) -> list[str]:
     """A clause asking for each of several things not all of which a metric names ("全年主动公开政府信息和公众号
     发布信息各多少条", "市本级和县（区、管委会）各有多少件"): each thing with the clause's asking words, so the
@@ -664,9 +655,7 @@ def _each_item(clause: str, lang: str) -> list[str]:
     if not each:
         return [clause]
     tail = clause[each.start() :]
-    items = [
-        p.replace(_HIDDEN, "、") for p in _JOIN.split(_BRACKETED.sub(_keep_whole, clause[: each.start()])) if p.strip()
-    ]
+    items = [p for p in split_outside_brackets(clause[: each.start()], _JOIN) if p.strip()]
     named = [bool(metric_mentions(p.lower(), lang)) for p in items]
     return [p + tail for p in items] if len(items) > 1 and not all(named) else [clause]
 

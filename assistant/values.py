@@ -11,6 +11,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -201,15 +202,25 @@ _EACH = re.compile(r"各|分别|\beach\b|\brespectively\b", re.I)
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
+def split_outside_brackets(text: str, sep: re.Pattern[str]) -> list[str]:
+    """``text`` cut at ``sep``, never inside a bracket: "县（区、管委会）" is one piece."""
+    inside = [m.span() for m in _BRACKETED.finditer(text)]
+    pieces, at = [], 0
+    for m in sep.finditer(text):
+        if not any(a < m.start() < b for a, b in inside):
+            pieces.append(text[at : m.start()])
+            at = m.end()
+    return [*pieces, text[at:]]
+
+
 def _items(question: str, lang: str) -> list[str]:
     """The items a question asks for. Its clauses are items; a clause's list is several items when it
     asks for each ("专职、兼职各多少", "收到多少、办结多少", English "posts, reads and followers"), but
     one item when the list only qualifies one thing ("其他科室、所、队又有多少工作人员"). A bracket is
     never cut ("县（区、管委会）")."""
     out: list[str] = []
-    for clause in _CLAUSE_SPLIT.split(_BRACKETED.sub(lambda m: m.group(0).replace("、", "\ue000"), question)):
-        pieces = [p.replace("\ue000", "、") for p in _JOIN_SPLIT.split(clause) if p.strip()]
-        clause = clause.replace("\ue000", "、")
+    for clause in split_outside_brackets(question, _CLAUSE_SPLIT):
+        pieces = [p for p in split_outside_brackets(clause, _JOIN_SPLIT) if p.strip()]
         if lang == "en" or _EACH.search(clause) or all(_ASKS.search(p) for p in pieces):
             out += pieces
         elif clause.strip():
@@ -332,6 +343,8 @@ def stated_scored(
     figures = coll.facts.figures([report.id], STATED)
     if not figures:
         return []
+    # each figure's words and sentence, compacted once for every item
+    compacted = [(f, compact_str(f.label), compact_str(f.quote)) for f in figures]
     question = _unnamed(question, names)
     items = _items(question, lang)
     whole = question_terms(question, lang, names)
@@ -354,8 +367,7 @@ def stated_scored(
         said = item + " " + setting if len(items) > 1 else question
         running_asked = bool(_OVER_YEARS.search(said) or CUMULATIVE_WORDS.search(said))
         scored: list[tuple[tuple[int, ...], FigureRow]] = []
-        for f in figures:
-            label = compact_str(f.label)
+        for f, label, quote in compacted:
             score = sum(len(t) for t in terms if t in label)
             if score < 2 or (units and f.unit and not any(f.unit.startswith(u) for u in units)):
                 continue  # a figure stated without a unit ("阅读量78.6万") may be what any unit asks
@@ -367,7 +379,7 @@ def stated_scored(
             # as many of its words; a running total first when one is asked ("by the end of 2013"); then the
             # sentence holding more of the question's other words (a report that says "与上半年(N件)同比增长M%"
             # of each thing it counts); then the fewest other words
-            near = sum(len(t) for t in around if t in compact_str(f.quote))
+            near = sum(len(t) for t in around if t in quote)
             scored.append(((score, running, near, -len(label)), f))
         if not scored:
             continue
@@ -509,20 +521,7 @@ def prose_values(comp: Composer, coll: Collection, report: ReportRow, metric: Me
         if (f.value_text, f.scope) in seen:
             continue
         seen.add((f.value_text, f.scope))
-        cid = comp.cite(report, section=f.section, quote=f.quote, start=f.start, end=f.end)
-        out.append(
-            Value(
-                report,
-                Decimal(f.value_text),
-                qualified(f.value_text, f.qualifier),
-                f.unit or "",
-                "text",
-                cid,
-                f.label,
-                scope=f.scope,
-                metric_id=f.metric,
-            )
-        )
+        out.append(replace(stated_value(comp, report, f), scope=f.scope, metric_id=f.metric))
     return out
 
 

@@ -3,6 +3,7 @@ which pages list more (:mod:`links`, pure functions of a page's bytes and URL), 
 robots.txt, rate, retries, limits, loopback refused), and the walk with its per-URL state and the reports'
 origins (:mod:`walk`). The route, the Crawl tab and ``gongkai crawl`` all run :class:`Crawler`."""
 
+from index.crawl.links import crawlable
 from index.crawl.walk import (
     MAX_LINKS,
     WORDS,
@@ -11,7 +12,6 @@ from index.crawl.walk import (
     CrawlOptions,
     CrawlStatus,
     CrawlSummary,
-    crawlable,
     event_line,
     site_of,
     summary_line,

@@ -211,3 +211,9 @@ def carries_report(text: str) -> bool:
     compact = re.sub(r"\s+", "", text)
     cjk = sum(1 for ch in compact if "\u4e00" <= ch <= "\u9fff")
     return cjk >= 600 and sum(1 for part in _REPORT_PARTS if part in compact) >= 3
+
+
+def crawlable(url: str) -> bool:
+    """Whether a column's address may start a crawl: http(s) only. The API's crawl route and the Upload
+    tab refuse any other (file://, ftp://) before anything is fetched."""
+    return url.lower().startswith(("http://", "https://"))

@@ -595,12 +595,6 @@ def _why(exc: BaseException) -> str:
     return f"could not be read ({type(exc).__name__}{': ' + text[0][:200] if text else ''})"
 
 
-def crawlable(url: str) -> bool:
-    """Whether a column's address may start a crawl: http(s) only. The API's crawl route and the Upload
-    tab refuse any other (file://, ftp://) before anything is fetched."""
-    return url.lower().startswith(("http://", "https://"))
-
-
 def event_line(event: CrawlEvent) -> str:
     """One progress line: the outcome, the report (issuer and year) when known, the URL, the reason."""
     who = f"{event.issuer} {event.year or ''}".strip()

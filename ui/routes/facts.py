@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from assistant.answer import values_for
 from assistant.glossary import BY_KEY, METRICS
 from index.collection import Collection
+from index.facts import ReportRow
 from ui.deps import get_coll
 from ui.schemas import (
     COMPARE_PAGE,
@@ -67,9 +68,7 @@ def api_facts(
             r = by_id[c.report_id]
             out.append(
                 FactRow(
-                    report_id=r.id,
-                    issuer=r.issuer,
-                    year=r.year,
+                    **_whose(r),
                     metric=c.cell_id,
                     label=c.row_id,
                     value=c.value_text or None,
@@ -88,9 +87,7 @@ def api_facts(
             r = by_id[f.report_id]
             out.append(
                 FactRow(
-                    report_id=r.id,
-                    issuer=r.issuer,
-                    year=r.year,
+                    **_whose(r),
                     metric=f.metric,
                     label=f.label,
                     value=f.value_text,
@@ -104,6 +101,11 @@ def api_facts(
                 )
             )
     return out
+
+
+def _whose(r: ReportRow) -> dict[str, Any]:
+    """The report a stored value belongs to, as every /api/facts row names it."""
+    return {"report_id": r.id, "issuer": r.issuer, "year": r.year}
 
 
 @router.get("/api/metrics", responses={503: UNAVAILABLE})

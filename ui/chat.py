@@ -36,37 +36,122 @@ __all__ = [
     "upload_frame",
 ]
 
+# The theme's colours where they fall short of WCAG 2.1 AA (4.5:1 for text): the primary buttons (white on
+# orange #f97316 was 2.8:1; on #c2410c it is 5.2:1) and the accent (the selected tab's name, the same
+# orange on white), the placeholder and the subdued text (#bbbbc2 on white, 1.9:1: Gradio's footer, the
+# upload box's "or"; #6b6b76 is 5.3:1). The skip link, out of sight until a
+# keyboard reaches it. The source view's way back to the answer, on a phone only (beside it on a desktop).
 CSS = """
+:root {
+  --color-accent: #c2410c;
+  --button-primary-background-fill: #c2410c;
+  --button-primary-background-fill-hover: #9a3412;
+  --button-primary-text-color: #ffffff;
+  --button-primary-text-color-hover: #ffffff;
+  --input-placeholder-color: #6b6b76;
+  --body-text-color-subdued: #6b6b76;
+}
+.dark {
+  --color-accent: #fb923c;
+  --input-placeholder-color: #a8a8b3;
+  --body-text-color-subdued: #a8a8b3;
+}
+footer a, footer button, footer .built-with, footer .show-api, footer .settings { color: var(--body-text-color-subdued) !important; }
+::placeholder { color: var(--input-placeholder-color) !important; opacity: 1; }
+.gk-skip { position: absolute; left: -10000px; top: 0; }
+.gk-skip:focus { left: 8px; top: 8px; z-index: 1000; padding: 8px 12px; background: #ffffff; color: #1f2937;
+  border: 2px solid #c2410c; border-radius: 6px; }
 .gk-hidden { display: none !important; }
 #gk-chat a[href^="#gk-cite-"] { text-decoration: none; font-weight: 600; cursor: pointer; }
-@media (max-width: 700px) { #gk-chat { height: 46vh !important; } }
+.gk-back { display: none; }
+@media (max-width: 700px) {
+  #gk-chat { height: 46vh !important; }
+  .gk-back { display: inline-block; margin: 4px 0 8px; }
+}
 """
 
-# A click on a citation marker opens its passage in the source view: the marker's link is kept in
-# window.gkCite and a hidden button clicked, whose event sends it to the server (its js returns the
-# inputs); on a phone the view is then scrolled to.
+# The page's script (in <head>, so it runs before Gradio draws the page):
+# - a skip link, the first thing a keyboard reaches, to the question box;
+# - <html lang> follows the interface language (the radio #gk-lang), not the browser's;
+# - a click on a citation marker opens its passage in the source view: the marker's link is kept in
+#   window.gkCite and a hidden button clicked, whose event sends it to the server (its js returns the
+#   inputs). After that click, or a pick in the citation list, the highlighted sentence is brought into
+#   view once it is there (on a phone the view is under the chat, and its top may be on screen while the
+#   sentence is not); the source view's "back to the answer" link scrolls back to the last answer;
+# - two details of Gradio's own markup that axe-core flags are mended as they appear: an empty plot's
+#   placeholder <div aria-label> gets the role that allows the label (aria-prohibited-attr), and the
+#   upload box's English aria-label, which hides its visible (translated) words, is dropped
+#   (label-content-name-mismatch).
 HEAD = """
 <script>
-document.addEventListener("click", (event) => {
-  const a = event.target.closest && event.target.closest('a[href^="#gk-cite-"]');
-  if (!a) return;
-  event.preventDefault();
-  event.stopPropagation();
-  const open = document.querySelector("#gk-cite-open");
-  if (!open) return;
-  window.gkCite = a.getAttribute("href").slice(1);
-  const panel = document.querySelector("#gk-source");
-  if (panel) {  // once the passage is there, bring it into view (on a phone it is under the chat)
-    const show = () => {
-      const r = panel.getBoundingClientRect();
-      if (r.top > window.innerHeight || r.bottom < 0) panel.scrollIntoView({ block: "start" });
-    };
-    const watch = new MutationObserver(() => { watch.disconnect(); show(); });
-    watch.observe(panel, { childList: true, subtree: true, characterData: true });
-    setTimeout(() => { watch.disconnect(); show(); }, 3000);
-  }
-  open.click();
-}, true);
+(() => {
+  const LANGS = { "中文": "zh-CN", "English": "en" };
+  const setLang = () => {
+    const on = document.querySelector("#gk-lang input:checked");
+    document.documentElement.lang = (on && LANGS[on.value]) || "zh-CN";
+  };
+  const box = () => document.querySelector("#gk-box textarea");
+  let follow = 0;  // when the reader last asked for a passage: only then is the page scrolled to it
+  const showMark = () => {
+    const mark = document.querySelector("#gk-source mark");
+    if (!mark || Date.now() - follow > 15000) return;
+    const r = mark.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) mark.scrollIntoView({ block: "center" });
+    follow = 0;
+  };
+  const mend = () => {
+    document.querySelectorAll("div.empty[aria-label]:not([role])").forEach((d) => d.setAttribute("role", "img"));
+    document.querySelectorAll("button.upload-container[aria-label]").forEach((b) => b.removeAttribute("aria-label"));
+    setLang();
+  };
+  const start = () => {
+    document.documentElement.lang = "zh-CN";  // the interface starts in Chinese, whatever the browser's
+    const skip = document.createElement("a");
+    skip.className = "gk-skip";
+    skip.href = "#gk-box";
+    skip.textContent = "跳到提问框 / Skip to the question box";
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      const tab = document.querySelector("button[role='tab']");
+      if (!box() && tab) tab.click();  // the question box is on the first tab
+      setTimeout(() => { const b = box(); if (b) b.focus(); }, box() ? 0 : 300);
+    });
+    document.body.prepend(skip);
+    new MutationObserver(() => { mend(); showMark(); }).observe(document.body, { childList: true, subtree: true });
+    mend();
+  };
+  // Gradio adds this script to <head> itself, after the document has loaded, or (served differently) before
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+  document.addEventListener("change", (event) => {
+    if (event.target.closest && event.target.closest("#gk-lang")) setLang();
+  }, true);
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest) return;
+    if (event.target.closest("#gk-lang")) setTimeout(setLang, 0);
+    if (event.target.closest("#gk-pick, #gk-pick ~ *, ul.options")) follow = Date.now();
+    const back = event.target.closest("a.gk-back");
+    if (back) {
+      event.preventDefault();
+      const answers = document.querySelectorAll("#gk-chat .bot-row");
+      const last = answers[answers.length - 1];
+      (last || document.querySelector("#gk-chat")).scrollIntoView({ block: "start" });
+      return;
+    }
+    const a = event.target.closest('a[href^="#gk-cite-"]');
+    if (!a) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const open = document.querySelector("#gk-cite-open");
+    if (!open) return;
+    window.gkCite = a.getAttribute("href").slice(1);
+    follow = Date.now();
+    open.click();
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest && event.target.closest("#gk-pick")) follow = Date.now();
+  }, true);
+})();
 </script>
 """
 

@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 import time
+from typing import Any
 
 from index.collection import LEXICAL_ONLY, Collection, IngestResult, IngestStatus
 from index.faults import fault_of
@@ -395,9 +396,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0 if accuracy >= args.min_accuracy else 1
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+def _serving_app(args: argparse.Namespace) -> Any:
+    """The app ``serve`` serves, once loaded: the files to ingest first, the embedding model, the page."""
     from assistant.answer import warm
     from ui.api import create_app
 
@@ -412,10 +412,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # the catalog view and name indexes grow with the collection: built while the server already answers
     # searches; questions asked meanwhile wait for this build (one build, not one per request)
     threading.Thread(target=warm, args=(coll,), name="warm-catalog", daemon=True).start()
-    app = create_app(coll)
-    print(f"serving on http://{args.host}:{args.port}  (chat at /, API at /api, docs at /docs)")
+    return create_app(coll)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The port is bound at once and says "正在加载…" (``ui.warming``) while the app loads in a thread; a
+    load that fails stops the server and is raised here, for main() to tell as it tells any command's."""
+    import uvicorn
+
+    from ui.warming import Warming
+
+    front = Warming()
     # keep-alive longer than clients wait between requests: a connection closed mid-reuse is a client error
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75, backlog=2048)
+    config = uvicorn.Config(
+        front, host=args.host, port=args.port, log_level="warning", timeout_keep_alive=75, backlog=2048
+    )
+    server = uvicorn.Server(config)
+    failed: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            front.ready(_serving_app(args))
+            print("ready: the collection and its model are loaded")
+        except Exception as exc:  # noqa: BLE001 - any failure ends the server, then is raised below
+            failed.append(exc)
+            server.should_exit = True
+
+    threading.Thread(target=load, name="load", daemon=True).start()
+    print(f"serving on http://{args.host}:{args.port}  (chat at /, API at /api, docs at /docs; 正在加载… until ready)")
+    server.run()
+    if failed:
+        raise failed[0]
     return 0
 
 

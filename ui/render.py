@@ -23,6 +23,25 @@ def esc(text: object) -> str:
     return out
 
 
+# every ASCII punctuation character: CommonMark lets a backslash make any of them literal
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def literal(text: object) -> str:
+    """What a person typed (or a link carried), for a Markdown bubble that must show it exactly as typed:
+    every ASCII punctuation character backslash-escaped, so no tag, link, image, autolink (``https\\://``,
+    ``www\\.``, ``a\\@b``), emphasis or list can form, and the text reads back whole with :func:`typed`.
+    Stricter than :func:`esc`, which keeps report text readable in the API's Markdown too."""
+    return _PUNCT.sub(r"\\\1", str(text))
+
+
+def typed(shown: object) -> str:
+    """The text :func:`literal` made a bubble of, as it was typed (the history a browser sends back holds
+    the bubbles): each backslash escape undone."""
+    return _ESCAPED.sub(r"\1", str(shown))
+
+
 # a line that starts with its figure ("2件：…", "66: …", "44.64%：…"): the figure in bold, seen first
 _LEADING_FIGURE = re.compile(r"^(-?\d[\d,.]*(?:%|\\%)?[\u4e00-\u9fff]{0,2})(：|: )")
 

@@ -75,8 +75,11 @@ class Turn(BaseModel):
     _valid = field_validator("content")(classmethod(lambda cls, v: _no_surrogates(v)))
 
 
+QUESTION_MAX = 1000  # characters of a question: the API's limit, which the chat page names when it refuses one
+
+
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=1000, examples=["东山县2020年收到多少政府信息公开申请？"])
+    question: str = Field(min_length=1, max_length=QUESTION_MAX, examples=["东山县2020年收到多少政府信息公开申请？"])
 
     _valid = field_validator("question")(classmethod(lambda cls, v: _no_surrogates(v)))
     history: list[Turn] = Field(default_factory=list, max_length=50)

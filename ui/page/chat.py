@@ -1,7 +1,9 @@
 """The chat tab: questions answered with citations, the cited passage beside the answer, the bodies a
 name could mean offered as choices, and the conversation kept in the browser.
 
-Report text is data: it reaches the page only through :func:`ui.render.esc` or ``html.escape``.
+Report text is data: it reaches the page only through :func:`ui.render.esc` or ``html.escape``. What a
+person types, or a link carries, is text too: its bubble is :func:`ui.render.literal` (no link, image or tag
+can form), read back as typed with :func:`ui.render.typed`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from assistant.respond import respond_streaming
 from assistant.types import Answer
 from index.collection import Collection
 from ui.page.common import LABELS, bound
-from ui.render import answer_markdown, esc, safe_url, stream_cuts
+from ui.render import answer_markdown, esc, literal, safe_url, stream_cuts, typed
+from ui.schemas import QUESTION_MAX
 
 EXAMPLES = [
     "东山县2020年收到多少政府信息公开申请？",
@@ -44,6 +47,20 @@ SHOW_ANSWER_TOP = """
   if (box && box !== chat.parentElement) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
   const r = chat.getBoundingClientRect();
   if (r.top < 0 || r.top > window.innerHeight * 0.5) chat.scrollIntoView({ block: "start" });
+}
+"""
+
+# A /?q=… link asks its question once: the script takes it from the address and drops it from there
+# (history.replaceState), so a reload, a bookmark or the back button does not ask it again.
+TAKE_LINK_QUESTION = """
+() => {
+  const url = new URL(window.location.href);
+  const q = url.searchParams.get("q") || "";
+  if (url.searchParams.has("q")) {
+    url.searchParams.delete("q");
+    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+  }
+  return q;
 }
 """
 
@@ -84,8 +101,10 @@ def source_view(coll: Collection, answer_citations: list[dict[str, Any]], pick: 
             f" · <a href='{html.escape(target, quote=True)}' target='_blank' rel='noopener noreferrer'>"
             f"{html.escape(words)}</a>"
         )
+    back = "↑ 回到回答" if zh else "↑ Back to the answer"  # on a phone the view is under the chat (ui.chat.CSS)
     return (
-        f"<div class='gk-source'><b>{'[' + html.escape(cite['id']) + '] ' if cite['id'] else ''}{where}{page}</b>"
+        f"<div class='gk-source'><a class='gk-back' href='#gk-chat'>{back}</a>"
+        f"<b>{'[' + html.escape(cite['id']) + '] ' if cite['id'] else ''}{where}{page}</b>"
         f"<pre style='white-space:pre-wrap'>{'…' if a else ''}{body}{'…' if b < len(text) else ''}</pre></div>"
     )
 
@@ -132,6 +151,16 @@ def passage_view(coll: Collection, report_id: str, start: int, end: int, zh: boo
 # ---- the handlers: each takes the collection (and the model) first, bound to them in build()
 
 
+def too_long(message: str) -> str:
+    """The refusal of a question over the API's limit, in both languages (the page's may not be known)."""
+    n, cap = len(message), QUESTION_MAX
+    return f"问题过长：最多 {cap} 字，现为 {n} 字，请缩短后再发送。 / The question is too long: at most {cap} characters ({n} now)."
+
+
+def _asked(turn: Any) -> bool:
+    return isinstance(turn, dict) and turn.get("role") == "user"
+
+
 def respond(
     coll: Collection,
     llm: Any | None,
@@ -145,9 +174,12 @@ def respond(
     if not message:
         yield history, "", [], gr.update()
         return
-    turns = [{"role": t["role"], "content": str(t["content"])} for t in history or [] if isinstance(t, dict)]
-    users = [t for t in turns if t["role"] == "user"]
-    history = [*(history or []), {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+    if len(message) > QUESTION_MAX:  # refused where it was typed, the text kept in the box to shorten
+        gr.Warning(too_long(message))
+        yield history, gr.update(), gr.update(), gr.update()
+        return
+    users = [{"role": "user", "content": typed(t["content"])} for t in history or [] if _asked(t)]
+    history = [*(history or []), {"role": "user", "content": literal(message)}, {"role": "assistant", "content": ""}]
     if llm is not None and how.startswith("生成"):
         shown = ""
         for piece in respond_streaming(message, users, coll, llm):  # tokens as the model writes them
@@ -166,7 +198,7 @@ def respond(
     if seen is not None:
         seen["answer"] = answer
     cites = [c.__dict__ for c in answer.citations]
-    choices = [(f"[{c['id']}] {c['issuer']} {c['year']}", c["id"]) for c in cites]
+    choices = _choices(cites)
     yield history, "", cites, gr.update(choices=choices, value=choices[0][1] if choices else None)
 
 
@@ -192,7 +224,7 @@ def ask_one(
     coll: Collection, llm: Any | None, choice: str | None, history: list[dict[str, Any]], how: str
 ) -> Iterator[tuple[Any, ...]]:
     """The last question again, about the body picked alone."""
-    last = next((str(h["content"]) for h in reversed(history or []) if h.get("role") == "user"), "")
+    last = next((typed(h["content"]) for h in reversed(history or []) if h.get("role") == "user"), "")
     if not choice or not last:
         yield history, "", gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
         return
@@ -206,14 +238,16 @@ def regenerate(coll: Collection, llm: Any | None, history: list[dict[str, Any]],
         yield history, "", gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
         return
     last = users[-1]
-    yield from turn(coll, llm, str(history[last]["content"]), history[:last], how)
+    yield from turn(coll, llm, typed(history[last]["content"]), history[:last], how)
 
 
 def on_load(
-    coll: Collection, llm: Any | None, history: list[dict[str, Any]] | None, how: str, request: gr.Request | None
+    coll: Collection, llm: Any | None, history: list[dict[str, Any]] | None, how: str, question: str | None
 ) -> Iterator[tuple[Any, ...]]:
-    """On load: the conversation kept in this browser; a link /?q=… asks its question."""
-    question = (request.query_params.get("q") or "").strip()[:1000] if request is not None else ""
+    """On load: the conversation kept in this browser; a link /?q=… asks its question (``question``, which
+    the page's script took from the address and removed from it: a reload does not ask it again). A
+    question over the limit is refused like a typed one, not cut short."""
+    question = (question or "").strip()
     history = [h for h in history or [] if isinstance(h, dict) and h.get("role") in ("user", "assistant")]
     if question:
         yield from turn(coll, llm, question, history, how)
@@ -229,11 +263,39 @@ def open_link(coll: Collection, link: str, language: str) -> str:
     return passage_view(coll, m.group(1), int(m.group(2)), int(m.group(3) or m.group(2)), language != "English")
 
 
+def _choices(cites: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The citation picker's entries: "[n] issuer year", each the citation's id."""
+    return [(f"[{c['id']}] {c['issuer']} {c['year']}", c["id"]) for c in cites]
+
+
+def open_marker(coll: Collection, link: str, language: str, cites: list[dict[str, Any]] | None) -> tuple[Any, Any]:
+    """A clicked marker's passage, and the citation picker showing that citation: the answer's own when
+    the marker is one of the latest answer's; else (a marker of an older answer) an entry of its own."""
+    shown = open_link(coll, link, language)
+    if not isinstance(shown, str) or not shown:
+        return shown, gr.update()
+    cites = cites or []
+    mine = next((c["id"] for c in cites if link == f"gk-cite-{c['report_id']}-{c.get('start')}-{c.get('end')}"), None)
+    if mine is not None:
+        return shown, gr.update(choices=_choices(cites), value=mine)
+    m = re.search(r"<b>(.*?)</b>", shown)
+    words = html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split(" · ")[0] if m else link
+    earlier = "（较早的回答）" if language != "English" else " (an earlier answer)"
+    return shown, gr.update(choices=[*_choices(cites), (words + earlier, link)], value=link)
+
+
+def pick_view(coll: Collection, cites: list[dict[str, Any]] | None, pick: str | None, language: str) -> str:
+    """The source view of the citation picked: one of the answer's, or an older answer's marker link."""
+    if pick and pick.startswith("gk-cite-"):
+        return open_link(coll, pick, language)
+    return source_view(coll, cites or [], pick, language != "English")
+
+
 def keep_feedback(coll: Collection, data: gr.LikeData, history: list[dict[str, Any]]) -> None:
     """A like or dislike of an answer, kept with the question it answered."""
     idx = data.index[0] if isinstance(data.index, list | tuple) else data.index
     question = next((h["content"] for h in reversed(history[:idx]) if h["role"] == "user"), "")
-    coll.facts.add_feedback(str(question), str(history[idx]["content"]), bool(data.liked))
+    coll.facts.add_feedback(typed(question), str(history[idx]["content"]), bool(data.liked))
 
 
 def running() -> tuple[Any, Any]:
@@ -258,10 +320,16 @@ def build(demo: gr.Blocks, coll: Collection, llm: Any | None, lang: gr.Radio, ci
                     feedback_options=("Like", "Dislike"),
                     autoscroll=False,  # SHOW_ANSWER_TOP shows the answer's first line instead
                     buttons=["copy", "copy_all"],  # no share button: it does nothing offline
+                    latex_delimiters=[],  # "$$…$$" a person types stays text (answers have no formulas)
                 )
                 with gr.Row():
                     box = gr.Textbox(
-                        placeholder=LABELS["中文"]["box"], show_label=False, scale=8, elem_id="gk-box", lines=1
+                        label=LABELS["中文"]["question"],  # its accessible name (shown only to screen readers)
+                        placeholder=LABELS["中文"]["box"],
+                        show_label=False,
+                        scale=8,
+                        elem_id="gk-box",
+                        lines=1,
                     )
                     send = gr.Button(LABELS["中文"]["send"], variant="primary", scale=1, elem_id="gk-send")
                     stop = gr.Button(LABELS["中文"]["stop"], scale=1, visible=False, elem_id="gk-stop")
@@ -279,11 +347,12 @@ def build(demo: gr.Blocks, coll: Collection, llm: Any | None, lang: gr.Radio, ci
                     elem_id="gk-examples",
                 )
             with gr.Column(scale=2, min_width=300, elem_id="gk-source-panel"):
-                pick = gr.Dropdown(label=LABELS["中文"]["pick"], choices=[], interactive=True)
+                pick = gr.Dropdown(label=LABELS["中文"]["pick"], choices=[], interactive=True, elem_id="gk-pick")
                 source = gr.HTML(label=LABELS["中文"]["source"], elem_id="gk-source")
                 # clicked by the script when a citation marker is clicked (ui.chat.HEAD)
                 cite_open = gr.Button("open", elem_id="gk-cite-open", elem_classes="gk-hidden")
                 cite_link = gr.Textbox(elem_classes="gk-hidden", show_label=False)  # carries the link
+                link_q = gr.Textbox(elem_classes="gk-hidden", show_label=False)  # a /?q= link's question
         # the conversation survives a reload (and a server restart: the secret is kept in the home)
         saved = gr.BrowserState([], storage_key="gongkai-chat", secret=_browser_secret(coll))
 
@@ -292,10 +361,7 @@ def build(demo: gr.Blocks, coll: Collection, llm: Any | None, lang: gr.Radio, ci
     outputs = [chatbot, box, cites_state, pick, narrow, source, saved]
     ask = bound(turn, coll, llm)  # one handler for every way of asking: Gradio queues them together
 
-    # closures, not bound(): Gradio finds the request and the event data by the handler's type hints
-    def from_link(history: list[dict[str, Any]] | None, how: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
-        yield from on_load(coll, llm, history, how, request)
-
+    # a closure, not bound(): Gradio finds the event data by the handler's type hints
     def on_like(data: gr.LikeData, history: list[dict[str, Any]]) -> None:
         keep_feedback(coll, data, history)
 
@@ -311,16 +377,18 @@ def build(demo: gr.Blocks, coll: Collection, llm: Any | None, lang: gr.Radio, ci
     asking.append(started.then(ask, [box, chatbot, mode], outputs))
     asking.append(narrow.input(bound(ask_one, coll, llm), [narrow, chatbot, mode], outputs))
     asking.append(chatbot.retry(bound(regenerate, coll, llm), [chatbot, mode], outputs))
-    asking.append(demo.load(from_link, [saved, mode], outputs))
+    # a /?q= link: its question taken from the address, which then loses it, before the server is asked
+    linked = demo.load(None, None, link_q, js=TAKE_LINK_QUESTION)
+    asking.append(linked.then(bound(on_load, coll, llm), [saved, mode, link_q], outputs))
     for event in asking:  # after an answer: Stop back to Send, the answer's first line in view
         event.then(idle, None, [send, stop], queue=False).then(None, None, None, js=SHOW_ANSWER_TOP)
     stop.click(idle, None, [send, stop], cancels=asking, queue=False)
 
     cite_open.click(
-        bound(open_link, coll),
-        [cite_link, lang],
-        source,
-        js="(_, language) => [window.gkCite || '', language]",
+        bound(open_marker, coll),
+        [cite_link, lang, cites_state],
+        [source, pick],
+        js="(_, language, cites) => [window.gkCite || '', language, cites]",
         queue=False,
     )
     # "Clear" empties the source view, the citations, the choices and the kept history with the conversation
@@ -330,11 +398,9 @@ def build(demo: gr.Blocks, coll: Collection, llm: Any | None, lang: gr.Radio, ci
         [cites_state, pick, narrow, source, saved],
     )
     chatbot.like(on_like, [chatbot], None)
-    pick.change(
-        lambda cites, p, language: source_view(coll, cites, p, language != "English"),
-        [cites_state, pick, lang],
-        source,
-    )
+    # .input, not .change: only a reader's pick; an answer (turn) and a marker (open_marker) set the
+    # view themselves, and a picker they set must not redraw it
+    pick.input(bound(pick_view, coll), [cites_state, pick, lang], source)
     return {
         "tab_chat": tab_chat,
         "box": box,

@@ -72,7 +72,7 @@ def switch(coll: Collection, language: str, q: str) -> list[Any]:
         gr.update(label=t["reports"]),
         gr.update(label=t["compare"]),
         gr.update(label=t["upload"]),
-        gr.update(placeholder=t["box"]),
+        gr.update(placeholder=t["box"], label=t["question"]),
         gr.update(value=t["send"]),
         gr.update(label=t["pick"]),
         gr.update(label=t["narrow"]),

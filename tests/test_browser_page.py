@@ -187,7 +187,7 @@ MARK_IN_VIEW = """
 const m = document.querySelector('#gk-source mark'); if (!m) return false;
 const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight;
 """
-PICKED = "return document.querySelector('#gk-pick input').value"
+PICKED = "return document.querySelector('#gk-source-panel input').value"  # the 查看引用 picker
 
 
 def test_the_source_view_on_a_phone(server):  # noqa: F811

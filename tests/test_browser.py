@@ -94,7 +94,8 @@ def server(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
+    deadline = time.monotonic() + 300  # ingesting the samples takes minutes on a loaded 2-core machine
+    while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/api/health", timeout=1).json().get("reports") == 6 + len(TREND_REPORTS):
                 break

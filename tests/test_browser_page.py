@@ -265,6 +265,7 @@ def test_serve_answers_at_once_with_a_loading_page(tmp_path):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GONGKAI_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    driver, _ = _driver("390,844")  # started first: the loading page must still be there when it looks
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
         cwd=ROOT,
@@ -272,25 +273,22 @@ def test_serve_answers_at_once_with_a_loading_page(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    driver = None
     try:
-        first = None
-        for _ in range(600):  # the first reply, whatever it is
+        first, deadline = None, time.monotonic() + 120
+        while first is None and time.monotonic() < deadline:  # the first reply, whatever it is
             try:
-                first = httpx.get(url + "/", timeout=2)
-                break
+                first = httpx.get(url + "/", timeout=10)
             except httpx.HTTPError:
                 time.sleep(0.1)
         assert first is not None, "the port never answered"
         assert first.status_code == 503 and "正在加载" in first.text, (first.status_code, first.text[:200])
         assert first.headers.get("retry-after") == "2"
-        health = httpx.get(url + "/api/health", timeout=5)
-        assert health.status_code == 503 and health.json() == {"status": "loading"}
-        driver, _ = _driver("390,844")
         driver.get(url + "/")
         assert "正在加载" in driver.find_element(By.TAG_NAME, "body").text
-        _until(driver, 180, lambda d: d.find_elements(By.CSS_SELECTOR, BOX))  # the page reloaded itself
-        ready = httpx.get(url + "/api/health", timeout=5).json()
+        health = httpx.get(url + "/api/health", timeout=10)
+        assert health.status_code == 503 and health.json() == {"status": "loading"}
+        _until(driver, 300, lambda d: d.find_elements(By.CSS_SELECTOR, BOX))  # the page reloaded itself
+        ready = httpx.get(url + "/api/health", timeout=10).json()
         assert (
             ready["status"] == "ok"
             and ready["reports"] == 0
@@ -303,7 +301,6 @@ def test_serve_answers_at_once_with_a_loading_page(tmp_path):
             }
         )
     finally:
-        if driver is not None:
-            driver.quit()
+        driver.quit()
         proc.terminate()
         proc.wait(timeout=30)

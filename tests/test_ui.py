@@ -318,3 +318,51 @@ def test_a_trend_question_draws_its_chart_in_the_chat(corpus_collection):
         assert all(("<svg" in s[0][-1]["content"]) == ("</svg>" in s[0][-1]["content"]) for s in steps)
     *_, last = demo.respond("东山县2020年收到多少政府信息公开申请？", [])
     assert "<svg" not in last[0][-1]["content"]
+
+
+def test_what_a_person_typed_is_escaped_whole_and_reads_back_as_typed():
+    """Issue 35, item 1: every ASCII punctuation mark of a question escaped for the Markdown bubble (no
+    tag, link, image, autolink or formula can form), and the bubble read back as typed."""
+    import re
+
+    from ui.render import literal, typed
+
+    punct = re.compile(r"[!-/:-@\[-`{-~]")
+    for text in (
+        "东山县？[请点此核实身份](https://example.invalid/login) ![x](http://h/p.png) <b>b</b> <img src=x>",
+        "a\\*b\\\\ www.x.cn a@b.cn $$x$$ 1. - > ~~s~~ &amp; `c` | # _i_",
+        "",
+    ):
+        shown = literal(text)
+        assert typed(shown) == text
+        i = 0
+        while i < len(shown):  # each punctuation mark is the second half of a backslash escape
+            if shown[i] == "\\":
+                assert punct.fullmatch(shown[i + 1]), shown
+                i += 2
+            else:
+                assert not punct.fullmatch(shown[i]), shown
+                i += 1
+
+
+def test_the_port_says_loading_until_the_app_is_handed_over():
+    """Issue 35, item 9: ui.warming answers at once — the loading page (503, Retry-After), health
+    {"status": "loading"}, other routes a JSON 503 — then passes every request to the loaded app, whose
+    lifespan it starts."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from ui.warming import Warming
+
+    started = []
+    app = FastAPI(on_startup=[lambda: started.append(True)])
+    app.get("/api/health")(lambda: {"status": "ok", "reports": 0})
+    front = Warming()
+    with TestClient(front) as client:
+        page = client.get("/")
+        assert page.status_code == 503 and "正在加载…" in page.text and page.headers["retry-after"] == "2"
+        assert client.get("/api/health").json() == {"status": "loading"}
+        assert client.post("/api/ask", json={}).json() == {"detail": "正在加载… / loading, retry shortly"}
+        front.ready(app)
+        assert started == [True]
+        assert client.get("/api/health").json() == {"status": "ok", "reports": 0}

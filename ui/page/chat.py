@@ -175,7 +175,7 @@ def respond(
         yield history, "", [], gr.update()
         return
     if len(message) > QUESTION_MAX:  # refused where it was typed, the text kept in the box to shorten
-        gr.Warning(too_long(message))
+        gr.Warning(too_long(message), duration=20, title="问题过长 / Too long")
         yield history, gr.update(), gr.update(), gr.update()
         return
     users = [{"role": "user", "content": typed(t["content"])} for t in history or [] if _asked(t)]
@@ -208,6 +208,9 @@ def turn(
     """A chat turn; the bodies its name could mean offered as choices (or hidden); and the source
     view set to this answer's first citation. Set here, not through the citation picker's change
     event, which does not fire when the new answer's first citation has the same number ("1")."""
+    if len((message or "").strip()) > QUESTION_MAX:  # refused (by respond), and nothing else on the page changes
+        yield from ((*out, *[gr.update()] * 3) for out in respond(coll, llm, message, history, how))
+        return
     seen: dict[str, Answer] = {}
     first = True
     for out in respond(coll, llm, message, history, how, seen):

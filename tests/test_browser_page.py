@@ -93,6 +93,9 @@ def test_a_crafted_question_link_shows_as_text_and_fetches_nothing(server, count
             assert bubbles[0]["markup"] == 0, bubbles
             # nothing in the chat links out of the site, whoever wrote it
             assert not driver.find_elements(By.CSS_SELECTOR, "#gk-chat a[href*='example.invalid'], #gk-chat img")
+            driver.execute_script(  # the question in view for the screenshot, its answer under it
+                "document.querySelector('#gk-chat [data-testid=\"user\"]').scrollIntoView({block: 'start'})"
+            )
             driver.save_screenshot(str(out / f"crafted-link-{name}.png"))
             driver.refresh()  # the kept history shows it as text too
             _until(driver, 60, lambda d: len(d.execute_script(USER_BUBBLES)) == 1)

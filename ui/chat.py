@@ -53,6 +53,8 @@ CSS = """
 }
 .dark {
   --color-accent: #fb923c;
+  --button-primary-background-fill: #c2410c;
+  --button-primary-background-fill-hover: #9a3412;
   --input-placeholder-color: #a8a8b3;
   --body-text-color-subdued: #a8a8b3;
 }

@@ -91,7 +91,7 @@ def server(tmp_path_factory):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(home / "serve.log").open("w"),  # what a server that died said, for the failure below
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300  # ingesting the samples takes minutes on a loaded 2-core machine
@@ -104,7 +104,8 @@ def server(tmp_path_factory):
         time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("the server did not come up")
+        said = (home / "serve.log").read_text(errors="replace")[-3000:]
+        pytest.fail(f"the server did not come up (exit {proc.poll()}); it said:\n{said}")
     yield url
     proc.terminate()
     proc.wait(timeout=30)

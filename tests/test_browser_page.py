@@ -222,6 +222,8 @@ def test_the_source_view_on_a_phone(server):  # noqa: F811
         # the way back: the latest answer's first line in view again
         back = driver.find_element(By.CSS_SELECTOR, "#gk-source a.gk-back")
         assert back.is_displayed() and back.text == "↑ 回到回答"
+        on_screen = "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight"
+        assert driver.execute_script(on_screen, back)  # beside the passage read, not above it
         back.click()
         top = "const r = document.querySelectorAll('#gk-chat .bot-row'); return r[r.length - 1].getBoundingClientRect().top"
         _until(driver, 10, lambda d: -2 <= d.execute_script(top) < 200)

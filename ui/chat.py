@@ -40,7 +40,8 @@ __all__ = [
 # orange #f97316 was 2.8:1; on #c2410c it is 5.2:1) and the accent (the selected tab's name, the same
 # orange on white), the placeholder and the subdued text (#bbbbc2 on white, 1.9:1: Gradio's footer, the
 # upload box's "or"; #6b6b76 is 5.3:1). The skip link, out of sight until a
-# keyboard reaches it. The source view's way back to the answer, on a phone only (beside it on a desktop).
+# keyboard reaches it. The source view's way back to the answer, on a phone only (beside it on a desktop),
+# held at the screen's corner while a passage the reader opened is read (.gk-reading on its panel, set by HEAD).
 CSS = """
 :root {
   --color-accent: #c2410c;
@@ -68,7 +69,10 @@ footer a, footer button, footer .built-with, footer .show-api, footer .settings 
 .gk-back { display: none; }
 @media (max-width: 700px) {
   #gk-chat { height: 46vh !important; }
-  .gk-back { display: inline-block; margin: 4px 0 8px; }
+  .gk-back { display: inline-block; margin: 4px 0 8px; padding: 6px 12px; background: var(--background-fill-primary);
+    border: 1px solid var(--border-color-primary); border-radius: 6px; }
+  #gk-source-panel.gk-reading .gk-back { position: fixed; right: 12px; bottom: 16px; z-index: 50; margin: 0;
+    box-shadow: 0 2px 8px rgba(0, 0, 0, 0.25); }
 }
 """
 
@@ -79,7 +83,8 @@ footer a, footer button, footer .built-with, footer .show-api, footer .settings 
 #   window.gkCite and a hidden button clicked, whose event sends it to the server (its js returns the
 #   inputs). After that click, or a pick in the citation list, the highlighted sentence is brought into
 #   view once it is there (on a phone the view is under the chat, and its top may be on screen while the
-#   sentence is not); the source view's "back to the answer" link scrolls back to the last answer;
+#   sentence is not), and the source view's "back to the answer" link, held at hand meanwhile, scrolls
+#   back to the last answer;
 # - two details of Gradio's own markup that axe-core flags are mended as they appear: an empty plot's
 #   placeholder <div aria-label> gets the role that allows the label (aria-prohibited-attr), and the
 #   upload box's English aria-label, which hides its visible (translated) words, is dropped
@@ -93,14 +98,23 @@ HEAD = """
     document.documentElement.lang = (on && LANGS[on.value]) || "zh-CN";
   };
   const box = () => document.querySelector("#gk-box textarea");
+  const reading = (on) => {
+    const panel = document.querySelector("#gk-source-panel");
+    if (panel) panel.classList.toggle("gk-reading", on);
+  };
   let follow = 0;  // when the reader last asked for a passage: only then is the page scrolled to it
   const showMark = () => {
     const mark = document.querySelector("#gk-source mark");
     if (!mark || Date.now() - follow > 15000) return;
     const r = mark.getBoundingClientRect();
     if (r.top < 0 || r.bottom > window.innerHeight) mark.scrollIntoView({ block: "center" });
+    reading(true);  // the way back stays at hand while the passage is read
     follow = 0;
   };
+  window.addEventListener("scroll", () => {  // the reader is back above the source view: no floating link
+    const panel = document.querySelector("#gk-source");
+    if (!panel || panel.getBoundingClientRect().top > window.innerHeight / 2) reading(false);
+  }, { passive: true });
   const mend = () => {
     document.querySelectorAll("div.empty[aria-label]:not([role])").forEach((d) => d.setAttribute("role", "img"));
     document.querySelectorAll("button.upload-container[aria-label]").forEach((b) => b.removeAttribute("aria-label"));
@@ -138,6 +152,7 @@ HEAD = """
       const answers = document.querySelectorAll("#gk-chat .bot-row");
       const last = answers[answers.length - 1];
       (last || document.querySelector("#gk-chat")).scrollIntoView({ block: "start" });
+      reading(false);
       return;
     }
     const a = event.target.closest('a[href^="#gk-cite-"]');

@@ -422,6 +422,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from ui.warming import Warming
 
+    if hasattr(signal, "SIGPIPE"):  # run() lets a pipe's reader end a command; a server lives on when a
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # client hangs up mid-reply (SIG_DFL killed it)
     front = Warming()
     # keep-alive longer than clients wait between requests: a connection closed mid-reuse is a client error
     config = uvicorn.Config(

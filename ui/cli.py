@@ -148,6 +148,44 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0 if audit.files else 1
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Drafts checked before publication; the collection is read (the office's previous report), never
+    written. Exit 1 when a file has an error-level problem or cannot be read, else 0."""
+    from pathlib import Path
+
+    from assistant.selfcheck import check_files
+
+    files = []
+    for name in args.paths:
+        try:
+            files.append((name, Path(name).read_bytes()))
+        except OSError as exc:
+            print(f"cannot read {printable(name)}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    coll = None if args.no_collection else Collection(recover=False)
+    results = check_files(coll, files, args.lang, args.issuer, args.year)
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            _print_check(r)
+    failed = any(r.error or any(p.severity == "error" for p in r.problems) for r in results)
+    return 1 if failed else 0
+
+
+def _print_check(r) -> None:
+    if r.error:
+        print(f"UNREADABLE {printable(r.file)}: {r.error}")
+        return
+    against = f"; compared with {r.previous}" if r.previous else ""
+    print(f"{printable(r.file)}: {r.issuer} {r.year} [{r.generation}] {len(r.problems)} problems{against}")
+    for p in r.problems:
+        print(f"  {p.severity.upper():<8} {p.kind}  {p.where}")
+        print(f"           {p.message}")
+        if p.expected or p.found:
+            print(f"           expected: {p.expected or '-'}   found: {p.found or '-'}")
+
+
 def _llm_or_exit():
     from assistant.generative import make_llm
 
@@ -462,6 +500,18 @@ def _collection_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
+    p = sub.add_parser(
+        "check", help="check draft reports before publishing: relations, format, text vs table, dates (stores nothing)"
+    )
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
+    p.add_argument("--issuer", help="the issuer, when the draft does not say it yet")
+    p.add_argument("--year", type=int, help="the report year, when the draft does not say it yet")
+    p.add_argument(
+        "--no-collection", action="store_true", help="do not compare with the office's previous report held"
+    )
+    p.set_defaults(func=cmd_check)
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the API's JSON")

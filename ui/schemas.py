@@ -244,3 +244,26 @@ class ChatRequest(BaseModel):
     stream: bool = Field(False, strict=True)
     temperature: float | None = Field(None, strict=True)
     max_tokens: int | None = Field(None, strict=True)
+
+
+class ProblemOut(BaseModel):
+    """One problem of a draft (``ingest.selfcheck.Problem``): severity error, warning or question."""
+
+    kind: str
+    severity: str
+    where: str
+    message: str
+    expected: str = ""
+    found: str = ""
+
+
+class CheckOut(BaseModel):
+    """One file of POST /api/check: what it was read as, its problems, or why it could not be read."""
+
+    file: str
+    issuer: str = ""
+    year: int | None = None
+    generation: str = ""
+    problems: list[ProblemOut] = []
+    previous: str = ""  # the office's previous report compared with, "issuer year"
+    error: str = ""

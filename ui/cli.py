@@ -508,9 +508,7 @@ def _collection_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
     p.add_argument("--issuer", help="the issuer, when the draft does not say it yet")
     p.add_argument("--year", type=int, help="the report year, when the draft does not say it yet")
-    p.add_argument(
-        "--no-collection", action="store_true", help="do not compare with the office's previous report held"
-    )
+    p.add_argument("--no-collection", action="store_true", help="do not compare with the office's previous report held")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")

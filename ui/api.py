@@ -24,13 +24,13 @@ from index.collection import Collection
 from index.faults import StoreFault
 from ui.deps import CrawlSlots, default_collection, llm_backend
 from ui.middleware import AdminUploads, AllowedMethods, BodyLimit, invalid_request, store_fault
-from ui.routes import admin, ask, check, facts, health, openai, reports, search
+from ui.routes import admin, ask, check, facts, health, openai, peers, reports, search
 from ui.routes.openai import inert
 from ui.routes.reports import catalog
 
 __all__ = ["catalog", "create_app", "inert"]
 
-ROUTERS = (health, ask, search, facts, reports, check, admin, openai)  # in this order: the OpenAPI schema's paths
+ROUTERS = (health, ask, search, facts, reports, peers, check, admin, openai)  # in this order: the OpenAPI schema's paths
 
 
 def _form_openapi(app: FastAPI) -> None:

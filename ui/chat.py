@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from index.collection import Collection
-from ui.page import chat, check, compare, header, reports, upload
+from ui.page import chat, check, compare, header, peers, reports, upload
 from ui.page.chat import passage_view, source_view
 from ui.page.common import LABELS, bound
 from ui.page.compare import _csv_safe, compare_table, office_choices
@@ -86,6 +86,7 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             parts |= chat.build(demo, coll, llm, parts["lang"], cites_state)
             parts |= reports.build(coll, parts["lang"])
             parts |= compare.build(coll, parts["lang"])
+            parts |= peers.build(coll, parts["lang"], parts["tab_compare"])
             parts |= upload.build(coll, parts["lang"], parts["flt"], parts["table"])
             parts |= check.build(parts["lang"])
         header.wire(demo, coll, parts)

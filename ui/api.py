@@ -30,7 +30,17 @@ from ui.routes.reports import catalog
 
 __all__ = ["catalog", "create_app", "inert"]
 
-ROUTERS = (health, ask, search, facts, reports, peers, check, admin, openai)  # in this order: the OpenAPI schema's paths
+ROUTERS = (
+    health,
+    ask,
+    search,
+    facts,
+    reports,
+    peers,
+    check,
+    admin,
+    openai,
+)  # in this order: the OpenAPI schema's paths
 
 
 def _form_openapi(app: FastAPI) -> None:

@@ -110,7 +110,8 @@ def _level(unit: str) -> str:
 
 
 def group_of(issuer: str, report: ReportRow | None, bodies: BodyCatalog) -> tuple[str, str, str]:
-    """(kind, parent place, level): equal for peers. A department: its place; a government (or its office):
+    """(kind, parent place, level): equal for peers. A department: its place; a government, or a government's
+    general office (办公室/办公厅, the peer of the other governments' offices, not of its own government):
     the place above its own and its level."""
     body = bodies.bodies.get(issuer)
     units = describe(issuer).units
@@ -118,21 +119,24 @@ def group_of(issuer: str, report: ReportRow | None, bodies: BodyCatalog) -> tupl
         return ("dept", body.place, "")
     if not units:
         return ("", issuer, "")
+    kind = "office" if "办公" in issuer[len("".join(units)) :] else "gov"
     level = _level(units[-1])
     if len(units) > 1:
-        return ("gov", "".join(units[:-1]), level)
+        return (kind, "".join(units[:-1]), level)
     regions = report.regions if report is not None else {}
     parent = next((regions[k] for k in _ABOVE.get(level, ()) if regions.get(k)), "")
-    return ("gov", parent, level)
+    return (kind, parent, level)
 
 
 def _describe_group(kind: str, parent: str, level: str, lang: str) -> str:
     if kind == "dept":
         return f"{parent}的部门" if lang == "zh" else f"departments of {parent}"
     zh = {"county": "县级", "town": "乡镇级", "city": "市级", "province": "省级"}.get(level, "")
+    zh += "人民政府办公室" if kind == "office" else "人民政府"
+    en = f"{level}-level government{' offices' if kind == 'office' else 's'}"
     if lang == "zh":
-        return f"{parent}所辖{zh}人民政府" if parent else f"{zh}人民政府"
-    return f"{level}-level governments under {parent}" if parent else f"{level}-level governments"
+        return f"{parent}所辖{zh}" if parent else zh
+    return f"{en} under {parent}" if parent else en
 
 
 def _pick_office(bodies: BodyCatalog, issuer: str, lang: str) -> str:

@@ -113,3 +113,15 @@ def test_the_compare_tab_view(corpus_collection):
     assert "本单位排名" in shown and "2 / 共4个" in shown
     assert "请选择" in do_peers(corpus_collection, None, "2022", "中文")
     assert "fits" in do_peers(corpus_collection, "平潭综合实验区", "2022", "English")
+
+
+def test_a_government_is_among_the_governments_of_its_level_under_its_parent(corpus_collection):
+    """洪泽区 is a district of 淮安市: its peers are 淮安's other county-level governments (none held), not
+    淮安市人民政府 above it; 东山县's general office is among county governments' offices, not governments."""
+    district = peers(corpus_collection, "淮安市洪泽区人民政府", 2024)
+    assert district.group == "淮安市所辖县级人民政府"
+    assert [r.issuer for r in district.rows] == ["淮安市洪泽区人民政府"] and district.without_report == []
+    received = district.standings[0]
+    assert (received.rank, received.of) == (1, 1) and received.median == received.value
+    office = peers(corpus_collection, "东山县人民政府办公室", 2020, "en")
+    assert office.group == "county-level government offices under 漳州市"

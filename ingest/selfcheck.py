@@ -353,13 +353,36 @@ def structure(report: ParsedReport, lang: str = "zh") -> list[Problem]:
     return out + _sections(report, lang)
 
 
+_ONE_ROW = "（六）其他处理 printed as one row"  # the table reader's reason: a 2019-format （六）
+
+
 def _old_format(report: ParsedReport, lang: str) -> list[Problem]:
+    """The 2019 trial format's words, and its one-row （六）其他处理 (30号 splits it into three sub-items)."""
+    year = report.meta.report_year
+    out = []
+    t3 = next((t for t in report.tables if t.table == "t3"), None)
+    if t3 is not None and any(r.startswith(_ONE_ROW) for r in t3.reasons):
+        label = "（六）其他处理"
+        out.append(
+            problem(
+                ProblemKind.OLD_FORMAT,
+                lang,
+                (f"{table_name('t3', 'zh')} · {label}", f"{table_name('t3', 'en')} · {label}"),
+                (
+                    f"{year}年度报告的“{label}”应按国办公开办函〔2021〕30号格式分为三项（逾期不补正、逾期未缴费、其他），"
+                    "此表仍为2019年试行格式的一行",
+                    f"in a {year} report “{label}” has three sub-items (国办公开办函〔2021〕30号); this table prints the "
+                    "2019 trial format's single row",
+                ),
+                "1.申请人无正当理由逾期不补正… / 2.申请人逾期未按收费通知… / 3.其他",
+                label,
+            )
+        )
     text = compact_str(report.text)
     found = [m for m in GENERATION_MARKERS[GEN_2019] if m in text]
     if not found:
-        return []
-    year = report.meta.report_year
-    return [
+        return out
+    return out + [
         problem(
             ProblemKind.OLD_FORMAT,
             lang,
@@ -387,21 +410,22 @@ _PART_WORDS = {
 }
 
 
-def _has_part(compact: str, sid: str) -> bool:
+def _part_at(compact: str, sid: str) -> int | None:
+    """Where the part's heading is in the compact text: its ordinal with one of its words soon after."""
     ordinal = "一二三四五六"[int(sid[1]) - 1]
     for m in re.finditer(ordinal + "、", compact):
         if any(w in compact[m.end() : m.end() + 16] for w in _PART_WORDS[sid]):
-            return True
-    return False
+            return m.start()
+    return None
 
 
 def _sections(report: ParsedReport, lang: str) -> list[Problem]:
-    tops = [s for s in report.sections if s.level == 1 and s.sid]
-    seen = [s.sid for s in tops]
+    seen = [s.sid for s in report.sections if s.level == 1 and s.sid]
     compact = compact_str(report.text)
+    at = {sid: _part_at(compact, sid) for sid in SECTIONS}
     out = []
     for sid, title in SECTIONS.items():
-        if sid not in seen and not _has_part(compact, sid):
+        if sid not in seen and at[sid] is None:
             out.append(
                 problem(
                     ProblemKind.MISSING_SECTION,
@@ -412,47 +436,68 @@ def _sections(report: ParsedReport, lang: str) -> list[Problem]:
                     "",
                 )
             )
-    firsts = list(dict.fromkeys(seen))
+    # the order of the headings as written (the section splitter keeps the longest chain in order only)
+    firsts = [sid for sid, _ in sorted(((sid, p) for sid, p in at.items() if p is not None), key=lambda x: x[1])]
     if firsts != sorted(firsts):
+        ordinal = {sid: "一二三四五六"[int(sid[1]) - 1] for sid in SECTIONS}
         out.append(
             problem(
                 ProblemKind.ORDER,
                 lang,
                 ("一至六部分", "parts 一–六"),
-                ("各部分顺序与统一格式不一致", "the parts are not in the national format's order"),
-                " ".join(sorted(firsts)),
-                " ".join(firsts),
+                (
+                    f"各部分顺序为{'、'.join(ordinal[x] for x in firsts)}，与统一格式的一至六不一致",
+                    f"the parts come as {' '.join(ordinal[x] for x in firsts)}, not 一 to 六 as in the format",
+                ),
+                "、".join(ordinal[x] for x in sorted(firsts)),
+                "、".join(ordinal[x] for x in firsts),
             )
         )
     return out + _row_order(report, lang)
 
 
 def _row_order(report: ParsedReport, lang: str) -> list[Problem]:
-    """表三's rows in the order of the format: each row's first cell after the previous row's."""
+    """表三's row labels in the order of the format, read as the table reads them: each label after the
+    previous one. A row found only before its predecessor is out of order; an error, since a row moved
+    is a row whose figures a reader (and the checking relations) take for another's."""
     t = next((t for t in report.tables if t.table == "t3" and t.generation in (GEN_2019, GEN_2021)), None)
-    if t is None:
+    if t is None or t.start is None or t.end is None:
         return []
-    starts: dict[str, int] = {}
-    for c in t.cells:
-        if c.start is not None and c.method != "derived":
-            starts[c.row_id] = min(starts.get(c.row_id, c.start), c.start)
-    order = [r.id for r in t3_rows(t.generation) if r.is_data and r.id in starts]
+    region = compact_str(report.text[t.start : t.end])
     out = []
-    for before, after in zip(order, order[1:], strict=False):
-        if starts[after] < starts[before]:
-            out.append(
-                problem(
-                    ProblemKind.ORDER,
-                    lang,
-                    (cell_where("t3", after, "", t.generation, "zh"), cell_where("t3", after, "", t.generation, "en")),
-                    (
-                        f"“{_label(after, t.generation)}”应在“{_label(before, t.generation)}”之后",
-                        f"“{_label(after, t.generation)}” should come after “{_label(before, t.generation)}”",
-                    ),
-                    _label(before, t.generation),
-                    _label(after, t.generation),
-                )
+    rows = [r for r in t3_rows(t.generation) if r.is_data]
+    if any(r.startswith(_ONE_ROW) for r in t.reasons):  # a one-row （六）: said as the old format, not as order
+        rows = [r for r in rows if not r.id.startswith("t3.other.")]
+    # where the rows begin (the first of the distinctive first labels): a label word met in the header (its
+    # "其他" column) is no row
+    starts = [m.start() for r in rows[:4] if (m := re.search(r.key, region))]
+    first = min(starts, default=0)
+    pos, previous = 0, None
+    taken: list[tuple[int, int]] = []  # the labels read: "其他" inside "2.其他法律…" is that row's, not "3.其他"
+    for spec in rows:
+        key = re.compile(spec.key)
+        found = key.search(region, pos)
+        if found is not None:
+            pos, previous = found.end(), spec
+            taken.append(found.span())
+            continue
+        earlier = [m for m in key.finditer(region, first, pos) if not any(a <= m.start() < b for a, b in taken)]
+        if previous is not None and earlier:
+            label, before = _label(spec.id, t.generation), _label(previous.id, t.generation)
+            moved = problem(
+                ProblemKind.ORDER,
+                lang,
+                (cell_where("t3", spec.id, "", t.generation, "zh"), cell_where("t3", spec.id, "", t.generation, "en")),
+                (
+                    f"“{label}”行排在“{before}”之前，与统一格式的行序不符：请按格式顺序排列，否则各行数字会被读错",
+                    f"the row “{label}” comes before “{before}”, against the format's order: put the rows in order, "
+                    "else their figures are read as another row's",
+                ),
+                f"{before} → {label}",
+                f"{label} → {before}",
             )
+            moved.severity = Severity.ERROR
+            out.append(moved)
     return out
 
 

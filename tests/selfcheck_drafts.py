@@ -46,8 +46,11 @@ def draft(
     signed: str | None = None,
     drop_t3_rows: tuple[str, ...] = (),
     replace: tuple[tuple[str, str], ...] = (),
+    t3_row_after: tuple[str, str] | None = None,
+    part_five_last: bool = False,
 ) -> bytes:
-    """A filled-in copy of the template as .docx bytes; ``signed`` defaults to 20 January of the next year."""
+    """A filled-in copy of the template as .docx bytes; ``signed`` defaults to 20 January of the next year.
+    ``t3_row_after`` (a, b): 表三's row a moved after row b; ``part_five_last``: 五 and its text after 六's."""
     d = docx.Document(str(TEMPLATE))
     d.paragraphs[1].text = f"{ISSUER}{year}年政府信息公开工作年度报告"
     intro = (
@@ -73,6 +76,14 @@ def draft(
             row.cells[3 + i].text = str(v)
     for i, v in enumerate(t4 or CLEAN_T4):
         t4_table.rows[3].cells[i].text = str(v)
+    if t3_row_after is not None:
+        rows_now = list(t3_table.rows)
+        moved, anchor = (rows_now[3 + T3_ORDER.index(r)]._tr for r in t3_row_after)
+        anchor.addnext(moved)
+    if part_five_last:
+        five, five_text, six_text = d.paragraphs[28]._p, d.paragraphs[29]._p, d.paragraphs[31]._p
+        six_text.addnext(five)
+        five.addnext(five_text)
     for rid in drop_t3_rows:
         tr = list(t3_table.rows)[3 + T3_ORDER.index(rid)]._tr
         tr.getparent().remove(tr)

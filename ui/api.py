@@ -44,18 +44,19 @@ ROUTERS = (
 
 
 def _form_openapi(app: FastAPI) -> None:
-    """FastAPI's schema, with the upload form's optional fields as the form sends them: a multipart
+    """FastAPI's schema, with the upload and check forms' optional fields as the form sends them: a multipart
     field is text, and "absent" is how a form says none (a JSON null has no spelling there)."""
     default_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = default_openapi()
-            form = schema["components"]["schemas"].get("Body_api_upload_api_reports_post", {})
-            for prop in form.get("properties", {}).values():
-                kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
-                if len(kinds) == 1:
-                    prop.update(kinds[0])
+            for name in ("Body_api_upload_api_reports_post", "Body_api_check_api_check_post"):
+                form = schema["components"]["schemas"].get(name, {})
+                for prop in form.get("properties", {}).values():
+                    kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
+                    if len(kinds) == 1:
+                        prop.update(kinds[0])
             app.openapi_schema = schema
         return app.openapi_schema
 

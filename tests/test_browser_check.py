@@ -66,3 +66,34 @@ def test_the_check_tab_lists_the_problems_of_a_draft(server, tmp_path):  # noqa:
     finally:
         driver.quit()
     assert httpx.get(f"{server}/api/health", timeout=10).json()["reports"] == held  # nothing was ingested
+
+
+def test_the_peer_view_in_the_compare_tab(server):  # noqa: F811 - the fixture
+    """同级比较 under the Compare tab: 交通与建设局 2022 among the zone's departments the server holds (itself
+    alone there), each figure with its citation marker, its rank and the median."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+
+    driver, out = _driver()
+    try:
+        driver.get(server + "/")
+        _until(driver, 60, ec.element_to_be_clickable((By.CSS_SELECTOR, "#gk-box textarea")))
+        _tab(driver, "比较")
+        box = _until(driver, 30, lambda d: d.find_element(By.CSS_SELECTOR, "#gk-peers"))
+        office, year = box.find_elements(By.CSS_SELECTOR, "input[role='listbox'], input")[:2]
+        office.send_keys("平潭综合实验区交通与建设局", Keys.ENTER)
+        year.click()
+        year.send_keys("2022", Keys.ENTER)
+        driver.find_element(By.CSS_SELECTOR, "#gk-peers-run").click()
+        view = _until(driver, 60, lambda d: d.find_element(By.CSS_SELECTOR, "#gk-peers-view"))
+        text = view.text
+        assert "平潭综合实验区交通与建设局 · 2022 · 同级单位：平潭综合实验区的部门" in text
+        assert (
+            "本单位排名" in text and "中位数" in text and "1 / 共1个" in text and "本库未收录其同级单位的报告" in text
+        )
+        assert view.find_elements(By.TAG_NAME, "sup") and "[1]" in text
+        driver.execute_script("arguments[0].scrollIntoView()", view)
+        driver.save_screenshot(str(out / "peers-desktop.png"))
+    finally:
+        driver.quit()

@@ -29,6 +29,7 @@ WORDS = {
         "none": "—",
         "pick": "请选择单位和年度。",
         "choices": "名称对应多个单位：",
+        "alone": "本库未收录其同级单位的报告。",
     },
     "English": {
         "title": "Among its peers",
@@ -45,6 +46,7 @@ WORDS = {
         "none": "—",
         "pick": "Choose an office and a year.",
         "choices": "The name fits several offices: ",
+        "alone": "The collection holds no report of a peer of this office.",
     },
 }
 
@@ -86,6 +88,8 @@ def peers_html(view: PeerView, language: str) -> str:
     median = "".join(f"<td>{_e(s.median) if s.median is not None else w['none']}</td>" for s in view.standings)
     foot = f"<tr><th>{_e(w['rank'])}</th>{rank}</tr><tr><th>{_e(w['median'])}</th>{median}</tr>"
     missing = ""
+    if len(view.rows) == 1 and not view.without_report:
+        missing = f"<p class='gk-peers-missing'>{_e(w['alone'])}</p>"
     if view.without_report:
         held = "；".join(
             f"{_e(a.issuer)}（{_e(w['held'])} {_e('、'.join(map(str, a.years)))}）" for a in view.without_report
@@ -126,8 +130,11 @@ def build(coll: Collection, lang: gr.Radio, tab: gr.Tab) -> dict[str, Any]:
     with tab, gr.Accordion(WORDS["中文"]["title"], open=True, elem_id="gk-peers") as box:
         gr.HTML(CSS)
         with gr.Row():
-            office = gr.Dropdown(coll.facts.issuers(limit=2000), label=WORDS["中文"]["office"], allow_custom_value=True)
-            year = gr.Dropdown([str(y) for y in coll.facts.years()], label=WORDS["中文"]["year"])
+            # nothing chosen until the reader chooses (a Dropdown otherwise shows its first choice as chosen)
+            office = gr.Dropdown(
+                coll.facts.issuers(limit=2000), value=None, label=WORDS["中文"]["office"], allow_custom_value=True
+            )
+            year = gr.Dropdown([str(y) for y in coll.facts.years()], value=None, label=WORDS["中文"]["year"])
             run = gr.Button(WORDS["中文"]["run"], elem_id="gk-peers-run")
         out = gr.HTML(elem_id="gk-peers-out")
     run.click(bound(do_peers, coll), [office, year, lang], out)

@@ -60,6 +60,12 @@ _TABLE_ORDER = ("t2", "t3", "t4", "legacy")
 
 
 def _e(text: object) -> str:
+    """Text between tags (quotes may stay: "&#x27;" would only be noise for a copy and paste)."""
+    return html.escape(str(text), quote=False)
+
+
+def _a(text: object) -> str:
+    """Text inside an attribute's quotes."""
     return html.escape(str(text), quote=True)
 
 
@@ -251,8 +257,8 @@ def table_html(t: TableOut, zh: bool = True) -> str:
     check = check_words(t, zh)
     cls = "gk-check gk-fails" if t.status in FAILING else "gk-check"
     return (
-        f'<section class="gk-report-table" data-table="{_e(t.table)}">'
-        f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{_e(title)}">'
+        f'<section class="gk-report-table" data-table="{_a(t.table)}">'
+        f'<div class="gk-scroll" role="region" tabindex="0" aria-label="{_a(title)}">'
         f"<table><caption>{_e(title)}</caption>{layout(t, zh)}</table></div>"
         f'<p class="{cls}">{_e(check)}</p></section>'
     )
@@ -302,7 +308,7 @@ def report_html(d: ReportDetail, lang: str = "中文") -> str:
         target = safe_url(src.url)
         if target is not None:
             when = f" · {_e(src.fetched_at[:10])}"
-            links.append(f'<a href="{_e(target)}" rel="noopener noreferrer" target="_blank">{_e(src.url)}</a>{when}')
+            links.append(f'<a href="{_a(target)}" rel="noopener noreferrer" target="_blank">{_e(src.url)}</a>{when}')
     if links:
         parts.append(f"<p>{'原文地址' if zh else 'Fetched from'}：</p>" if zh else "<p>Fetched from:</p>")
         parts.append(_list(links, "gk-sources"))

@@ -126,7 +126,9 @@ def reason_words(reason: str, language: str) -> str:
     if known is not None:
         return known[0 if language != "English" else 1]
     plain = _HEX_ID.sub("…", _PATH.sub("…", reason))
-    return plain if language == "English" else f"未能读取（{plain}）"
+    if language == "English" or re.search(r"[\u4e00-\u9fff]", plain):
+        return plain  # the page's own words already (a missing token, no file chosen)
+    return f"未能读取（{plain}）"
 
 
 def upload_frame(rows: list[dict[str, Any]], language: str = "中文") -> pd.DataFrame:

@@ -47,8 +47,8 @@ CSS += """
   margin: 0 !important; border: none !important; }
 .gk-report caption { text-align: left; font-weight: 600; padding: 0.3em 0; caption-side: top; }
 .gk-report th, .gk-report td { border: 1px solid var(--border-color-primary); padding: 0.25em 0.5em; }
-.gk-report td { text-align: right; white-space: nowrap; }
-.gk-report thead th { text-align: center; font-weight: 600; }
+.gk-report td { text-align: right; white-space: nowrap; min-width: 3.5em; }
+.gk-report thead th { text-align: center; font-weight: 600; min-width: 4.5em; }
 .gk-report tbody th { text-align: left; font-weight: normal; min-width: 12em; }
 .gk-report tbody th, .gk-report thead th.gk-l0 { position: sticky; left: 0; z-index: 1;
   background: var(--background-fill-primary); }

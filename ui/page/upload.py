@@ -195,7 +195,7 @@ def do_upload(
         missing = "请先选择要上传的报告文件" if zh else "choose the report files to upload first"
         return upload_frame([{"file": "-", "status": "nothing", "error": missing}], language)
     issuer = (issuer or "").strip()[:100] or None
-    if year not in (None, "") and _year_given(year) is None:
+    if str(year or "").strip() and _year_given(str(year).strip()) is None:
         wrong = "报告年度应为 1990 至 2100 之间的年份" if zh else "the report year must be a year from 1990 to 2100"
         return upload_frame([{"file": "-", "status": "nothing", "error": wrong}], language)
     rows = []
@@ -340,7 +340,8 @@ def build(coll: Collection, lang: gr.Radio, flt: gr.Textbox, table: gr.Dataframe
         files = gr.File(file_count="multiple", label=LABELS["中文"]["files"], elem_id="gk-files")
         with gr.Row():
             issuer = gr.Textbox(label=zh["issuer"], max_length=100, elem_id="gk-issuer")
-            year = gr.Number(label=zh["year"], precision=0, minimum=1990, maximum=2100, elem_id="gk-year")
+            # a text box, not gr.Number: an empty number field sends 0, which is not "no year"
+            year = gr.Textbox(label=zh["year"], max_length=4, elem_id="gk-year")
         upload = gr.Button(LABELS["中文"]["ingest"])
         # no empty grid before the first upload: the results appear with their rows
         upload_result = gr.Dataframe(interactive=False, visible=False, elem_id="gk-upload-result")

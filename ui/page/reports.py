@@ -25,6 +25,12 @@ GENERATION_WORDS = {
     "pre-2019": ("2019年前（各地自定）", "before 2019 (local)"),
 }
 
+SHOW_REPORT = """
+() => {
+  const r = document.querySelector("#gk-report");
+  if (r && r.getBoundingClientRect().top > window.innerHeight * 0.6) r.scrollIntoView({ block: "start" });
+}
+"""
 CATALOG_ROWS = 500  # the Reports tab lists this many matches at most; the filter narrows a bigger catalog
 
 
@@ -159,6 +165,7 @@ def build(coll: Collection, lang: gr.Radio) -> dict[str, Any]:
     def clicked(language: str, evt: gr.SelectData) -> tuple[str, str]:
         return open_row(coll, evt.row_value, language)
 
-    table.select(clicked, lang, [detail, shown])
+    # the report opens under the catalog: brought into view when it starts below the screen's upper part
+    table.select(clicked, lang, [detail, shown]).then(None, None, None, js=SHOW_REPORT)
     lang.change(lambda rid, language: report_view(coll, rid, language) if rid else "", [shown, lang], detail)
     return {"tab_reports": tab_reports, "flt": flt, "hint": hint, "table": table}

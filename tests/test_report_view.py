@@ -218,3 +218,7 @@ def test_a_site_that_cannot_be_reached_is_said_so(portal, tmp_path):
     assert "robots" not in event.message
     assert crawl_words(event.message, True).startswith("无法访问该网站（")
     assert crawl_words(event.message, False).startswith("the site could not be reached (")
+    off = crawl_words("off the site being crawled (allow its host with --allow-host)", True)
+    assert "--allow-host" not in off and "也抓取这些网站" in off
+    near = crawl_words("near-duplicate of " + "ab" * 32 + " (98% the same): remove one with `gongkai remove`", False)
+    assert near.startswith("nearly the same") and "ab" * 8 not in near

@@ -58,6 +58,7 @@ CSS += """
 .gk-report td.gk-uncertain { font-style: italic; white-space: normal; min-width: 8em; }
 .gk-report .gk-printed { display: block; font-size: 0.85em; opacity: 0.8; }
 .gk-report .gk-check { margin: 0 0 1em; } .gk-report .gk-fails { font-weight: 600; }
+.gk-report .gk-sections .gk-l2 { padding-left: 1.2em; } .gk-report .gk-sections .gk-l3 { padding-left: 2.4em; }
 @media (max-width: 700px) { .gk-report tbody th { min-width: 9em; max-width: 42vw; white-space: normal; } }
 """
 

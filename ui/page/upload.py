@@ -242,6 +242,12 @@ CRAWL_MESSAGES = (
         "其他网站的链接，未抓取（可在“也抓取这些网站”中填写该网站）",
         "on another site: not followed (add the site under “Also fetch from these sites”)",
     ),
+    (
+        "off the site being crawled",
+        "不在所抓取的网站上，未抓取（可在“也抓取这些网站”中填写该网站）",
+        "off the site being crawled: not fetched (add the site under “Also fetch from these sites”)",
+    ),
+    ("HTTP 404", "网页不存在（HTTP 404）", "no such page (HTTP 404)"),
     ("would be fetched", "将抓取", "would be fetched"),
     ("known: would be asked", "已抓取过，将询问是否有变化", "fetched before: would be asked whether it changed"),
     ("not modified since the last crawl", "自上次抓取以来未变化", "unchanged since the last crawl"),
@@ -260,8 +266,8 @@ def crawl_words(message: str, zh: bool) -> str:
     """A crawl outcome's message for the page: its gist in the reader's language and what the fetch said
     (a connection refused …), never a server path; one the table does not know as it is, paths removed."""
     known = next(((key, *pair) for key, *pair in CRAWL_MESSAGES if key in message), None)
-    if known is None:
-        return _HEX_ID.sub("…", _PATH.sub("…", message))
+    if known is None:  # an ingest's reason (not a report, a near-duplicate …) as the upload says it
+        return reason_words(message, "中文" if zh else "English")
     key, zh_words, en_words = known
     detail = re.search(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)", message) if key == "could not be reached" else None
     words = zh_words if zh else en_words

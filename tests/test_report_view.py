@@ -150,6 +150,9 @@ def test_upload_words_name_only_what_the_page_has():
             said = reason_words(reason, lang)
             assert "/srv" not in said and "0123456789abcdef" not in said and "gongkai remove" not in said, said
     assert _pages_shown("scan.png", 1, 2, "3/6", True) == "第1/2个文件 scan.png：文字识别第3/6页"
+    from ui.page.upload import _hosts  # the crawl form's other sites, as --allow-host takes them
+
+    assert _hosts("https://www.A.gov.cn/xxgk/\n  files.b.gov.cn:8080 ") == ("www.a.gov.cn", "files.b.gov.cn:8080")
 
 
 def test_an_upload_without_a_file_says_so(collection, monkeypatch):

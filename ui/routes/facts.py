@@ -69,12 +69,9 @@ def api_facts(
             out.append(
                 FactRow(
                     **_whose(r),
+                    **c.reading(),
                     metric=c.cell_id,
                     label=c.row_id,
-                    value=c.value_text or None,
-                    unit=c.unit,
-                    status=c.status,
-                    method=c.method,
                     confidence=confidence.get((c.report_id, c.cell_id)),
                     source="table",
                     table_status=statuses.get(r.id, {}).get(c.table, ""),

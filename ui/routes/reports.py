@@ -24,21 +24,7 @@ def catalog(coll: Collection, reports: list[ReportRow] | None = None) -> list[Re
     out = []
     for r in reports:
         tables = statuses.get(r.id, {})
-        out.append(
-            ReportOut(
-                id=r.id,
-                title=r.title,
-                issuer=r.issuer,
-                region=r.regions,
-                year=r.year,
-                published=r.published.isoformat() if r.published else None,
-                format=r.generation,
-                source_format=r.source_format,
-                tables=tables,
-                counts=counts.get(r.id, {}),
-                flags=list(r.flags or []),
-            )
-        )
+        out.append(ReportOut(**r.summary(), tables=tables, counts=counts.get(r.id, {})))
     return out
 
 

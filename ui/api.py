@@ -13,6 +13,8 @@ what routes share ``ui.deps``.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -23,6 +25,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from index.collection import Collection
 from index.faults import StoreFault
 from ui.deps import CrawlSlots, default_collection, llm_backend
+from ui.mcp_server import HttpEndpoint
 from ui.middleware import AdminUploads, AllowedMethods, BodyLimit, invalid_request, store_fault
 from ui.routes import admin, ask, check, facts, health, openai, peers, reports, search
 from ui.routes.openai import inert
@@ -67,7 +70,15 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
     """``llm``: a LangChain chat model for the generative mode (default: the one GONGKAI_LLM configures,
     loaded on first use)."""
     coll = collection or default_collection()
+    mcp = HttpEndpoint(coll)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with mcp.running():  # the MCP transport's task group lives as long as the server
+            yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="gongkai",
         version="0.1.0",
         description="Questions over 政府信息公开工作年度报告, answered with exact figures and citations. "
@@ -86,6 +97,8 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
 
     for module in ROUTERS:
         app.include_router(module.router)
+    # the MCP tools over streamable HTTP (ui.mcp_server): before the page's mount at "/", out of the schema
+    app.add_route(HttpEndpoint.PATH, mcp, include_in_schema=False)
     _form_openapi(app)
 
     if with_ui:

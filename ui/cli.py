@@ -457,6 +457,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from contextlib import redirect_stdout
+
+    from ui.mcp_server import serve_stdio
+
+    with redirect_stdout(sys.stderr):  # stdout carries the protocol: whatever opening the stores says goes aside
+        coll = Collection()
+    serve_stdio(coll)
+    return 0
+
+
 def run() -> int:
     """The console entry point: the process is the command's own, so `gongkai audit … | head` may end
     quietly on SIGPIPE. Not in ``main``, which tests call in-process: there a server thread writing to a
@@ -634,6 +645,10 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
         "--ingest", nargs="*", default=[], metavar="PATH", help="ingest these first (unchanged files are skipped)"
     )
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser(
+        "mcp", help="serve the read tools (ask, search, facts, compare, reports, report) to an MCP client over stdio"
+    )
+    p.set_defaults(func=cmd_mcp)
 
 
 def main(argv: list[str] | None = None) -> int:

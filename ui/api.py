@@ -27,7 +27,7 @@ from index.faults import StoreFault
 from ui.deps import CrawlSlots, default_collection, llm_backend
 from ui.mcp_server import HttpEndpoint
 from ui.middleware import AdminUploads, AllowedMethods, BodyLimit, invalid_request, store_fault
-from ui.routes import admin, ask, check, facts, health, openai, peers, reports, search
+from ui.routes import admin, ask, check, export, facts, health, openai, peers, reports, search
 from ui.routes.openai import inert
 from ui.routes.reports import catalog
 
@@ -38,6 +38,7 @@ ROUTERS = (
     ask,
     search,
     facts,
+    export,
     reports,
     peers,
     check,

@@ -302,6 +302,33 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from index.export import figures_beside, write_sqlite, write_text
+    from ui.routes.export import export_filter
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"no such folder: {out.parent}", file=sys.stderr)
+        return 2
+    chosen = export_filter(args.issuer, args.year, args.metric, args.column)
+    t0 = time.perf_counter()
+    facts = Collection().facts
+    if args.format == "sqlite":
+        counts = write_sqlite(facts, out, chosen)
+        print(
+            f"{out}: {counts['reports']} reports, {counts['cells']} cells, {counts['figures']} figures "
+            f"in {time.perf_counter() - t0:.1f}s (datasette {out} serves it)"
+        )
+        return 0
+    counts = write_text(facts, args.format, out, chosen)
+    for what, path in figures_beside(out, args.format).items():
+        print(f"{path}: {counts[what]} {what}")
+    print(f"in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
 def cmd_repair(args: argparse.Namespace) -> int:
     coll = Collection()
     t0 = time.perf_counter()
@@ -408,6 +435,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     elif args.what == "questions":
         counts = bench.questions(args.home, args.limit, args.seed, args.kind, Path(args.json) if args.json else None)
         return 1 if counts.get("wrong") else 0
+    elif args.what == "export":
+        import tempfile
+
+        from measure.bench_export import export
+
+        root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="gongkai-bench-export-"))
+        export(args.n, args.format, root)
     elif args.what == "degrade":
         result = bench.degrade(args.n, args.seed)
         t34 = [result["tables"]["t3"], result["tables"]["t4"]]
@@ -534,6 +568,18 @@ def _collection_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_facts)
+    p = sub.add_parser(
+        "export",
+        help="every stored cell as open data: OUT as csv or jsonl (prose figures beside it, OUT.figures.…) "
+        "or one sqlite file (reports, cells, figures) that datasette serves",
+    )
+    p.add_argument("out", metavar="OUT", help="the file to write (replaced when it exists)")
+    p.add_argument("--format", choices=["csv", "jsonl", "sqlite"], default="csv")
+    p.add_argument("--issuer", help="only reports whose issuer's name contains this")
+    p.add_argument("--year", type=int, help="only reports of this year")
+    p.add_argument("--metric", help="as GET /api/facts: a glossary key, a cell id row:col, a row id or text.…")
+    p.add_argument("--column", help="only this column id")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("repair", help="make the vector index match the facts store (both ways)")
     p.set_defaults(func=cmd_repair)
     p = sub.add_parser(
@@ -577,7 +623,7 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "bench",
-        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | rewrap | hostile | writers | ocr | questions",
+        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | export | rewrap | hostile | writers | ocr | questions",
     )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
@@ -611,6 +657,14 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
         "rewrap", help="real reports re-wrapped as real pages are (one line, a line per figure, …): identical reads"
     )
     b.add_argument("paths", nargs="*", help="report files or folders (default: the samples)")
+    b = bsub.add_parser(
+        "export", help="the open-data export of N synthetic reports (each N in turn): seconds, file size, peak memory"
+    )
+    b.add_argument(
+        "n", type=int, nargs="+", help="report counts, e.g. 1000 10000 (the store grows from one to the next)"
+    )
+    b.add_argument("--format", choices=["csv", "jsonl", "sqlite"], default="csv")
+    b.add_argument("--dir", help="where the home and the files go (default: a new temporary folder; kept)")
     b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")
     b.add_argument("n", type=int)
     b.add_argument("--seed", type=int, default=0)

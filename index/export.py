@@ -50,6 +50,7 @@ CELL_COLUMNS = (
     "report_id",
     "candidates",
     "unit",
+    "note",
 )
 FIGURE_COLUMNS = (
     "issuer",
@@ -116,6 +117,7 @@ DESCRIPTIONS = {
         "report_id": "the report (reports.id)",
         "candidates": "an ambiguous cell's possible values (|-separated in CSV)",
         "unit": "the unit printed with the value, when one is (元, 万元)",
+        "note": "how the cell was read, when a reader should know; a derived cell: the cells it sums",
     },
     "figures": {
         "issuer": "the body that published the report",
@@ -221,6 +223,7 @@ def cell_records(facts: FactStore, f: ExportFilter = ExportFilter()) -> Iterator
         CellRow.method,
         CellRow.candidates,
         CellRow.unit,
+        CellRow.note,
     ).where(CellRow.report_id.in_(_of_reports(select(ReportRow.id), f)))
     if f.row_id:
         q = q.where(CellRow.row_id == f.row_id)
@@ -229,7 +232,7 @@ def cell_records(facts: FactStore, f: ExportFilter = ExportFilter()) -> Iterator
     for page in _pages(facts, q, CellRow.id):
         ids = {row[1] for row in page}
         reports, tables = _whose(facts, ids), _tables(facts, ids)
-        for _, report_id, table, row_id, col_id, value, status, method, candidates, unit in page:
+        for _, report_id, table, row_id, col_id, value, status, method, candidates, unit, note in page:
             r = reports.get(report_id)
             if r is None:  # removed since the page was read
                 continue
@@ -252,6 +255,7 @@ def cell_records(facts: FactStore, f: ExportFilter = ExportFilter()) -> Iterator
                 "report_id": report_id,
                 "candidates": list(candidates or []) if status == CellStatus.AMBIGUOUS else [],
                 "unit": unit or "",
+                "note": note or "",
             }
 
 

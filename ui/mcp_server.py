@@ -13,6 +13,7 @@ at ``/mcp`` (streamable HTTP, stateless: every POST stands alone, so any worker 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal, TypeVar
@@ -201,6 +202,8 @@ def build_server(coll: Collection) -> MCPServer:
     tools = {
         f.__name__: Tool.from_function(f, annotations=READ_ONLY) for f in (ask, search, facts, compare, reports, report)
     }
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     server = MCPServer(
         "gongkai",
         title="gongkai: disclosure annual reports",
@@ -209,6 +212,10 @@ def build_server(coll: Collection) -> MCPServer:
         log_level="WARNING",
         tools=list(tools.values()),
     )
+    # the SDK configures the root logger when a server is made (basicConfig, a Rich handler): the process's
+    # logging is not a library's to change, so it is put back as it was
+    root.handlers[:] = handlers
+    root.setLevel(level)
     server.middleware.append(_ArgumentsChecked(tools))
     return server
 

@@ -377,6 +377,21 @@ def lines(facts: FactStore, fmt: str, what: str, f: ExportFilter = ExportFilter(
     return jsonl_lines(records)
 
 
+def in_chunks(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Lines joined into chunks of about ``size`` characters: a stream of millions of lines sent as that
+    many messages (each a hop to a worker thread) is slower than the reading it waits on."""
+    batch: list[str] = []
+    held = 0
+    for piece in pieces:
+        batch.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield "".join(batch)
+            batch, held = [], 0
+    if batch:
+        yield "".join(batch)
+
+
 def write_text(facts: FactStore, fmt: str, out: Path, f: ExportFilter = ExportFilter()) -> dict[str, int]:
     """``out`` (the cells) and ``out``'s stem + ``.figures`` beside it (the prose figures), csv or jsonl,
     written line by line; each to a temporary name first and renamed, so a failure leaves no half file

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from index.collection import Collection
-from index.export import ExportFilter, lines
+from index.export import ExportFilter, in_chunks, lines
 from ui.deps import get_coll
 from ui.routes.facts import metric_filter
 from ui.schemas import READS
@@ -65,7 +65,7 @@ def api_export(
     coll.facts.catalog_version()  # the store answers before the reply starts (503 now, not a cut stream)
     name = f"gongkai-{what}.{fmt}"
     return StreamingResponse(
-        lines(coll.facts, fmt, what, export_filter(issuer, year, metric, column)),
+        in_chunks(lines(coll.facts, fmt, what, export_filter(issuer, year, metric, column))),
         media_type=MEDIA[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -114,9 +114,10 @@ def report_detail(facts: FactStore, report_id: str) -> ReportDetail | None:
     if r is None:
         return None
     tables = []
+    cells = facts.cells([report_id])  # read once, not once a table
     for t in facts.tables(report_id):
         rows: dict[str, RowOut] = {}
-        for c in facts.cells([report_id]):
+        for c in cells:
             if c.table != t.table:
                 continue
             row = rows.setdefault(c.row_id, RowOut(c.row_id, row_label(c.row_id, t.generation), []))

@@ -150,6 +150,16 @@ class _BatchStopped(Exception):
         self.fault, self.results, self.done = fault, results, len(results)
 
 
+def _vectors_down(exc: Exception) -> None:
+    """``exc`` from the vector index: an outage (a server that cannot be reached, a disk that fails) is
+    recorded, for the searches to go lexical and the health check to say so; anything else is a bug and
+    is raised again. Called inside the ``except`` block that caught it."""
+    fault = fault_of(exc, VECTORS)
+    if fault is None:
+        raise exc
+    OUTAGES.down(StoreUnavailable(VECTORS, fault.reason))
+
+
 class Collection:
     def __init__(self, settings: Settings | None = None, recover: bool = True) -> None:
         self.settings = settings or Settings.from_env()
@@ -644,14 +654,9 @@ class Collection:
     def _passages(self, row: ReportRow) -> list[Chunk]:
         """A held report's embedded passages, rebuilt from its stored text and sections: the same
         chunker on the same input gives the same ids and texts as at ingest."""
+        meta = ReportMeta(row.title, row.issuer, row.year, generation=row.generation, content_hash=row.content_hash)
         report = ParsedReport(
-            ReportMeta(
-                title=row.title,
-                issuer=row.issuer,
-                report_year=row.year,
-                generation=row.generation,
-                content_hash=row.content_hash,
-            ),
+            meta,
             self.facts.text(row.id),
             [Section(s.sid, s.level, s.title, s.path, s.start, s.end) for s in self.facts.sections(row.id)],
             [],
@@ -683,10 +688,7 @@ class Collection:
         except VectorStoreBusyError:
             raise
         except Exception as exc:
-            fault = fault_of(exc, VECTORS)
-            if fault is None:
-                raise
-            OUTAGES.down(StoreUnavailable(VECTORS, fault.reason))
+            _vectors_down(exc)
 
     @contextmanager
     def degradation(self) -> Iterator[list[str]]:
@@ -736,10 +738,7 @@ class Collection:
         except VectorStoreBusyError:
             raise
         except Exception as exc:
-            fault = fault_of(exc, VECTORS)
-            if fault is None:
-                raise
-            OUTAGES.down(StoreUnavailable(VECTORS, fault.reason))
+            _vectors_down(exc)
             if _DEGRADED.notes is not None and LEXICAL_ONLY not in _DEGRADED.notes:
                 _DEGRADED.notes.append(LEXICAL_ONLY)
             mode = "lexical"

@@ -114,43 +114,35 @@ def report_detail(facts: FactStore, report_id: str) -> ReportDetail | None:
     if r is None:
         return None
     tables = []
+    cells = facts.cells([report_id])  # read once, not once a table
     for t in facts.tables(report_id):
         rows: dict[str, RowOut] = {}
-        for c in facts.cells([report_id]):
+        for c in cells:
             if c.table != t.table:
                 continue
             row = rows.setdefault(c.row_id, RowOut(c.row_id, row_label(c.row_id, t.generation), []))
+            label = column_label(c.row_id, c.col_id, t.generation)
+            candidates = list(c.candidates or [])
             row.cells.append(
                 CellOut(
                     id=c.cell_id,
                     column=c.col_id,
-                    label=column_label(c.row_id, c.col_id, t.generation),
-                    value=c.value_text or None,
+                    label=label,
                     raw=c.raw,
-                    status=c.status,
-                    unit=c.unit,
-                    method=c.method,
                     note=c.note,
-                    candidates=list(c.candidates or []),
+                    candidates=candidates,
+                    **c.reading(),
                 )
             )
         tables.append(
             TableOut(t.table, TABLE_TITLES[t.table], t.generation, t.status, list(t.reasons), list(rows.values()))
         )
     return ReportDetail(
-        id=r.id,
-        title=r.title,
-        issuer=r.issuer,
-        region=r.regions,
-        year=r.year,
-        published=_iso(r.published),
+        **r.summary(),
         signature_date=_iso(r.signature_date),
         stat_period=[_iso(r.stat_start), _iso(r.stat_end)],
-        format=r.generation,
-        source_format=r.source_format,
         source_path=r.source_path,
         compiled_by=r.compiled_by,
-        flags=list(r.flags or []),
         sections=[SectionOut(s.sid, s.level, s.title, s.path, s.start, s.end) for s in facts.sections(report_id)],
         tables=tables,
         figures=[

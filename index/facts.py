@@ -57,6 +57,7 @@ from index.rows import (  # noqa: F401 - re-exported: the rows are imported from
     TableRow,
     TermCountRow,
     WriterRow,
+    row_from,
 )
 from index.writers import WriterStore
 from ingest.model import CellStatus, ParsedReport
@@ -160,24 +161,12 @@ class FactStore(PassageStore, WriterStore, NotesStore, CrawlStateStore):
         m = report.meta
         rid = report.id
         session.add(
-            ReportRow(
+            row_from(
+                ReportRow,
+                m,
                 id=rid,
-                content_hash=m.content_hash,
-                title=m.title,
-                issuer=m.issuer,
                 year=m.report_year,
-                generation=m.generation,
-                province=m.regions.get("province", ""),
-                city=m.regions.get("city", ""),
-                county=m.regions.get("county", ""),
-                town=m.regions.get("town", ""),
-                published=m.published,
-                signature_date=m.signature_date,
-                stat_start=m.stat_start,
-                stat_end=m.stat_end,
-                compiled_by=m.compiled_by,
-                source_path=m.source_path,
-                source_format=m.source_format,
+                **{level: m.regions.get(level, "") for level in ("province", "city", "county", "town")},
                 text=report.text,
                 flags=report.flags,
                 ingested_at=datetime.now(UTC),
@@ -189,47 +178,18 @@ class FactStore(PassageStore, WriterStore, NotesStore, CrawlStateStore):
             session.add(NameRow(report_id=rid, kind=str(n.kind), name=n.name, source=n.source))
         self._add_discrepancies(session, report)
         for i, sec in enumerate(report.sections):
-            session.add(
-                SectionRow(
-                    report_id=rid,
-                    idx=i,
-                    sid=sec.sid,
-                    level=sec.level,
-                    title=sec.title,
-                    path=sec.path,
-                    start=sec.start,
-                    end=sec.end,
-                )
-            )
+            session.add(row_from(SectionRow, sec, report_id=rid, idx=i))
         for t in report.tables:
-            session.add(
-                TableRow(
-                    report_id=rid,
-                    table=t.table,
-                    generation=t.generation,
-                    status=t.status,
-                    reasons=t.reasons,
-                    start=t.start,
-                    end=t.end,
-                )
-            )
+            session.add(row_from(TableRow, t, report_id=rid))
             for c in t.cells:
                 session.add(
-                    CellRow(
+                    row_from(
+                        CellRow,
+                        c,
                         report_id=rid,
-                        table=c.table,
-                        row_id=c.row_id,
-                        col_id=c.col_id,
                         value_text=_decimal_text(c.value),
                         value=float(c.value) if c.value is not None else None,
-                        raw=c.raw,
-                        status=c.status,
-                        unit=c.unit,
-                        method=c.method,
-                        start=c.start,
-                        end=c.end,
                         candidates=[format_value(v) for v in c.candidates],
-                        note=c.note,
                     )
                 )
                 if c.confidence is not None:
@@ -239,39 +199,17 @@ class FactStore(PassageStore, WriterStore, NotesStore, CrawlStateStore):
                         )
                     )
         for f in [*report.figures, *report.stated]:
-            session.add(
-                FigureRow(
-                    report_id=rid,
-                    metric=f.metric,
-                    label=f.label,
-                    value_text=format_value(f.value),
-                    value=float(f.value),
-                    unit=f.unit,
-                    qualifier=f.qualifier,
-                    quote=f.quote,
-                    start=f.start,
-                    end=f.end,
-                    value_start=f.value_start,
-                    value_end=f.value_end,
-                    section=f.section,
-                    compare_to=f.compare_to,
-                    scope=f.scope,
-                )
-            )
+            session.add(row_from(FigureRow, f, report_id=rid, value_text=format_value(f.value), value=float(f.value)))
 
     def _add_discrepancies(self, session: Session, report: ParsedReport) -> None:
         for d in report.discrepancies:
             session.add(
-                DiscrepancyRow(
+                row_from(
+                    DiscrepancyRow,
+                    d,
                     report_id=report.id,
-                    cell=d.cell,
                     table_value=format_value(d.table_value),
                     text_value=format_value(d.text_value),
-                    metric=d.metric,
-                    quote=d.quote,
-                    start=d.start,
-                    end=d.end,
-                    scope=d.scope,
                 )
             )
 

@@ -17,6 +17,7 @@ from index.rows import (
     READY,
     ChunkRow,
     ReportRow,
+    row_from,
 )
 
 if TYPE_CHECKING:
@@ -31,19 +32,7 @@ class PassageStore:
 
     def add_chunks(self, session: Session, chunks: list) -> None:
         for c in chunks:
-            session.add(
-                ChunkRow(
-                    id=c.id,
-                    report_id=c.report_id,
-                    text=c.text,
-                    embed_text=c.embed_text,
-                    section=c.section_path,
-                    sid=c.sid,
-                    start=c.start,
-                    end=c.end,
-                    tokens=" ".join(tokenize(c.embed_text)),
-                )
-            )
+            session.add(row_from(ChunkRow, c, section=c.section_path, tokens=" ".join(tokenize(c.embed_text))))
 
     def chunks(self) -> list[ChunkRow]:
         """Every passage of the visible reports (tests, repairs: never on a request's path)."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +27,25 @@ PENDING, READY, REPLACED = "pending", "ready", "replaced"
 
 class Base(DeclarativeBase):
     pass
+
+
+RowT = TypeVar("RowT", bound=Base)
+
+
+def row_from(model: type[RowT], record: object, **given: Any) -> RowT:
+    """A row of ``model`` made from the record a stage hands over (a parsed section, table, cell, figure,
+    discrepancy, or a chunk): each column takes the record's field of the same name, ``given`` sets the
+    rest and overrides (the report it belongs to, the forms the store keeps: exact decimal text, a float).
+    The one place a record's fields are copied into a row, so a field both have is stored without a line
+    written for it; a generated key (an integer primary key) is left to the database."""
+    fields = dict(given)
+    for column in model.__table__.columns:
+        name = column.key
+        if name in fields or (column.primary_key and isinstance(column.type, Integer)):
+            continue
+        if hasattr(record, name):
+            fields[name] = getattr(record, name)
+    return model(**fields)
 
 
 class ReportRow(Base):
@@ -60,6 +79,21 @@ class ReportRow(Base):
     def regions(self) -> dict[str, str]:
         levels = {"province": self.province, "city": self.city, "county": self.county, "town": self.town}
         return {k: v for k, v in levels.items() if v}
+
+    def summary(self) -> dict[str, Any]:
+        """The report as a reader meets it, by the public names the API and the CLI give its fields (a
+        catalog entry and a report's detail both start from these): region, format, the date as ISO text."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "issuer": self.issuer,
+            "region": self.regions,
+            "year": self.year,
+            "published": self.published.isoformat() if self.published else None,
+            "format": self.generation,
+            "source_format": self.source_format,
+            "flags": list(self.flags or []),
+        }
 
 
 class SectionRow(Base):
@@ -108,6 +142,11 @@ class CellRow(Base):
     @property
     def cell_id(self) -> str:
         return f"{self.row_id}:{self.col_id}"
+
+    def reading(self) -> dict[str, Any]:
+        """How the cell was read, by the public names (a report's detail and ``/api/facts`` both give
+        these): the value as printed or None when the cell holds no number, its status, unit and method."""
+        return {"value": self.value_text or None, "status": self.status, "unit": self.unit, "method": self.method}
 
 
 class FigureRow(Base):

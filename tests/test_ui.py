@@ -46,21 +46,26 @@ def test_reports_and_compare_views(collection):
     from ui.chat import catalog_frame, compare_table, report_view
 
     frame = catalog_frame(collection)
-    assert len(frame) == 6 and list(frame.columns)[:2] == ["单位", "年度"] and frame.columns[-1] == "id"
+    assert len(frame) == 6 and list(frame.columns)[:2] == ["单位", "年度"] and "id" not in frame.columns
     assert list(catalog_frame(collection, "福建")["单位"]) == ["东山县人民政府办公室"]
     huaian = frame[frame["单位"] == "淮安市人民政府"].iloc[0]
-    assert "表三 已校验" in huaian["表格校验"] and huaian["表格格式"] == "2021年版表格" and len(huaian["id"]) == 8
+    assert "表三 已校验" in huaian["表格校验"] and huaian["表格格式"] == "2021年版表格"
     english = catalog_frame(collection, "", "English")
     assert "Table 3 checked" in english[english["Office"] == "淮安市人民政府"].iloc[0]["Table checks"]
     assert not any("t3" in str(v) or "verified" in str(v) for v in english.to_numpy().ravel())
-    rid = huaian["id"]  # the short id the catalog shows opens the report
-    md, grids = report_view(collection, rid)
-    assert "表三" in md and "verified" in md and len(grids) == 3
-    t3 = grids[1]
-    assert t3[t3.row.str.startswith("t3.new_received")].iloc[0]["总计"] == "3119"
+    from ui.page.reports import report_at
+
+    rid = report_at(collection, list(huaian))  # the row clicked opens its report, found by what it says
+    assert collection.facts.report(rid).issuer == "淮安市人民政府"
+    view = report_view(collection, rid)
+    assert "<caption>表三 收到和处理政府信息公开申请情况</caption>" in view and "verified" not in view
+    assert "<td>3119</td>" in view
     table, path, svg = compare_table(collection, "applications_received", [], [])
     assert dict(zip(table.issuer, table.value, strict=True))["淮安市人民政府"] == 3119
-    assert path and open(path, encoding="utf-8-sig").read().startswith("issuer,year,label,value")
+    assert path and open(path, encoding="utf-8-sig").read().splitlines()[:2] == [
+        "单位,年度,指标,数值,计量,出处,质量,引文",
+        "issuer,year,label,value,unit,source,quality,citation",
+    ]
 
 
 def test_compare_chart_labels_every_bar_and_scales_to_the_values(collection):
@@ -82,6 +87,7 @@ def test_compare_chart_labels_every_bar_and_scales_to_the_values(collection):
         "等6个单位_2014-2024.csv"
     )
     with open(path, encoding="utf-8-sig") as f:
+        next(f)  # the reader's headers; the stable ids follow
         printed = {r["issuer"]: r["value"] for r in csv.DictReader(f)}
     assert printed["淮安市人民政府"] == "3119" and not any(v.endswith(".0") for v in printed.values())
     # a metric some reports do not hold: their rows are drawn as "no value", in the reader's language
@@ -190,10 +196,10 @@ def test_upload_results_speak_the_readers_language():
     ]
     zh = upload_frame(rows, "中文")
     assert list(zh.columns) == ["文件", "结果", "单位", "年度", "表格", "说明"]
-    assert zh.iloc[0]["结果"] == "失败" and zh.iloc[0]["说明"].startswith("不是政府信息公开工作年度报告（not a")
+    assert zh.iloc[0]["结果"] == "失败" and zh.iloc[0]["说明"] == "不是报告：文件内容不是政府信息公开工作年度报告"
     assert zh.iloc[1]["表格"] == "表三 已校验"
     en = upload_frame(rows, "English")
-    assert en.iloc[1]["Tables"] == "Table 3 checked" and en.iloc[0]["Note"].startswith("not a government")
+    assert en.iloc[1]["Tables"] == "Table 3 checked" and en.iloc[0]["Note"].startswith("not a report")
 
 
 def test_the_reports_tab_lists_a_page_and_says_how_many_more(collection, monkeypatch):

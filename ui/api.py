@@ -13,6 +13,8 @@ what routes share ``ui.deps``.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -23,29 +25,42 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from index.collection import Collection
 from index.faults import StoreFault
 from ui.deps import CrawlSlots, default_collection, llm_backend
+from ui.mcp_server import HttpEndpoint
 from ui.middleware import AdminUploads, AllowedMethods, BodyLimit, invalid_request, store_fault
-from ui.routes import admin, ask, facts, health, openai, reports, search
+from ui.routes import admin, ask, check, export, facts, health, openai, peers, reports, search
 from ui.routes.openai import inert
 from ui.routes.reports import catalog
 
 __all__ = ["catalog", "create_app", "inert"]
 
-ROUTERS = (health, ask, search, facts, reports, admin, openai)  # in this order: the OpenAPI schema's paths
+ROUTERS = (
+    health,
+    ask,
+    search,
+    facts,
+    export,
+    reports,
+    peers,
+    check,
+    admin,
+    openai,
+)  # in this order: the OpenAPI schema's paths
 
 
 def _form_openapi(app: FastAPI) -> None:
-    """FastAPI's schema, with the upload form's optional fields as the form sends them: a multipart
+    """FastAPI's schema, with the upload and check forms' optional fields as the form sends them: a multipart
     field is text, and "absent" is how a form says none (a JSON null has no spelling there)."""
     default_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = default_openapi()
-            form = schema["components"]["schemas"].get("Body_api_upload_api_reports_post", {})
-            for prop in form.get("properties", {}).values():
-                kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
-                if len(kinds) == 1:
-                    prop.update(kinds[0])
+            for name in ("Body_api_upload_api_reports_post", "Body_api_check_api_check_post"):
+                form = schema["components"]["schemas"].get(name, {})
+                for prop in form.get("properties", {}).values():
+                    kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
+                    if len(kinds) == 1:
+                        prop.update(kinds[0])
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -56,7 +71,15 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
     """``llm``: a LangChain chat model for the generative mode (default: the one GONGKAI_LLM configures,
     loaded on first use)."""
     coll = collection or default_collection()
+    mcp = HttpEndpoint(coll)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with mcp.running():  # the MCP transport's task group lives as long as the server
+            yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="gongkai",
         version="0.1.0",
         description="Questions over 政府信息公开工作年度报告, answered with exact figures and citations. "
@@ -75,6 +98,8 @@ def create_app(collection: Collection | None = None, with_ui: bool = True, llm: 
 
     for module in ROUTERS:
         app.include_router(module.router)
+    # the MCP tools over streamable HTTP (ui.mcp_server): before the page's mount at "/", out of the schema
+    app.add_route(HttpEndpoint.PATH, mcp, include_in_schema=False)
     _form_openapi(app)
 
     if with_ui:

@@ -12,11 +12,11 @@ from typing import Any
 import gradio as gr
 
 from index.collection import Collection
-from ui.page import chat, compare, header, reports, upload
+from ui.page import chat, check, compare, header, peers, reports, upload
 from ui.page.chat import passage_view, source_view
 from ui.page.common import LABELS, bound
 from ui.page.compare import _csv_safe, compare_table, office_choices
-from ui.page.reports import catalog_frame, full_id, report_view
+from ui.page.reports import catalog_frame, report_view
 from ui.page.upload import reason_words, upload_frame
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "build_ui",
     "catalog_frame",
     "compare_table",
-    "full_id",
     "office_choices",
     "passage_view",
     "reason_words",
@@ -74,6 +73,27 @@ footer a, footer button, footer .built-with, footer .show-api, footer .settings 
   #gk-source-panel.gk-reading .gk-back { position: fixed; right: 12px; bottom: 16px; z-index: 50; margin: 0;
     box-shadow: 0 2px 8px rgba(0, 0, 0, 0.25); }
 }
+"""
+# a report's tables (ui/report_view.py): each in its own sideways-scrolling box, its label column fixed
+CSS += """
+.gk-report .gk-scroll { overflow-x: auto; max-width: 100%; margin: 0.6em 0 0.2em; }
+.gk-report table { border-collapse: separate; border-spacing: 0; font-size: 0.9em; width: auto !important;
+  margin: 0 !important; border: none !important; }
+.gk-report caption { text-align: left; font-weight: 600; padding: 0.3em 0; caption-side: top; }
+.gk-report th, .gk-report td { border: 1px solid var(--border-color-primary); padding: 0.25em 0.5em; }
+.gk-report td { text-align: right; white-space: nowrap; min-width: 3.5em; }
+.gk-report thead th { text-align: center; font-weight: 600; min-width: 4.5em; }
+.gk-report tbody th { text-align: left; font-weight: normal; min-width: 12em; }
+.gk-report tbody th, .gk-report thead th.gk-l0 { position: sticky; left: 0; z-index: 1;
+  background: var(--background-fill-primary); }
+.gk-report tr.gk-caption th, .gk-report tr.gk-group th { font-weight: 600; }
+.gk-report tr.gk-caption th { position: static; text-align: left; }
+.gk-report th.gk-l1 { padding-left: 1.2em; } .gk-report th.gk-l2 { padding-left: 2.4em; }
+.gk-report td.gk-uncertain { font-style: italic; white-space: normal; min-width: 8em; }
+.gk-report .gk-printed { display: block; font-size: 0.85em; opacity: 0.8; }
+.gk-report .gk-check { margin: 0 0 1em; } .gk-report .gk-fails { font-weight: 600; }
+.gk-report .gk-sections .gk-l2 { padding-left: 1.2em; } .gk-report .gk-sections .gk-l3 { padding-left: 2.4em; }
+@media (max-width: 700px) { .gk-report tbody th { min-width: 9em; max-width: 42vw; white-space: normal; } }
 """
 
 # The page's script (in <head>, so it runs before Gradio draws the page):
@@ -188,7 +208,9 @@ def build_ui(coll: Collection, llm: Any | None = None) -> gr.Blocks:
             parts |= chat.build(demo, coll, llm, parts["lang"], cites_state)
             parts |= reports.build(coll, parts["lang"])
             parts |= compare.build(coll, parts["lang"])
+            parts |= peers.build(coll, parts["lang"], parts["tab_compare"])
             parts |= upload.build(coll, parts["lang"], parts["flt"], parts["table"])
+            parts |= check.build(parts["lang"])
         header.wire(demo, coll, parts)
     # for tests: the handlers without a browser
     demo.respond = bound(chat.respond, coll, llm)

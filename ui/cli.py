@@ -149,6 +149,44 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0 if audit.files else 1
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Drafts checked before publication; the collection is read (the office's previous report), never
+    written. Exit 1 when a file has an error-level problem or cannot be read, else 0."""
+    from pathlib import Path
+
+    from assistant.selfcheck import check_files
+
+    files = []
+    for name in args.paths:
+        try:
+            files.append((name, Path(name).read_bytes()))
+        except OSError as exc:
+            print(f"cannot read {printable(name)}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    coll = None if args.no_collection else Collection(recover=False)
+    results = check_files(coll, files, args.lang, args.issuer, args.year)
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            _print_check(r)
+    failed = any(r.error or any(p.severity == "error" for p in r.problems) for r in results)
+    return 1 if failed else 0
+
+
+def _print_check(r) -> None:
+    if r.error:
+        print(f"UNREADABLE {printable(r.file)}: {r.error}")
+        return
+    against = f"; compared with {r.previous}" if r.previous else ""
+    print(f"{printable(r.file)}: {r.issuer} {r.year} [{r.generation}] {len(r.problems)} problems{against}")
+    for p in r.problems:
+        print(f"  {p.severity.upper():<8} {p.kind}  {p.where}")
+        print(f"           {p.message}")
+        if p.expected or p.found:
+            print(f"           expected: {p.expected or '-'}   found: {p.found or '-'}")
+
+
 def _llm_or_exit():
     from assistant.generative import make_llm
 
@@ -265,6 +303,33 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from index.export import figures_beside, write_sqlite, write_text
+    from ui.routes.export import export_filter
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"no such folder: {out.parent}", file=sys.stderr)
+        return 2
+    chosen = export_filter(args.issuer, args.year, args.metric, args.column)
+    t0 = time.perf_counter()
+    facts = Collection().facts
+    if args.format == "sqlite":
+        counts = write_sqlite(facts, out, chosen)
+        print(
+            f"{out}: {counts['reports']} reports, {counts['cells']} cells, {counts['figures']} figures "
+            f"in {time.perf_counter() - t0:.1f}s (datasette {out} serves it)"
+        )
+        return 0
+    counts = write_text(facts, args.format, out, chosen)
+    for what, path in figures_beside(out, args.format).items():
+        print(f"{path}: {counts[what]} {what}")
+    print(f"in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
 def cmd_repair(args: argparse.Namespace) -> int:
     coll = Collection()
     t0 = time.perf_counter()
@@ -371,6 +436,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     elif args.what == "questions":
         counts = bench.questions(args.home, args.limit, args.seed, args.kind, Path(args.json) if args.json else None)
         return 1 if counts.get("wrong") else 0
+    elif args.what == "export":
+        import tempfile
+
+        from measure.bench_export import export
+
+        root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="gongkai-bench-export-"))
+        export(args.n, args.format, root)
     elif args.what == "degrade":
         result = bench.degrade(args.n, args.seed)
         t34 = [result["tables"]["t3"], result["tables"]["t4"]]
@@ -448,6 +520,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from contextlib import redirect_stdout
+
+    from ui.mcp_server import serve_stdio
+
+    with redirect_stdout(sys.stderr):  # stdout carries the protocol: whatever opening the stores says goes aside
+        coll = Collection()
+    serve_stdio(coll)
+    return 0
+
+
 def run() -> int:
     """The console entry point: the process is the command's own, so `gongkai audit … | head` may end
     quietly on SIGPIPE. Not in ``main``, which tests call in-process: there a server thread writing to a
@@ -491,6 +574,16 @@ def _collection_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
+    p = sub.add_parser(
+        "check", help="check draft reports before publishing: relations, format, text vs table, dates (stores nothing)"
+    )
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
+    p.add_argument("--issuer", help="the issuer, when the draft does not say it yet")
+    p.add_argument("--year", type=int, help="the report year, when the draft does not say it yet")
+    p.add_argument("--no-collection", action="store_true", help="do not compare with the office's previous report held")
+    p.set_defaults(func=cmd_check)
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -504,6 +597,18 @@ def _collection_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_facts)
+    p = sub.add_parser(
+        "export",
+        help="every stored cell as open data: OUT as csv or jsonl (prose figures beside it, OUT.figures.…) "
+        "or one sqlite file (reports, cells, figures) that datasette serves",
+    )
+    p.add_argument("out", metavar="OUT", help="the file to write (replaced when it exists)")
+    p.add_argument("--format", choices=["csv", "jsonl", "sqlite"], default="csv")
+    p.add_argument("--issuer", help="only reports whose issuer's name contains this")
+    p.add_argument("--year", type=int, help="only reports of this year")
+    p.add_argument("--metric", help="as GET /api/facts: a glossary key, a cell id row:col, a row id or text.…")
+    p.add_argument("--column", help="only this column id")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("repair", help="make the vector index match the facts store (both ways)")
     p.set_defaults(func=cmd_repair)
     p = sub.add_parser(
@@ -547,7 +652,7 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "bench",
-        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | rewrap | hostile | writers | ocr | questions",
+        help="benchmarks that print figures: generate | ingest | query | serve | load | degrade | export | rewrap | hostile | writers | ocr | questions",
     )
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("generate", help="write N synthetic reports into DIR")
@@ -581,6 +686,14 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
         "rewrap", help="real reports re-wrapped as real pages are (one line, a line per figure, …): identical reads"
     )
     b.add_argument("paths", nargs="*", help="report files or folders (default: the samples)")
+    b = bsub.add_parser(
+        "export", help="the open-data export of N synthetic reports (each N in turn): seconds, file size, peak memory"
+    )
+    b.add_argument(
+        "n", type=int, nargs="+", help="report counts, e.g. 1000 10000 (the store grows from one to the next)"
+    )
+    b.add_argument("--format", choices=["csv", "jsonl", "sqlite"], default="csv")
+    b.add_argument("--dir", help="where the home and the files go (default: a new temporary folder; kept)")
     b = bsub.add_parser("degrade", help="N synthetic reports damaged like real files: cells right/ambiguous/wrong")
     b.add_argument("n", type=int)
     b.add_argument("--seed", type=int, default=0)
@@ -615,6 +728,10 @@ def _measuring_commands(sub: argparse._SubParsersAction) -> None:
         "--ingest", nargs="*", default=[], metavar="PATH", help="ingest these first (unchanged files are skipped)"
     )
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser(
+        "mcp", help="serve the read tools (ask, search, facts, compare, reports, report) to an MCP client over stdio"
+    )
+    p.set_defaults(func=cmd_mcp)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -86,7 +86,7 @@ class BodyLimit:
 
     @staticmethod
     def limit_for(path: str) -> int:
-        uploads = path.startswith("/api/reports") or path.startswith("/gradio_api/upload") or path.startswith("/upload")
+        uploads = path.startswith(("/api/reports", "/api/check", "/gradio_api/upload", "/upload"))
         return MAX_UPLOAD_BYTES if uploads else MAX_BODY_BYTES
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:

@@ -11,6 +11,12 @@ from assistant.types import Citation, Fact, SeriesPoint
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# the limits of a question and a search, the same for the HTTP API and the MCP tools (ui.mcp_server)
+QUESTION_MAX = 1000  # characters of a question
+TURN_MAX = 4000  # characters of one turn of the history
+HISTORY_MAX = 50  # turns of the history
+QUERY_MAX = 500  # characters of a search query
+HITS_MAX = 50  # passages a search returns at most
 
 
 class ErrorOut(BaseModel):
@@ -70,7 +76,7 @@ def _no_surrogates(value: str) -> str:
 
 class Turn(BaseModel):
     role: Literal["user", "assistant", "system"]
-    content: str = Field(max_length=4000)
+    content: str = Field(max_length=TURN_MAX)
 
     _valid = field_validator("content")(classmethod(lambda cls, v: _no_surrogates(v)))
 
@@ -82,7 +88,7 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=QUESTION_MAX, examples=["东山县2020年收到多少政府信息公开申请？"])
 
     _valid = field_validator("question")(classmethod(lambda cls, v: _no_surrogates(v)))
-    history: list[Turn] = Field(default_factory=list, max_length=50)
+    history: list[Turn] = Field(default_factory=list, max_length=HISTORY_MAX)
     mode: Literal["exact", "generative"] = Field(
         "exact",
         description="exact: the deterministic answer; generative: rephrased by the configured LLM, "
@@ -247,3 +253,26 @@ class ChatRequest(BaseModel):
     stream: bool = Field(False, strict=True)
     temperature: float | None = Field(None, strict=True)
     max_tokens: int | None = Field(None, strict=True)
+
+
+class ProblemOut(BaseModel):
+    """One problem of a draft (``ingest.selfcheck.Problem``): severity error, warning or question."""
+
+    kind: str
+    severity: str
+    where: str
+    message: str
+    expected: str = ""
+    found: str = ""
+
+
+class CheckOut(BaseModel):
+    """One file of POST /api/check: what it was read as, its problems, or why it could not be read."""
+
+    file: str
+    issuer: str = ""
+    year: int | None = None
+    generation: str = ""
+    problems: list[ProblemOut] = []
+    previous: str = ""  # the office's previous report compared with, "issuer year"
+    error: str = ""

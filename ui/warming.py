@@ -80,7 +80,7 @@ class Warming:
 async def _loading(scope: dict[str, Any], send: Any) -> None:
     """503 with Retry-After: the loading page for a browser, JSON for the API."""
     path = scope.get("path", "")
-    if path.startswith(("/api/", "/v1/")):
+    if path.startswith(("/api/", "/v1/", "/mcp")):
         body = {"status": "loading"} if path == "/api/health" else {"detail": "正在加载… / loading, retry shortly"}
         content, kind = json.dumps(body, ensure_ascii=False).encode(), b"application/json"
     else:

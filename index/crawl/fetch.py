@@ -312,6 +312,7 @@ class Fetcher:
         self._robots: dict[str, robotparser.RobotFileParser | None] = {}
         self._refused: dict[str, str] = {}  # host:port -> why its address may not be reached
         self._unread: dict[str, str] = {}  # host:port -> why its robots.txt could not be read (nothing fetched)
+        self._unreachable: set[str] = set()  # host:port names that did not answer at all (no connection, no name)
         self._delays: dict[str, float] = {}  # robots.txt Crawl-delay per host
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -382,6 +383,8 @@ class Fetcher:
             except (httpx.HTTPError, FetchError) as exc:
                 rp.disallow_all = True
                 self._unread[host] = str(exc) or type(exc).__name__
+                if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+                    self._unreachable.add(host)  # not a robots.txt's word: the site is not there
             self._robots[host] = rp
         rp = self._robots[host]
         return rp is not None and rp.can_fetch(self.user_agent, url)
@@ -406,9 +409,17 @@ class Fetcher:
             current = canonical(urljoin(current, target))
         return None
 
+    def unreachable(self, url: str) -> bool:
+        """Whether ``url``'s host did not answer at all when its robots.txt was asked for (refused, no such
+        name, no connection in time): a site that could not be reached, not one whose rules say no."""
+        return host_port(url) in self._unreachable
+
     def robots_why(self, url: str) -> str:
-        """Why robots.txt keeps ``url`` from being fetched, in words: its rules, or that it could not be read."""
+        """Why robots.txt keeps ``url`` from being fetched, in words: its rules, that it could not be read,
+        or that the site could not be reached at all."""
         unread = self._unread.get(host_port(url))
+        if host_port(url) in self._unreachable:
+            return f"the site could not be reached ({unread}): nothing is fetched from it for now"
         if unread:
             return f"robots.txt could not be read ({unread}): nothing is fetched from this host for now"
         return "disallowed by robots.txt"

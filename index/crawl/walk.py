@@ -392,7 +392,7 @@ class Crawler:
             yield self._event(event)
             return
         if not robots:
-            event.status, event.message = CrawlStatus.DISALLOWED, f"{self.fetcher.robots_why(url)}: not fetched"
+            self._refused_by_robots(event)
             yield self._event(event)
             return
         row = self.facts.crawl_url(_key(url))
@@ -503,8 +503,16 @@ class Crawler:
         except FetchError as exc:
             event.status, event.message = CrawlStatus.FAILED, str(exc)
             return False
-        event.status, event.message = CrawlStatus.DISALLOWED, f"{self.fetcher.robots_why(event.url)}: not fetched"
+        self._refused_by_robots(event)
         return False
+
+    def _refused_by_robots(self, event: CrawlEvent) -> None:
+        """Why robots.txt kept ``event.url`` from being fetched: its rules (disallowed), or a site that
+        could not be reached at all (failed, and said so: not a robots.txt's word)."""
+        why = self.fetcher.robots_why(event.url)
+        unreachable = self.fetcher.unreachable(event.url)
+        event.status = CrawlStatus.FAILED if unreachable else CrawlStatus.DISALLOWED
+        event.message = why if unreachable else f"{why}: not fetched"
 
     def _ingest(self, event: CrawlEvent, got: Fetched, title: str, origin: Origin) -> None:
         """Keep the file, ingest it with its origin, and say what became of it in ``event``. An attachment

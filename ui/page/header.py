@@ -9,7 +9,6 @@ import gradio as gr
 
 from index.collection import Collection
 from ui.page.common import LABELS, bound
-from ui.page.reports import catalog_frame
 
 # dark mode is Gradio's own theme switch (the "dark" class), remembered by this browser
 TOGGLE_DARK = """
@@ -42,15 +41,12 @@ RELABELLED = (
     "token",
     "files",
     "upload",
-    "hint",
-    "table",
     "crawl_urls",
     "crawl_dry",
     "crawl",
     "crawl_log",
     "stop",
     "examples",
-    "rid",
 )
 
 
@@ -85,15 +81,12 @@ def switch(coll: Collection, language: str, q: str) -> list[Any]:
         gr.update(label=t["token"]),
         gr.update(label=t["files"]),
         gr.update(value=t["ingest"]),
-        gr.update(value=t["hint"]),
-        catalog_frame(coll, q, language),
         gr.update(label=t["crawl_url"]),
         gr.update(label=t["crawl_dry"]),
         gr.update(value=t["crawl"]),
         gr.update(label=t["crawl_log"]),
         gr.update(value=t["stop"]),
         gr.update(label=t["examples"]),
-        gr.update(label=t["open"] + " (id)"),
     ]
 
 

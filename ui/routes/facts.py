@@ -41,12 +41,12 @@ def api_facts(
     """Stored table cells and prose figures, filtered: at least one of `issuer`, `year`, `metric` (else
     422; the unfiltered store is hundreds of thousands of rows); each with its status and where it
     stands in the text."""
-    if not (issuer or year or metric):
-        raise HTTPException(status_code=422, detail="give at least one of issuer, year or metric")
-    reports = [r for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
-    if not reports:
-        raise HTTPException(status_code=404, detail="no report matches that issuer and year")
-    by_id = {r.id: r for r in reports}
+    return facts_rows(coll, issuer, year, metric, column)
+
+
+def metric_filter(metric: str | None, column: str | None) -> tuple[str | None, str | None, str | None]:
+    """(row id, column id, prose metric) that ``metric`` and ``column`` name, as /api/facts reads them:
+    a glossary key, a cell id ``row:col``, a row id, or a prose metric ``text.…`` (also for the export)."""
     row_id = col_id = prose = None
     if metric in BY_KEY:
         m = BY_KEY[metric]
@@ -58,7 +58,20 @@ def api_facts(
     elif metric:
         row_id, _, col_id = metric.partition(":")
         col_id = col_id or None
-    col_id = column or col_id
+    return row_id, column or col_id, prose
+
+
+def facts_rows(
+    coll: Collection, issuer: str | None, year: int | None, metric: str | None, column: str | None
+) -> list[FactRow]:
+    """What /api/facts and the MCP tool ``facts`` return (422 without a filter, 404 without a report)."""
+    if not (issuer or year or metric):
+        raise HTTPException(status_code=422, detail="give at least one of issuer, year or metric")
+    reports = [r for r in coll.reports() if (not issuer or issuer in r.issuer) and (not year or r.year == year)]
+    if not reports:
+        raise HTTPException(status_code=404, detail="no report matches that issuer and year")
+    by_id = {r.id: r for r in reports}
+    row_id, col_id, prose = metric_filter(metric, column)
     statuses = coll.facts.table_statuses()
     out: list[FactRow] = []
     if not (metric and prose and not row_id):
@@ -69,12 +82,9 @@ def api_facts(
             out.append(
                 FactRow(
                     **_whose(r),
+                    **c.reading(),
                     metric=c.cell_id,
                     label=c.row_id,
-                    value=c.value_text or None,
-                    unit=c.unit,
-                    status=c.status,
-                    method=c.method,
                     confidence=confidence.get((c.report_id, c.cell_id)),
                     source="table",
                     table_status=statuses.get(r.id, {}).get(c.table, ""),
@@ -130,13 +140,27 @@ def api_compare(
 ) -> CompareResponse:
     """One metric across issuers and years, each value with its citation, a page at a time (each row
     is read and cited from its report: a national collection is paged, not sent whole)."""
-    if metric not in BY_KEY:
-        raise HTTPException(status_code=422, detail=f"unknown metric {metric!r}; see /api/metrics")
     try:
         year_list = [int(y) for y in years.split(",") if y.strip()] if years else None
     except ValueError as exc:
         raise HTTPException(status_code=422, detail="years must be comma-separated integers") from exc
     names = [i.strip() for i in issuers.split(",") if i.strip()] if issuers else None
+    return compare_page(coll, metric, names, year_list, column, limit, offset, lang)
+
+
+def compare_page(
+    coll: Collection,
+    metric: str,
+    names: list[str] | None,
+    year_list: list[int] | None,
+    column: str | None,
+    limit: int,
+    offset: int,
+    lang: str,
+) -> CompareResponse:
+    """What /api/compare and the MCP tool ``compare`` return (422 for a metric not in the glossary)."""
+    if metric not in BY_KEY:
+        raise HTTPException(status_code=422, detail=f"unknown metric {metric!r}; see /api/metrics")
     rows, cites, total = values_for(coll, metric, names, year_list, column, limit, offset, lang)
     return CompareResponse(
         metric=metric,

@@ -24,21 +24,7 @@ def catalog(coll: Collection, reports: list[ReportRow] | None = None) -> list[Re
     out = []
     for r in reports:
         tables = statuses.get(r.id, {})
-        out.append(
-            ReportOut(
-                id=r.id,
-                title=r.title,
-                issuer=r.issuer,
-                region=r.regions,
-                year=r.year,
-                published=r.published.isoformat() if r.published else None,
-                format=r.generation,
-                source_format=r.source_format,
-                tables=tables,
-                counts=counts.get(r.id, {}),
-                flags=list(r.flags or []),
-            )
-        )
+        out.append(ReportOut(**r.summary(), tables=tables, counts=counts.get(r.id, {})))
     return out
 
 
@@ -50,14 +36,25 @@ def api_reports(
     offset: int = Query(0, ge=0, description="reports to skip (catalog order: issuer, year)"),
 ) -> list[ReportOut]:
     """The catalog, a page at a time; the header X-Total-Count gives the number of reports."""
+    total, page = catalog_page(coll, limit, offset)
+    response.headers["X-Total-Count"] = str(total)
+    return page
+
+
+def catalog_page(coll: Collection, limit: int, offset: int) -> tuple[int, list[ReportOut]]:
+    """How many reports there are, and the catalog entries offset…offset+limit (the route, the MCP tool)."""
     reports = coll.reports()
-    response.headers["X-Total-Count"] = str(len(reports))
-    return catalog(coll, reports[offset : offset + limit])
+    return len(reports), catalog(coll, reports[offset : offset + limit])
 
 
 @router.get("/api/reports/{report_id}", response_model=ReportDetail, responses={**READS, 404: NOT_FOUND})
 def api_report(coll: Annotated[Collection, Depends(get_coll)], report_id: str) -> ReportDetail:
     """One report: metadata, sections, every table cell with its status, prose figures, discrepancies."""
+    return one_report(coll, report_id)
+
+
+def one_report(coll: Collection, report_id: str) -> ReportDetail:
+    """One report whole (the route, the MCP tool ``report``); 404 when there is none with that id."""
     detail = report_detail(coll.facts, report_id)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"no report with id {report_id!r}")

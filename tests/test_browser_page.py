@@ -152,7 +152,7 @@ def _axe(driver) -> list[dict]:
 
 def test_wcag_aa_on_every_tab_at_both_sizes(server):  # noqa: F811
     """Item 7: axe-core finds no serious or critical violation on the chat (with an answer, its chart
-    and its source view), Reports, Compare and Upload tabs, on a phone and a desktop; the question box
+    and its source view), Reports, Compare, Upload and 年报自查 tabs, on a phone and a desktop; the question box
     is named; <html lang> follows the interface language; the first Tab reaches a skip link to the box."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -172,7 +172,7 @@ def test_wcag_aa_on_every_tab_at_both_sizes(server):  # noqa: F811
             _ask(driver, "交通与建设局2020—2025年的行政复议数量", 1)  # an answer with its chart
             _until(driver, 30, lambda d: _text(d, ".gk-source"))
             problems = {"chat": _axe(driver)}
-            for tab in ("报告", "比较", "上传"):
+            for tab in ("报告", "比较", "上传", "年报自查"):
                 _tab(driver, tab)
                 time.sleep(1.5)  # the tab drawn
                 problems[tab] = _axe(driver)
